@@ -1,0 +1,164 @@
+"""The wire checker: every response the suite receives, checked before botocore parses it.
+
+One ``ResponseChecker`` sees the responses of all three channels (SDK, wire, raw HTTP). A violation raises
+``ConformanceFailure`` naming the operation's wire clause, with the request, the response and the schema path.
+A response that shows the operation is not implemented at all raises ``NotImplementedOutcome``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections import Counter
+from typing import Any, Mapping
+
+from jsonschema import Draft202012Validator
+
+import schemas
+from conformance.clauses import OPERATION_KEYS, ConformanceFailure, NotImplementedOutcome, TargetUnavailable
+
+_NOT_IMPLEMENTED_CODES = {"UnknownOperationException", "NotImplemented", "NotImplementedException",
+                          "InvalidAction", "UnsupportedOperation", "UnsupportedOperationException"}
+_NOT_IMPLEMENTED_TEXT = re.compile(rb"not (yet )?implemented|unknown operation|no route|<html", re.I)
+# Authentication failures are not the operation's answer: the run cannot be made with these credentials.
+_AUTH_CODES = {"UnrecognizedClientException", "InvalidSignatureException", "ExpiredTokenException",
+               "MissingAuthenticationTokenException", "IncompleteSignatureException",
+               "InvalidClientTokenId", "SignatureDoesNotMatch"}
+_REDACT = re.compile(r"(Signature=)[0-9a-f]+|(Credential=)[^/,\s]+", re.I)
+
+
+def redact_headers(headers: Mapping[str, Any]) -> dict[str, str]:
+    """Headers safe to print: the signature, access key and session token never leave the process."""
+    out = {}
+    for name, value in headers.items():
+        text = value.decode("latin-1") if isinstance(value, bytes) else str(value)
+        if name.lower() == "authorization":
+            text = _REDACT.sub(lambda m: (m.group(1) or m.group(2)) + "<redacted>", text)
+        elif name.lower() == "x-amz-security-token":
+            text = "<redacted>"
+        out[name] = text
+    return out
+
+
+def describe_request(method: str, url: str, headers: Mapping[str, Any], body: Any) -> dict[str, Any]:
+    if isinstance(body, bytes):
+        body = body.decode("utf-8", "replace")
+    return {"method": method, "url": url, "headers": redact_headers(headers), "body": body or ""}
+
+
+def describe_response(status: int, headers: Mapping[str, Any], body: bytes) -> dict[str, Any]:
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
+    if len(text) > 4000:
+        text = text[:4000] + f"... ({len(text)} characters)"
+    return {"status": status, "headers": {k: str(v) for k, v in headers.items()}, "body": text}
+
+
+def error_code(headers: Mapping[str, Any], data: Any) -> str | None:
+    """The error's code: x-amzn-ErrorType up to the first ':', else the body's __type/code."""
+    lowered = {k.lower(): v for k, v in headers.items()}
+    raw = lowered.get("x-amzn-errortype")
+    if raw:
+        return str(raw).split(":", 1)[0].strip()
+    if isinstance(data, dict):
+        for key in ("__type", "code", "Code"):
+            if isinstance(data.get(key), str):
+                return data[key].rsplit("#", 1)[-1].split(":", 1)[0]
+    return None
+
+
+class _OperationSchema:
+    __slots__ = ("name", "key", "status", "errors", "validator", "empty_output")
+
+    def __init__(self, name: str) -> None:
+        doc = schemas.load(name)
+        self.name = name
+        self.key = OPERATION_KEYS[name]
+        self.status = int(doc["http"]["responseCode"])
+        self.errors: dict[str, int] = dict(doc["errors"])
+        self.validator = Draft202012Validator(doc["response"])
+        self.empty_output = not doc["response"].get("properties")
+
+
+class ResponseChecker:
+    """Checks responses against the documented contract; counts what it checked per clause."""
+
+    def __init__(self) -> None:
+        self._ops = {name: _OperationSchema(name) for name in schemas.operations()}
+        self._lock = threading.Lock()
+        self.checked: Counter[str] = Counter()
+        self.responses = 0
+
+    def operation(self, name: str) -> _OperationSchema:
+        return self._ops[name]
+
+    def _count(self, *clause_ids: str) -> None:
+        with self._lock:
+            self.checked.update(clause_ids)
+
+    def check(self, operation: str, status: int, headers: Mapping[str, Any], body: bytes,
+              request: dict[str, Any] | None) -> Any:
+        """Check one response; returns the decoded JSON body (or None). Raises ConformanceFailure."""
+        op = self._ops[operation]
+        self.responses += 1
+        body = body or b""
+
+        def fail(suffix: str, message: str, schema_path: str | None = None,
+                 kind: type[ConformanceFailure] = ConformanceFailure) -> ConformanceFailure:
+            return kind(f"{op.key}-WIRE-{suffix}", message, request=request,
+                        response=describe_response(status, headers, body), schema_path=schema_path)
+
+        data: Any = None
+        decoded = False
+        if body.strip():
+            try:
+                data = json.loads(body)
+                decoded = True
+            except ValueError:
+                pass
+        code = error_code(headers, data)
+        if status == 501 or (status >= 400 and (code in _NOT_IMPLEMENTED_CODES or (
+                not decoded and body.strip() and _NOT_IMPLEMENTED_TEXT.search(body[:2000])))) or (
+                status == 404 and not decoded and code is None):
+            raise fail("STATUS", f"{operation} is not implemented by the target (HTTP {status})",
+                       kind=NotImplementedOutcome)
+        if code in _AUTH_CODES:
+            raise TargetUnavailable(f"the target refused the credentials: {code} (HTTP {status})")
+
+        content_type = {k.lower(): v for k, v in headers.items()}.get("content-type", "")
+        if body.strip() or status >= 300:
+            if "json" not in str(content_type).lower():
+                raise fail("CONTENT-TYPE", f"Content-Type is {content_type!r}, not JSON")
+            self._count(f"{op.key}-WIRE-CONTENT-TYPE")
+
+        if 200 <= status < 300:
+            if status != op.status:
+                raise fail("STATUS", f"{operation} succeeded with HTTP {status}; the contract says {op.status}")
+            self._count(f"{op.key}-WIRE-STATUS")
+            if not body.strip() and op.empty_output:
+                self._count(f"{op.key}-WIRE-SCHEMA")
+                return {}
+            if not decoded:
+                raise fail("SCHEMA", "the success body is not JSON")
+            error = next(iter(op.validator.iter_errors(data)), None)
+            if error is not None:
+                where = "/".join(str(p) for p in error.absolute_path) or "(body)"
+                raise fail("SCHEMA", f"response member {where}: {error.message}",
+                           schema_path="/".join(str(p) for p in error.absolute_schema_path))
+            self._count(f"{op.key}-WIRE-SCHEMA")
+            return data
+
+        if code is None:
+            raise fail("ERROR-DOCUMENTED", f"HTTP {status} names no error code (no x-amzn-ErrorType, no __type)")
+        if code not in op.errors:
+            raise fail("ERROR-DOCUMENTED",
+                       f"{code} (HTTP {status}) is not an error {operation} documents: "
+                       f"{', '.join(sorted(op.errors))}")
+        if op.errors[code] != status:
+            raise fail("ERROR-DOCUMENTED", f"{code} answered HTTP {status}; its error shape says {op.errors[code]}")
+        self._count(f"{op.key}-WIRE-ERROR-DOCUMENTED")
+        message = data.get("message", data.get("Message")) if isinstance(data, dict) else None
+        if not isinstance(message, str):
+            raise fail("ERROR-MESSAGE", f"{code} body carries no string message")
+        self._count(f"{op.key}-WIRE-ERROR-MESSAGE")
+        return data

@@ -1,0 +1,310 @@
+"""The clause catalogue: every clause the suite checks, declared once.
+
+A clause is one testable statement of the contract, with where it comes from (source), how sure that source is
+(confidence: documented / observed / inferred) and what it costs to check on real AWS (cost class: free /
+billable / commitment). Tests name the clauses they check (``@pytest.mark.clause``); a violation raises
+``ConformanceFailure`` naming one clause, and every reporter renders that one type.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+OPERATIONS = {
+    "CREATE": "CreateProvisionedModelThroughput",
+    "GET": "GetProvisionedModelThroughput",
+    "LIST": "ListProvisionedModelThroughputs",
+    "UPDATE": "UpdateProvisionedModelThroughput",
+    "DELETE": "DeleteProvisionedModelThroughput",
+    "TAG": "TagResource",
+    "UNTAG": "UntagResource",
+    "LISTTAGS": "ListTagsForResource",
+}
+OPERATION_KEYS = {name: key for key, name in OPERATIONS.items()}
+
+CONFIDENCES = ("documented", "observed", "inferred")
+COST_CLASSES = ("free", "billable", "commitment")
+
+# Sources (see docs/contract.md for the full list with confidence).
+MODEL = "botocore model bedrock/2023-04-20"
+SEED = "seed changelog 2023-10-02"
+UG = "https://docs.aws.amazon.com/bedrock/latest/userguide/"
+API = "https://docs.aws.amazon.com/bedrock/latest/APIReference/API_"
+NOTES = "contract notes (open question: every documented answer accepted)"
+
+
+@dataclass(frozen=True)
+class Clause:
+    id: str
+    operation: str
+    statement: str
+    source: str
+    confidence: str = "documented"
+    cost: str = "free"
+
+    def __post_init__(self) -> None:
+        assert self.confidence in CONFIDENCES, self.confidence
+        assert self.cost in COST_CLASSES, self.cost
+
+
+class ConformanceFailure(AssertionError):
+    """A violation of one clause. The one failure type every reporter renders."""
+
+    def __init__(
+        self,
+        clause_id: str,
+        message: str,
+        *,
+        request: dict[str, Any] | None = None,
+        response: dict[str, Any] | None = None,
+        schema_path: str | None = None,
+        reproducer: str | None = None,
+    ) -> None:
+        self.clause_id = clause_id
+        self.message = message
+        self.request = request
+        self.response = response
+        self.schema_path = schema_path
+        self.reproducer = reproducer
+        super().__init__(f"[{clause_id}] {message}")
+
+    def details(self) -> dict[str, Any]:
+        return {
+            "clause": self.clause_id,
+            "message": self.message,
+            "request": self.request,
+            "response": self.response,
+            "schema_path": self.schema_path,
+            "reproducer": self.reproducer,
+        }
+
+
+class NotImplementedOutcome(ConformanceFailure):
+    """The target does not implement the operation at all (e.g. moto: a 404 "Not yet implemented")."""
+
+
+class TargetUnavailable(Exception):
+    """The run cannot be made: the target is unreachable, hangs, or its settings are wrong."""
+
+
+CATALOGUE: dict[str, Clause] = {}
+
+
+def declare(id: str, op: str, statement: str, source: str, confidence: str = "documented",
+            cost: str = "free") -> Clause:
+    assert id not in CATALOGUE, f"clause {id} declared twice"
+    clause = Clause(id, OPERATIONS.get(op, op), statement, source, confidence, cost)
+    CATALOGUE[id] = clause
+    return clause
+
+
+def get(clause_id: str) -> Clause:
+    return CATALOGUE[clause_id]
+
+
+def ops_page(op: str) -> str:
+    return f"{API}{OPERATIONS[op]}.html"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Wire clauses: checked on every response the suite receives, before botocore parses it.
+for _key, _op in OPERATIONS.items():
+    _status = 201 if _key == "CREATE" else 200
+    declare(f"{_key}-WIRE-STATUS", _key, f"A success answers HTTP {_status}, the operation's documented code.",
+            MODEL)
+    declare(f"{_key}-WIRE-CONTENT-TYPE", _key, "Every answer carries a JSON Content-Type.", MODEL, "observed")
+    declare(f"{_key}-WIRE-SCHEMA", _key,
+            "A success body matches the documented output shape: required members present, types, enums, "
+            "full-match patterns, ISO 8601 timestamp strings, no null for an absent member.", MODEL)
+    declare(f"{_key}-WIRE-ERROR-DOCUMENTED", _key,
+            "An error names an error this operation documents (x-amzn-ErrorType or body code) with the HTTP "
+            "status of that error shape.", MODEL)
+    declare(f"{_key}-WIRE-ERROR-MESSAGE", _key, "An error body is a JSON object carrying a string message.",
+            MODEL, "observed")
+
+# ---------------------------------------------------------------------------------------------------------
+# Validation: every invalid request gets ValidationException 400 (TooManyTagsException for tag counts).
+_PARAMS = {
+    "CREATE": ["provisionedModelName", "modelUnits", "modelId", "clientRequestToken", "commitmentDuration",
+               "tags"],
+    "GET": ["provisionedModelId"],
+    "LIST": ["creationTimeAfter", "creationTimeBefore", "statusEquals", "modelArnEquals", "nameContains",
+             "maxResults", "nextToken", "sortBy", "sortOrder"],
+    "UPDATE": ["provisionedModelId", "desiredProvisionedModelName", "desiredModelId"],
+    "DELETE": ["provisionedModelId"],
+    "TAG": ["resourceARN", "tags"],
+    "UNTAG": ["resourceARN", "tagKeys"],
+    "LISTTAGS": ["resourceARN"],
+}
+for _key, _params in _PARAMS.items():
+    for _param in _params:
+        declare(f"{_key}-REJECT-{_param}", _key,
+                f"A request whose {_param} breaks its documented constraint (type, length, range, enum or "
+                "pattern) is refused with ValidationException (400) and changes nothing.", MODEL)
+for _key in ("CREATE", "UPDATE", "TAG", "UNTAG", "LISTTAGS"):
+    declare(f"{_key}-REJECT-MALFORMED-BODY", _key,
+            "A body that is not a JSON object is refused with ValidationException (400).", MODEL, "inferred")
+for _key in ("CREATE", "TAG", "UNTAG", "LISTTAGS"):
+    declare(f"{_key}-REJECT-MISSING-REQUIRED", _key,
+            "A request missing a required member is refused with ValidationException (400).", MODEL)
+
+# ---------------------------------------------------------------------------------------------------------
+# Create
+declare("CREATE-ACCEPTS-VALID", "CREATE",
+        "A valid request for a model the target offers (every optional parameter, boundary lengths) is "
+        "answered 201 with the new provisionedModelArn.", MODEL, cost="billable")
+declare("CREATE-ARN-FORMAT", "CREATE",
+        "provisionedModelArn is arn:aws:bedrock:<region>:<account>:provisioned-model/<12 chars> with the "
+        "target's region and account.", MODEL, cost="billable")
+declare("CREATE-RECORD-FIELDS", "CREATE",
+        "Get after Create reflects the request: name, modelUnits = desiredModelUnits, modelArn is the full ARN "
+        "of the modelId in any accepted form, desiredModelArn = modelArn, commitmentDuration only when asked.",
+        ops_page("GET"), cost="billable")
+declare("CREATE-FOUNDATION-ARN", "CREATE",
+        "foundationModelArn is the base model's foundation-model ARN, also for a custom-model Provisioned "
+        "Throughput.", MODEL, cost="billable")
+declare("CREATE-LIFECYCLE", "CREATE",
+        "Status starts Creating (or InService) and reaches InService within the target's timeout, or Failed "
+        "with a failureMessage.", UG + "prov-thru-purchase.html", "observed", "billable")
+declare("CREATE-TIMESTAMPS", "CREATE", "lastModifiedTime >= creationTime.", MODEL, "inferred", "billable")
+declare("CREATE-IDEMPOTENT", "CREATE",
+        "A retry with the same clientRequestToken and parameters returns the same ARN and creates nothing.",
+        ops_page("CREATE"), cost="billable")
+declare("CREATE-NAME-UNIQUE", "CREATE",
+        "A create with the name of a live Provisioned Throughput is refused with a documented 4xx and creates "
+        "nothing (the exact code is undocumented: every documented 4xx is accepted).",
+        UG + "prov-thru-purchase.html", "inferred", "billable")
+declare("CREATE-UNKNOWN-MODEL", "CREATE",
+        "A well-formed modelId naming no model the target offers is refused with a documented 4xx "
+        "(ResourceNotFoundException or ValidationException) and creates nothing.", MODEL, "inferred")
+declare("CREATE-TAGS", "CREATE", "Tags given at create are returned by ListTagsForResource.", MODEL,
+        cost="billable")
+declare("CREATE-TOO-MANY-TAGS", "CREATE",
+        "A create with more than 50 tags is refused with TooManyTagsException or ValidationException.",
+        UG + "tagging.html")
+declare("CREATE-COMMITMENT", "CREATE",
+        "With commitmentDuration, Get returns it and a commitmentExpirationTime after creationTime.", MODEL,
+        cost="commitment")
+
+# ---------------------------------------------------------------------------------------------------------
+# Get
+declare("GET-BY-NAME-AND-ARN", "GET", "Get by name and Get by ARN return the same record.", ops_page("GET"),
+        cost="billable")
+declare("GET-UNKNOWN-404", "GET",
+        "Get of a well-formed name or ARN that does not exist answers ResourceNotFoundException (404).",
+        ops_page("GET"))
+
+# ---------------------------------------------------------------------------------------------------------
+# List
+declare("LIST-ANSWERS", "LIST", "List without parameters answers 200 with provisionedModelSummaries.",
+        ops_page("LIST"))
+declare("LIST-PAGINATION-COMPLETE", "LIST",
+        "Following nextToken with any maxResults returns every matching record exactly once: no duplicate, "
+        "no gap.", MODEL, cost="billable")
+declare("LIST-MAXRESULTS", "LIST", "A page never holds more than maxResults summaries.", MODEL,
+        cost="billable")
+declare("LIST-LAST-PAGE", "LIST", "The last page carries no nextToken.", MODEL, "observed", "billable")
+declare("LIST-GARBAGE-TOKEN", "LIST",
+        "A nextToken the target never issued is refused with ValidationException (400).", MODEL, "inferred")
+declare("LIST-FILTER-STATUS", "LIST", "statusEquals returns exactly the records in that status.", MODEL,
+        cost="billable")
+declare("LIST-FILTER-MODEL", "LIST", "modelArnEquals returns exactly the records whose modelArn equals it.",
+        MODEL, cost="billable")
+declare("LIST-FILTER-NAME", "LIST",
+        "nameContains returns exactly the records whose name contains it (case sensitivity is undocumented: "
+        "both answers are accepted for letters whose case differs).", MODEL, cost="billable")
+declare("LIST-FILTER-TIME", "LIST",
+        "creationTimeAfter/creationTimeBefore return exactly the records created after/before the bound "
+        "(inclusive or exclusive bounds are undocumented: a record exactly on a bound may go either way).",
+        MODEL, cost="billable")
+declare("LIST-FILTER-COMBINED", "LIST", "Filters combine as a conjunction.", MODEL, "inferred", "billable")
+declare("LIST-SORT-ORDER", "LIST",
+        "sortOrder Ascending/Descending orders by creationTime across page boundaries.", MODEL,
+        cost="billable")
+declare("LIST-SORT-DEFAULT", "LIST",
+        "Without sortOrder the records come in a creation-time order, the same on every page (which direction "
+        "is undocumented; sibling Bedrock list APIs document Descending).", NOTES, "inferred", "billable")
+declare("LIST-SUMMARY-MATCHES-GET", "LIST",
+        "Each summary agrees with Get for the same record (every member a summary carries).", MODEL,
+        cost="billable")
+
+# ---------------------------------------------------------------------------------------------------------
+# Update
+declare("UPDATE-UNKNOWN-404", "UPDATE",
+        "Update of a well-formed name or ARN that does not exist answers ResourceNotFoundException (404).",
+        ops_page("UPDATE"))
+declare("UPDATE-RENAME", "UPDATE",
+        "After a rename the new name resolves, the old name answers 404, and List shows the new name.",
+        UG + "prov-thru-edit.html", cost="billable")
+declare("UPDATE-RENAME-DUPLICATE", "UPDATE",
+        "A rename onto the name of another live Provisioned Throughput is refused with a documented 4xx.",
+        UG + "prov-thru-edit.html", "inferred", "billable")
+declare("UPDATE-DESIRED-MODEL-BASE", "UPDATE",
+        "desiredModelId is refused (documented 4xx) for a Provisioned Throughput serving a base model.",
+        MODEL, cost="billable")
+declare("UPDATE-DESIRED-MODEL-CUSTOM", "UPDATE",
+        "For a custom-model Provisioned Throughput, desiredModelId (its base model or a custom model of the "
+        "same base) sets desiredModelArn; after the update modelArn follows.", MODEL, cost="billable")
+declare("UPDATE-TIMESTAMPS", "UPDATE",
+        "An accepted update advances lastModifiedTime (never backwards) and never changes creationTime.",
+        MODEL, "inferred", "billable")
+declare("UPDATE-IMMUTABLE", "UPDATE",
+        "Update never changes modelUnits, desiredModelUnits, commitmentDuration or commitmentExpirationTime.",
+        UG + "prov-thru-edit.html", cost="billable")
+declare("UPDATE-EMPTY", "UPDATE",
+        "An update naming neither a new name nor a new model answers 200 or ValidationException (undocumented: "
+        "both accepted), and changes nothing.", NOTES, "inferred", "billable")
+
+# ---------------------------------------------------------------------------------------------------------
+# Delete
+declare("DELETE-UNKNOWN-404", "DELETE",
+        "Delete of a well-formed name or ARN that does not exist answers ResourceNotFoundException (404).",
+        ops_page("DELETE"))
+declare("DELETE-GONE", "DELETE",
+        "After Delete (200, {}), Get, Update and Delete answer 404, List omits it and its tags are gone.",
+        UG + "prov-thru-delete.html", cost="billable")
+declare("DELETE-COMMITMENT-REFUSED", "DELETE",
+        "A Provisioned Throughput under a running commitment term can't be deleted: a documented 4xx "
+        "(ConflictException or ValidationException; the code is undocumented) and it stays.",
+        UG + "prov-thru-delete.html", "inferred", "commitment")
+
+# ---------------------------------------------------------------------------------------------------------
+# Tags
+declare("TAG-ADD", "TAG", "TagResource adds or overwrites exactly the tags it names.", MODEL, cost="billable")
+declare("UNTAG-REMOVE", "UNTAG", "UntagResource removes exactly the keys it names.", MODEL, cost="billable")
+declare("TAG-LIMIT", "TAG",
+        "Tagging beyond 50 tags on a resource (counting existing ones) is refused with TooManyTagsException "
+        "(or ValidationException past the shape's 200) and changes nothing.", UG + "tagging.html",
+        cost="billable")
+for _key in ("TAG", "UNTAG", "LISTTAGS"):
+    declare(f"{_key}-UNKNOWN-404", _key,
+            "A well-formed provisioned-model ARN that does not exist answers ResourceNotFoundException (404).",
+            ops_page(_key))
+
+# ---------------------------------------------------------------------------------------------------------
+# The schemathesis phase: schema-driven requests from schemas/openapi.json.
+declare("API-SCHEMATHESIS", "*",
+        "Schema-driven requests (schemathesis, checks that hold for AWS) find no server error, undocumented "
+        "status code, undocumented content type or response that breaks its schema.", MODEL)
+
+
+def for_operation(operation: str) -> list[Clause]:
+    return [c for c in CATALOGUE.values() if c.operation == operation]
+
+
+def catalogue_markdown() -> str:
+    """The catalogue as Markdown, one table per operation (``bedrock-conformance clauses``)."""
+    lines = ["# Clause catalogue", "",
+             f"{len(CATALOGUE)} clauses. Confidence: documented / observed / inferred. "
+             "Cost class: free / billable / commitment (what checking it costs on real AWS).", ""]
+    for op in [*OPERATIONS.values(), "*"]:
+        clauses = for_operation(op)
+        if not clauses:
+            continue
+        lines += [f"## {op if op != '*' else 'All operations'}", "",
+                  "| id | statement | source | confidence | cost |", "|---|---|---|---|---|"]
+        for c in clauses:
+            lines.append(f"| `{c.id}` | {c.statement} | {c.source} | {c.confidence} | {c.cost} |")
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,233 @@
+"""The ``bedrock-conformance`` command.
+
+  run       run the suite against a target (default: the bundled reference emulator) and write reports
+  serve     serve the reference emulator over HTTP (optionally with faults) for anyone's boto3 client
+  schemas   check (--check) or rewrite (--write) schemas/ from the installed botocore model
+  clauses   print the clause catalogue as Markdown
+  faults    list the reference emulator's faulty variants
+  sweep     list (and with --delete remove) what earlier runs left on a target
+
+Exit codes: 0 conformant / ok, 1 non-conformance found / drift, 2 the run could not be made.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any, Sequence
+
+SUITE_DIR = Path(__file__).resolve().parent / "suite"
+
+
+class _Parser(argparse.ArgumentParser):
+    """Bad flags: one clear line and exit code 2 (no usage dump)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        sys.stderr.write(f"bedrock-conformance: {message} (see --help)\n")
+        raise SystemExit(2)
+
+
+def _fail(message: str, code: int = 2) -> int:
+    sys.stderr.write(f"bedrock-conformance: {message}\n")
+    return code
+
+
+def _add_target_flags(parser: argparse.ArgumentParser) -> None:
+    from conformance.plugin import SETTING_FLAGS
+
+    parser.add_argument("--target", default=None,
+                        help="reference (default) | reference-http | moto | moto-server | aws | http(s)://URL")
+    parser.add_argument("--config", default=None, help="target settings file (TOML); default conformance.toml")
+    for flag, name, kind, text in SETTING_FLAGS:
+        parser.add_argument(flag, dest=name, type=kind, default=None, help=text)
+    parser.add_argument("--fault", dest="faults", action="append", default=None,
+                        help="reference targets: turn on a faulty variant (repeatable; see `faults`)")
+
+
+def _settings_from(args: argparse.Namespace, **extra: Any) -> Any:
+    from conformance import settings as settings_mod
+    from conformance.plugin import SETTING_FLAGS
+
+    flags = {name: getattr(args, name) for _, name, _, _ in SETTING_FLAGS}
+    flags.update(target=args.target, faults=args.faults, **extra)
+    return settings_mod.load(flags, config=args.config)
+
+
+def _pytest_args(args: argparse.Namespace, passthrough: list[str]) -> list[str]:
+    from conformance.plugin import SETTING_FLAGS
+
+    out = ["--pyargs", "conformance.suite", "-c", str(SUITE_DIR / "conformance.ini"),
+           "--rootdir", str(SUITE_DIR), "-p", "no:cacheprovider", "--target", args.target or "reference"]
+    if args.config:
+        out += ["--bc-config", args.config]
+    for flag, name, _, _ in SETTING_FLAGS:
+        if getattr(args, name) is not None:
+            out += [flag, str(getattr(args, name))]
+    for fault in args.faults or []:
+        out += ["--fault", fault]
+    for flag in ("profile", "seed", "report_dir", "baseline", "fail_under"):
+        value = getattr(args, flag)
+        if value is not None:
+            out += [f"--{flag.replace('_', '-')}", str(value)]
+    for flag in ("only", "skip"):
+        for value in getattr(args, flag) or []:
+            out += [f"--{flag}", value]
+    for flag in ("update_baseline", "allow_billable", "yes", "no_report"):
+        if getattr(args, flag):
+            out.append(f"--{flag.replace('_', '-')}")
+    if args.workers:
+        out += ["-n", args.workers]
+    out += {"quiet": ["-q", "--no-header"], "verbose": ["-v"], "normal": ["--no-header"]}[args.output]
+    return out + passthrough
+
+
+def cmd_run(args: argparse.Namespace, passthrough: list[str]) -> int:
+    from conformance import settings as settings_mod
+    from conformance.clauses import TargetUnavailable
+    from conformance.report import load_baseline
+    from conformance.run import UsageProblem
+
+    try:
+        settings = _settings_from(args, allow_billable=args.allow_billable or None)
+        load_baseline(args.baseline)
+    except (settings_mod.SettingsError, UsageProblem) as exc:
+        return _fail(str(exc))
+    if not settings.is_reference and settings.target != "moto":
+        try:
+            _preflight(settings)
+        except (TargetUnavailable, settings_mod.SettingsError) as exc:
+            return _fail(f"target {settings.target} is not usable: {exc}")
+    args.target = settings.target
+    import pytest
+
+    code = pytest.main(_pytest_args(args, passthrough))
+    return int(code) if int(code) in (0, 1, 2) else 2
+
+
+def _preflight(settings: Any) -> None:
+    """An unreachable URL or missing credentials: one line, before any test starts."""
+    from conformance.targets import open_target, probe
+
+    target = open_target(settings)
+    try:
+        probe(target)
+    finally:
+        target.close()
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from bedrock_emulator import server
+
+    argv = ["--host", args.host, "--port", str(args.port)]
+    for fault in args.faults or []:
+        argv += ["--fault", fault]
+    for flag in ("create_delay", "update_delay", "region", "account_id"):
+        if getattr(args, flag) is not None:
+            argv += [f"--{flag.replace('_', '-')}", str(getattr(args, flag))]
+    return int(server.main(argv) or 0)
+
+
+def cmd_schemas(args: argparse.Namespace) -> int:
+    from schemas import SCHEMA_DIR, generate
+
+    directory = Path(args.dir) if args.dir else SCHEMA_DIR
+    if args.write:
+        generate.write(directory)
+        print(f"schemas written to {directory}")
+        return 0
+    ok, diff = generate.check(directory)
+    if ok:
+        print(f"schemas in {directory} match the installed botocore model")
+        return 0
+    sys.stdout.write(diff if diff.endswith("\n") else diff + "\n")
+    sys.stderr.write("bedrock-conformance: schemas drifted from the installed botocore model "
+                     "(bedrock-conformance schemas --write regenerates them)\n")
+    return 1
+
+
+def cmd_clauses(args: argparse.Namespace) -> int:
+    from conformance.clauses import catalogue_markdown
+
+    print(catalogue_markdown())
+    return 0
+
+
+def cmd_faults(args: argparse.Namespace) -> int:
+    from bedrock_emulator.faults import FAULTS
+
+    width = max(map(len, FAULTS))
+    for name, text in FAULTS.items():
+        print(f"{name:{width}}  {text}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from conformance.run import PROFILES
+
+    parser = _Parser(prog="bedrock-conformance", description=__doc__,
+                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    run = sub.add_parser("run", help="run the suite against a target")
+    _add_target_flags(run)
+    run.add_argument("--profile", choices=sorted(PROFILES), default=None,
+                     help="quick | standard (default) | thorough")
+    run.add_argument("--seed", type=int, default=None, help="make the run repeatable (the report records it)")
+    run.add_argument("--report-dir", default=None, help="write reports here instead of reports/<timestamp>/")
+    run.add_argument("--no-report", action="store_true", help="write no report files")
+    run.add_argument("--only", action="append", help="clause ids, operations (CREATE, LIST...) or cost classes")
+    run.add_argument("--skip", action="append", help="clause ids, operations or cost classes to leave out")
+    run.add_argument("--baseline", default=None, help="JSON file of accepted gaps by clause id")
+    run.add_argument("--update-baseline", action="store_true", help="rewrite --baseline with this run's gaps")
+    run.add_argument("--fail-under", type=float, default=None, help="pass at or above this percentage")
+    run.add_argument("--allow-billable", action="store_true", help="aws: allow billable clauses (see docs)")
+    run.add_argument("--yes", action="store_true", help="aws: don't ask before billable calls")
+    run.add_argument("-n", "--workers", default=None, help="pytest-xdist workers (a number or auto)")
+    out = run.add_mutually_exclusive_group()
+    out.add_argument("-q", "--quiet", dest="output", action="store_const", const="quiet")
+    out.add_argument("-v", "--verbose", dest="output", action="store_const", const="verbose")
+    run.set_defaults(output="normal")
+
+    serve = sub.add_parser("serve", help="serve the reference emulator over HTTP")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=4566 + 1000)
+    serve.add_argument("--fault", dest="faults", action="append")
+    serve.add_argument("--create-delay", type=float)
+    serve.add_argument("--update-delay", type=float)
+    serve.add_argument("--region")
+    serve.add_argument("--account-id")
+
+    schemas = sub.add_parser("schemas", help="check or rewrite schemas/ from the installed botocore model")
+    mode = schemas.add_mutually_exclusive_group()
+    mode.add_argument("--check", action="store_true", help="exit 1 with a diff when schemas/ drifted (default)")
+    mode.add_argument("--write", action="store_true", help="rewrite the generated files")
+    schemas.add_argument("--dir", default=None, help="the schemas directory (default: the installed one)")
+
+    sub.add_parser("clauses", help="print the clause catalogue (Markdown)")
+    sub.add_parser("faults", help="list the reference emulator's faulty variants")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    passthrough: list[str] = []
+    if "--" in argv:
+        index = argv.index("--")
+        argv, passthrough = argv[:index], argv[index + 1:]
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        if args.command == "run":
+            return cmd_run(args, passthrough)
+        return {"serve": cmd_serve, "schemas": cmd_schemas, "clauses": cmd_clauses,
+                "faults": cmd_faults}[args.command](args)
+    except KeyboardInterrupt:
+        return _fail("interrupted")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

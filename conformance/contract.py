@@ -1,0 +1,77 @@
+"""The suite's own reading of the contract: expected ARNs, statuses and what a record must hold.
+
+Written from the botocore model and the AWS docs (see docs/contract.md), never from the reference emulator.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import string
+from datetime import datetime, timezone
+from typing import Any
+
+STATUSES = ("Creating", "InService", "Updating", "Failed")
+SETTLED = ("InService", "Failed")
+COMMITMENTS = ("OneMonth", "SixMonths")
+# Members every Get answer carries (the output shape's required list) and a List summary carries.
+SUMMARY_MEMBERS = ("provisionedModelName", "provisionedModelArn", "modelArn", "desiredModelArn",
+                   "foundationModelArn", "modelUnits", "desiredModelUnits", "status", "commitmentDuration",
+                   "commitmentExpirationTime", "creationTime", "lastModifiedTime")
+MAX_TAGS = 50  # per resource, counting existing tags (Bedrock user guide, tagging)
+
+_ID_ALPHABET = string.ascii_lowercase + string.digits
+
+
+def provisioned_arn_pattern(region: str, account: str | None) -> re.Pattern[str]:
+    account_part = re.escape(account) if account else "[0-9]{12}"
+    return re.compile(rf"arn:aws(-[^:]+)?:bedrock:{re.escape(region)}:{account_part}:provisioned-model/[a-z0-9]{{12}}")
+
+
+def random_arn(region: str, account: str | None) -> str:
+    """A well-formed provisioned-model ARN that no server has issued (for 404 probes)."""
+    suffix = "".join(secrets.choice(_ID_ALPHABET) for _ in range(12))
+    return f"arn:aws:bedrock:{region}:{account or '123456789012'}:provisioned-model/{suffix}"
+
+
+def account_of(arn: str) -> str | None:
+    parts = arn.split(":")
+    return parts[4] if len(parts) > 5 else None
+
+
+def foundation_arn(model_id: str, region: str) -> str:
+    return f"arn:aws:bedrock:{region}::foundation-model/{model_id}"
+
+
+def is_arn(value: str) -> bool:
+    return value.startswith("arn:")
+
+
+def expected_model_arn(model_id: str, region: str, custom_models: dict[str, str]) -> str:
+    """modelArn for a create with ``model_id``: the full ARN of the model asked for.
+
+    ``custom_models`` maps custom-model ARN -> base model id. A custom model given by name is not resolvable
+    without the target's catalogue, so callers only pass ids, foundation ARNs or custom ARNs.
+    """
+    if is_arn(model_id):
+        return model_id
+    return foundation_arn(model_id, region)
+
+
+def expected_foundation_arn(model_id: str, region: str, custom_models: dict[str, str]) -> str:
+    if model_id in custom_models:
+        return foundation_arn(custom_models[model_id], region)
+    if is_arn(model_id):
+        return model_id
+    return foundation_arn(model_id, region)
+
+
+def parse_time(value: Any) -> datetime:
+    """botocore parses ISO 8601 timestamps to aware datetimes; accept both for comparisons."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+
+
+def tag_dict(tags: list[dict[str, str]] | None) -> dict[str, str]:
+    return {t["key"]: t["value"] for t in tags or []}

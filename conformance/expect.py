@@ -1,0 +1,171 @@
+"""Small helpers the clause tests use to call a target and state expectations as clause failures."""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Callable, Iterable
+
+from botocore.exceptions import ClientError, ParamValidationError
+
+from conformance.clauses import ConformanceFailure
+from conformance.targets import RawResponse, Target
+
+
+def _response_of(exc: ClientError) -> dict[str, Any]:
+    meta = exc.response.get("ResponseMetadata", {})
+    return {"status": meta.get("HTTPStatusCode"), "error": exc.response.get("Error", {})}
+
+
+def ok(target: Target, clause: str, operation: str, *, client: Any = None, **params: Any) -> dict[str, Any]:
+    """Call ``operation`` (snake_case boto3 name) and require success; a refusal fails ``clause``."""
+    client = client or target.sdk
+    try:
+        return getattr(client, operation)(**params)
+    except ClientError as exc:
+        raise ConformanceFailure(
+            clause, f"{operation}({_short(params)}) was refused: {exc.response.get('Error', {}).get('Code')}: "
+                    f"{exc.response.get('Error', {}).get('Message')}",
+            request=target.last_request, response=_response_of(exc)) from None
+
+
+def refused(target: Target, clause: str, operation: str, codes: Iterable[str], *, client: Any = None,
+            **params: Any) -> str:
+    """Call ``operation`` and require a refusal with one of ``codes``; returns the code."""
+    client = client or target.wire
+    codes = tuple(codes)
+    try:
+        response = getattr(client, operation)(**params)
+    except ClientError as exc:
+        code = exc.response.get("Error", {}).get("Code")
+        if code not in codes:
+            raise ConformanceFailure(
+                clause, f"{operation}({_short(params)}) answered {code}; expected {' or '.join(codes)}",
+                request=target.last_request, response=_response_of(exc)) from None
+        return code
+    except ParamValidationError as exc:  # pragma: no cover - the wire client does not validate
+        raise AssertionError(f"the wire client validated parameters: {exc}") from None
+    meta = response.get("ResponseMetadata", {})
+    raise ConformanceFailure(
+        clause, f"{operation}({_short(params)}) was accepted (HTTP {meta.get('HTTPStatusCode')}); expected "
+                f"{' or '.join(codes)}",
+        request=target.last_request,
+        response={"status": meta.get("HTTPStatusCode"),
+                  "body": {k: v for k, v in response.items() if k != "ResponseMetadata"}})
+
+
+def raw_refused(clause: str, response: RawResponse, codes: Iterable[str]) -> str:
+    codes = tuple(codes)
+    if response.status < 300 or response.code not in codes:
+        what = f"HTTP {response.status}" + (f" {response.code}" if response.code else "")
+        raise ConformanceFailure(clause, f"answered {what}; expected {' or '.join(codes)}",
+                                 request=response.request,
+                                 response={"status": response.status, "headers": response.headers,
+                                           "body": response.body.decode("utf-8", "replace")[:2000]})
+    return response.code or ""
+
+
+def check(condition: bool, clause: str, message: str, target: Target | None = None, **details: Any) -> None:
+    if not condition:
+        raise ConformanceFailure(clause, message, request=target.last_request if target else None,
+                                 response=details or None)
+
+
+def wait_until(target: Target, clause: str, describe: str, probe: Callable[[], Any],
+               done: Callable[[Any], bool]) -> Any:
+    """Poll ``probe`` with the target's interval (backing off to 10x) until ``done``; a timeout fails."""
+    settings = target.settings
+    deadline = time.monotonic() + settings.create_timeout
+    interval = settings.poll_interval
+    value = probe()
+    while not done(value):
+        if time.monotonic() >= deadline:
+            raise ConformanceFailure(clause, f"{describe}: not reached within {settings.create_timeout:.0f}s",
+                                     request=target.last_request, response={"last": _jsonable(value)})
+        time.sleep(interval)
+        interval = min(interval * 1.5, settings.poll_interval * 10)
+        value = probe()
+    return value
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items() if k != "ResponseMetadata"}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)
+
+
+def _short(params: dict[str, Any]) -> str:
+    text = ", ".join(f"{k}={v!r}" for k, v in params.items())
+    return text if len(text) < 300 else text[:300] + "..."
+
+
+def arn_ok(target: Target, clause: str, arn: str) -> None:
+    """The ARN names the target's region and account (learned from the first ARN when not configured)."""
+    from conformance import contract
+
+    if target.account_id is None and contract.account_of(arn):
+        target.account_id = contract.account_of(arn)
+    pattern = contract.provisioned_arn_pattern(target.settings.region, target.account_id)
+    check(bool(pattern.fullmatch(arn)), clause,
+          f"provisionedModelArn {arn!r} is not arn:aws:bedrock:{target.settings.region}:"
+          f"{target.account_id or '<account>'}:provisioned-model/<12 lowercase letters or digits>", target)
+
+
+def record_matches(target: Target, record: dict[str, Any], *, name: str, model_id: str, units: int,
+                   commitment: str | None) -> None:
+    """CREATE-RECORD-FIELDS / CREATE-FOUNDATION-ARN: a fresh record reflects its create request."""
+    from conformance import contract
+
+    region = target.settings.region
+    customs = {c.arn: c.base_model for c in target.custom_models}
+    want = {
+        "provisionedModelName": name,
+        "modelUnits": units,
+        "desiredModelUnits": units,
+        "modelArn": contract.expected_model_arn(model_id, region, customs),
+        "desiredModelArn": contract.expected_model_arn(model_id, region, customs),
+    }
+    for member, value in want.items():
+        check(record.get(member) == value, "CREATE-RECORD-FIELDS",
+              f"{member} is {record.get(member)!r}; the create asked for {value!r}", target)
+    check(record.get("commitmentDuration") == commitment, "CREATE-RECORD-FIELDS",
+          f"commitmentDuration is {record.get('commitmentDuration')!r}; the create asked for {commitment!r}",
+          target)
+    foundation = contract.expected_foundation_arn(model_id, region, customs)
+    check(record.get("foundationModelArn") == foundation, "CREATE-FOUNDATION-ARN",
+          f"foundationModelArn is {record.get('foundationModelArn')!r}; expected {foundation!r}", target)
+
+
+def wait_settled(target: Target, clause: str, ident: str) -> dict[str, Any]:
+    """Poll Get until the status leaves Creating/Updating; Failed must carry a failureMessage."""
+    from conformance import contract
+
+    def probe() -> dict[str, Any]:
+        record = ok(target, clause, "get_provisioned_model_throughput", provisionedModelId=ident)
+        check(record.get("status") in contract.STATUSES, clause, f"unknown status {record.get('status')!r}",
+              target)
+        return record
+
+    record = wait_until(target, clause, f"{ident} reaching InService or Failed", probe,
+                        lambda r: r.get("status") in contract.SETTLED)
+    if record["status"] == "Failed":
+        check(bool(record.get("failureMessage")), clause, "status Failed without a failureMessage", target)
+    return record
+
+
+def list_all(target: Target, clause: str, *, max_pages: int = 1000, **params: Any) -> list[dict[str, Any]]:
+    """Every summary of a List, following nextToken; a token that never ends fails ``clause``."""
+    summaries: list[dict[str, Any]] = []
+    token = None
+    for _ in range(max_pages):
+        page = ok(target, clause, "list_provisioned_model_throughputs",
+                  **params, **({"nextToken": token} if token else {}))
+        summaries.extend(page.get("provisionedModelSummaries", []))
+        token = page.get("nextToken")
+        if not token:
+            return summaries
+    raise ConformanceFailure(clause, f"List still returned a nextToken after {max_pages} pages",
+                             request=target.last_request)

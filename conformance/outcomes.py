@@ -1,0 +1,72 @@
+"""Per-clause outcomes of a run: recorded by tests, merged across xdist workers, turned into a verdict."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Iterable
+
+from conformance.clauses import CATALOGUE
+
+PASSED, FAILED, NOT_IMPLEMENTED, SKIPPED, ERROR = "passed", "failed", "not implemented", "skipped", "error"
+# When two tests report on one clause, the more serious outcome wins.
+_RANK = {SKIPPED: 0, PASSED: 1, NOT_IMPLEMENTED: 2, FAILED: 3, ERROR: 4}
+STATUSES = (PASSED, FAILED, NOT_IMPLEMENTED, SKIPPED, ERROR)
+
+
+@dataclass
+class Outcome:
+    clause: str
+    status: str = SKIPPED
+    message: str = ""
+    examples: int = 0
+    tests: list[str] = field(default_factory=list)
+    failure: dict[str, Any] | None = None
+
+    def merge(self, status: str, *, message: str = "", examples: int = 0, test: str | None = None,
+              failure: dict[str, Any] | None = None) -> None:
+        self.examples += examples
+        if test and test not in self.tests:
+            self.tests.append(test)
+        if _RANK[status] > _RANK[self.status] or (status == self.status and not self.message and message):
+            self.status, self.message = status, message
+            if failure is not None:
+                self.failure = failure
+        elif status == self.status == SKIPPED and message and message not in self.message:
+            self.message = message
+
+
+class Outcomes:
+    def __init__(self) -> None:
+        self.by_clause: dict[str, Outcome] = {}
+
+    def record(self, clause: str, status: str, **kwargs: Any) -> None:
+        self.by_clause.setdefault(clause, Outcome(clause)).merge(status, **kwargs)
+
+    def dump(self) -> list[dict[str, Any]]:
+        return [asdict(o) for o in self.by_clause.values()]
+
+    def load(self, items: Iterable[dict[str, Any]]) -> None:
+        for item in items:
+            tests = item.get("tests") or [None]
+            for i, test in enumerate(tests):
+                self.record(item["clause"], item["status"], message=item.get("message", ""),
+                            examples=item.get("examples", 0) if i == 0 else 0, test=test,
+                            failure=item.get("failure"))
+
+    def completed(self, selected_reason: str = "not checked by this run (no selected test covers it)"
+                  ) -> list[Outcome]:
+        """Every clause of the catalogue, in catalogue order; unreported ones are skipped with a reason."""
+        out = []
+        for clause_id in CATALOGUE:
+            outcome = self.by_clause.get(clause_id) or Outcome(clause_id, SKIPPED, selected_reason)
+            if outcome.status == SKIPPED and not outcome.message:
+                outcome.message = selected_reason
+            out.append(outcome)
+        return out
+
+
+def totals(outcomes: Iterable[Outcome]) -> dict[str, int]:
+    counts = {status: 0 for status in STATUSES}
+    for outcome in outcomes:
+        counts[outcome.status] += 1
+    return counts

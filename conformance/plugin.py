@@ -1,0 +1,197 @@
+"""The pytest plugin: options, markers, the ``target`` fixture, and per-clause outcome collection.
+
+Thin on purpose: settings live in ``conformance.settings``, targets in ``conformance.targets``, the verdict in
+``conformance.run``. The plugin stays passive unless ``--target`` (or ``--bc-config``) is given, so it does not
+touch other test runs in the same environment.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from conformance import run as runmod
+from conformance.clauses import CATALOGUE, ConformanceFailure, NotImplementedOutcome, TargetUnavailable
+from conformance.outcomes import ERROR, FAILED, NOT_IMPLEMENTED, PASSED, SKIPPED
+
+COST_MARKERS = {
+    "free": "checking it costs nothing on real AWS (reads, refusals, unknown ids)",
+    "billable": "creates a no-commitment Provisioned Throughput: billed hourly on real AWS",
+    "commitment": "needs a commitment term: never run against real AWS, emulators only",
+}
+SETTING_FLAGS = [
+    ("--region", "region", str, "AWS region the target answers for (default us-east-1)"),
+    ("--account-id", "account_id", str, "account id expected in ARNs (default: discovered)"),
+    ("--models", "models", str, "comma-separated model ids the target accepts for Provisioned Throughput"),
+    ("--custom-models", "custom_models", str, "comma-separated CUSTOM_MODEL_ARN=BASE_MODEL_ID"),
+    ("--create-timeout", "create_timeout", float, "seconds to wait for Creating/Updating to end"),
+    ("--poll-interval", "poll_interval", float, "seconds between status polls"),
+    ("--name-prefix", "name_prefix", str, "prefix of every name the run creates (default bc)"),
+    ("--connect-timeout", "connect_timeout", float, "seconds to connect before the target counts as down"),
+    ("--read-timeout", "read_timeout", float, "seconds to wait for an answer before it counts as hung"),
+    ("--create-delay", "create_delay", float, "reference targets: seconds a create stays Creating"),
+    ("--update-delay", "update_delay", float, "reference targets: seconds an update stays Updating"),
+    ("--max-live", "max_live", int, "aws: most Provisioned Throughputs alive at once"),
+]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("bedrock-conformance", "Bedrock Provisioned Throughput conformance")
+    group.addoption("--target", dest="bc_target", default=None,
+                    help="reference (default of the CLI) | reference-http | moto | moto-server | aws | URL")
+    group.addoption("--bc-config", dest="bc_config", default=None, help="target settings file (TOML)")
+    for flag, name, kind, text in SETTING_FLAGS:
+        group.addoption(flag, dest=f"bc_{name}", type=kind, default=None, help=text)
+    group.addoption("--fault", dest="bc_faults", action="append", default=None,
+                    help="reference targets: turn on a named faulty behaviour (repeatable)")
+    group.addoption("--profile", dest="bc_profile", default="standard", choices=sorted(runmod.PROFILES),
+                    help="example counts and step counts (default standard)")
+    group.addoption("--seed", dest="bc_seed", type=int, default=None, help="make the run repeatable")
+    group.addoption("--report-dir", dest="bc_report_dir", default=None,
+                    help="write the reports here instead of reports/<timestamp>/ and reports/latest/")
+    group.addoption("--no-report", dest="bc_no_report", action="store_true", help="write no report files")
+    group.addoption("--only", dest="bc_only", action="append", default=None,
+                    help="run only these clause ids / operations / cost classes (comma-separated, repeatable)")
+    group.addoption("--skip", dest="bc_skip", action="append", default=None,
+                    help="skip these clause ids / operations / cost classes (comma-separated, repeatable)")
+    group.addoption("--baseline", dest="bc_baseline", default=None, help="accept the gaps listed in this file")
+    group.addoption("--update-baseline", dest="bc_update_baseline", action="store_true",
+                    help="rewrite --baseline with this run's failures")
+    group.addoption("--fail-under", dest="bc_fail_under", type=float, default=None,
+                    help="pass when at least this percentage of the clauses that ran passed")
+    group.addoption("--allow-billable", dest="bc_allow_billable", action="store_true", default=None,
+                    help="aws: allow clauses that create billable Provisioned Throughputs")
+    group.addoption("--yes", dest="bc_yes", action="store_true", help="aws: do not ask for confirmation")
+
+
+def _active(config: pytest.Config) -> bool:
+    return bool(config.getoption("bc_target") or config.getoption("bc_config"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "clause(*ids): the catalogue clauses this test checks")
+    for name, text in COST_MARKERS.items():
+        config.addinivalue_line("markers", f"{name}: cost class - {text}")
+    if not _active(config):
+        return
+    workerinput = getattr(config, "workerinput", None)
+    try:
+        state = runmod.RunState.from_config(config, workerinput)
+    except runmod.UsageProblem as exc:
+        raise pytest.UsageError(str(exc)) from None
+    config.stash[runmod.STATE] = state
+    import hypothesis.core
+
+    hypothesis.core.global_force_seed = state.seed
+    runmod.load_profile(state.profile)
+
+
+def pytest_configure_node(node: Any) -> None:  # xdist controller -> worker
+    state = node.config.stash.get(runmod.STATE, None)
+    if state is not None:
+        node.workerinput.update(state.worker_input())
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    state = config.stash.get(runmod.STATE, None)
+    if state is None:
+        return
+    for item in items:
+        clauses = item_clauses(item)
+        for cost in {CATALOGUE[c].cost for c in clauses if c in CATALOGUE}:
+            item.add_marker(getattr(pytest.mark, cost))
+        reason = state.skip_reason(clauses)
+        if reason:
+            item.add_marker(pytest.mark.skip(reason=reason))
+
+
+def item_clauses(item: pytest.Item) -> list[str]:
+    ids: list[str] = []
+    for mark in item.iter_markers("clause"):
+        ids.extend(a for a in mark.args if a not in ids)
+    return ids
+
+
+@pytest.fixture(scope="session")
+def target(request: pytest.FixtureRequest) -> Any:
+    state = request.config.stash.get(runmod.STATE, None)
+    if state is None:
+        pytest.skip("no --target given: bedrock-conformance tests are not active")
+    opened = state.open_target()
+    yield opened
+    state.close_target()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
+    outcome = yield
+    report = outcome.get_result()
+    state = item.config.stash.get(runmod.STATE, None)
+    if state is None or call.when == "teardown" and report.passed:
+        return
+    clauses = item_clauses(item)
+    test = item.nodeid
+    if report.skipped:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        for clause in clauses:
+            state.outcomes.record(clause, SKIPPED, message=reason.removeprefix("Skipped: "), test=test)
+        return
+    if report.passed:
+        if call.when == "call":
+            for clause in clauses:
+                state.outcomes.record(clause, PASSED, test=test, examples=1)
+        return
+    exc = runmod.interesting_exception(call.excinfo.value if call.excinfo else None)
+    if isinstance(exc, (NotImplementedOutcome, NotImplementedError)):
+        # moto in-process raises NotImplementedError for operations it lacks; over HTTP it answers 500/404.
+        details = exc.details() if isinstance(exc, NotImplementedOutcome) else {"message": str(exc)}
+        for clause in clauses:
+            state.outcomes.record(clause, NOT_IMPLEMENTED, message=details["message"], test=test,
+                                  failure=details)
+        report.longrepr = f"not implemented: {details['message']}"
+    elif isinstance(exc, ConformanceFailure) and exc.clause_id in CATALOGUE:
+        state.outcomes.record(exc.clause_id, FAILED, message=exc.message, test=test, failure=exc.details())
+        for clause in clauses:
+            if clause != exc.clause_id:
+                state.outcomes.record(clause, SKIPPED, message=f"not reached: the test stopped at "
+                                                               f"{exc.clause_id}", test=test)
+        report.longrepr = runmod.render_failure(exc)
+    else:
+        message = runmod.describe_error(exc)
+        if isinstance(exc, TargetUnavailable) or runmod.is_connection_problem(exc):
+            state.target_problems.append(message)
+        for clause in clauses or ["API-SCHEMATHESIS"]:
+            state.outcomes.record(clause, ERROR, message=message, test=test)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    state = session.config.stash.get(runmod.STATE, None)
+    if state is None:
+        return
+    state.close_target()
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["bc_outcomes"] = json.dumps(state.outcomes.dump())
+        workeroutput["bc_problems"] = json.dumps(state.target_problems)
+        return
+    session.exitstatus = state.finish(int(exitstatus))
+
+
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    state = node.config.stash.get(runmod.STATE, None)
+    output = getattr(node, "workeroutput", None) or {}
+    if state is not None:
+        state.outcomes.load(json.loads(output.get("bc_outcomes", "[]")))
+        state.target_problems.extend(json.loads(output.get("bc_problems", "[]")))
+        if error:
+            state.target_problems.append(f"worker {node.gateway.id} died: {error}")
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    state = config.stash.get(runmod.STATE, None)
+    if state is not None and state.summary_lines:
+        terminalreporter.section("bedrock-conformance")
+        for line in state.summary_lines:
+            terminalreporter.write_line(line)

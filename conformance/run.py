@@ -1,0 +1,259 @@
+"""One run of the suite: its settings, target, outcomes, profile, seed, baseline and verdict.
+
+Exit codes: 0 conformant (or only gaps the baseline accepts), 1 non-conformance found, 2 the run could not be
+made (bad flags or settings, unreachable or hanging target, missing credentials).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from botocore.exceptions import (ConnectionClosedError, ConnectTimeoutError, EndpointConnectionError,
+                                 ReadTimeoutError)
+
+from conformance import settings as settings_mod
+from conformance.clauses import CATALOGUE, OPERATIONS, ConformanceFailure, TargetUnavailable
+from conformance.outcomes import ERROR, FAILED, NOT_IMPLEMENTED, PASSED, SKIPPED, Outcomes, totals
+
+STATE = pytest.StashKey["RunState"]()
+EXIT_OK, EXIT_NONCONFORMANT, EXIT_UNUSABLE = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    max_examples: int
+    stateful_steps: int
+    stateful_examples: int
+    description: str
+
+
+PROFILES = {
+    "quick": Profile("quick", 8, 20, 4, "a smoke run: under a minute on the reference target"),
+    "standard": Profile("standard", 40, 40, 12, "the default"),
+    "thorough": Profile("thorough", 200, 80, 50, "many more examples and longer stateful runs"),
+}
+
+
+class UsageProblem(Exception):
+    """Bad flags or settings: one line, exit code 2."""
+
+
+def load_profile(name: str) -> None:
+    from hypothesis import HealthCheck, settings
+
+    profile = PROFILES[name]
+    settings.register_profile(
+        f"bedrock-conformance-{name}", max_examples=profile.max_examples, deadline=None, database=None,
+        stateful_step_count=profile.stateful_steps, suppress_health_check=list(HealthCheck),
+        print_blob=False)
+    settings.load_profile(f"bedrock-conformance-{name}")
+
+
+def interesting_exception(exc: BaseException | None) -> BaseException | None:
+    """Unwrap Hypothesis' exception groups to the conformance failure inside, if any."""
+    if isinstance(exc, BaseExceptionGroup):
+        for inner in exc.exceptions:
+            found = interesting_exception(inner)
+            if isinstance(found, ConformanceFailure):
+                return found
+        return interesting_exception(exc.exceptions[0]) if exc.exceptions else exc
+    return exc
+
+
+def is_connection_problem(exc: BaseException | None) -> bool:
+    return isinstance(exc, (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError,
+                            ConnectionClosedError, ConnectionError))
+
+
+def describe_error(exc: BaseException | None) -> str:
+    if exc is None:
+        return "unknown error"
+    if isinstance(exc, TargetUnavailable) or is_connection_problem(exc):
+        return f"target unavailable: {exc}"
+    frames = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
+    where = f" at {frames[0].filename}:{frames[0].lineno}" if frames else ""
+    return f"{type(exc).__name__}: {exc}{where}"
+
+
+def render_failure(exc: ConformanceFailure) -> str:
+    clause = CATALOGUE.get(exc.clause_id)
+    lines = [f"{exc.clause_id} FAILED: {exc.message}"]
+    if clause:
+        lines.append(f"  clause: {clause.statement} [{clause.source}; {clause.confidence}]")
+    if exc.schema_path:
+        lines.append(f"  schema path: {exc.schema_path}")
+    if exc.request:
+        lines.append(f"  request: {json.dumps(exc.request, default=str)[:1500]}")
+    if exc.response:
+        lines.append(f"  response: {json.dumps(exc.response, default=str)[:1500]}")
+    return "\n".join(lines)
+
+
+def _split(values: list[str] | None) -> set[str]:
+    return {v.strip() for value in values or [] for v in value.split(",") if v.strip()}
+
+
+def _matches(selector: set[str], clause_id: str) -> bool:
+    clause = CATALOGUE.get(clause_id)
+    if clause is None:
+        return False
+    keys = {clause.id, clause.operation, clause.cost, clause.id.split("-", 1)[0]}
+    keys |= {k for k, v in OPERATIONS.items() if v == clause.operation}
+    return bool(selector & keys)
+
+
+class RunState:
+    def __init__(self, config: pytest.Config, settings: settings_mod.Settings, *, run_id: str, seed: int,
+                 worker: str, shared_url: str | None) -> None:
+        self.config = config
+        self.settings = settings
+        self.run_id = run_id
+        self.seed = seed
+        self.worker = worker
+        self.shared_url = shared_url
+        self.profile = config.getoption("bc_profile")
+        self.only = _split(config.getoption("bc_only"))
+        self.skip = _split(config.getoption("bc_skip"))
+        unknown = {s for s in self.only | self.skip
+                   if not any(_matches({s}, c) for c in CATALOGUE)}
+        if unknown:
+            raise UsageProblem(f"--only/--skip name no clause, operation or cost class: {', '.join(sorted(unknown))}")
+        self.outcomes = Outcomes()
+        self.target_problems: list[str] = []
+        self.summary_lines: list[str] = []
+        self.started = time.time()
+        self.target: Any = None
+        self._shared_stop: Any = None
+
+    # -- construction --------------------------------------------------------------------------------------
+    @classmethod
+    def from_config(cls, config: pytest.Config, workerinput: dict[str, Any] | None) -> "RunState":
+        flags = {name: config.getoption(f"bc_{name}") for _, name, _, _ in _setting_flags()}
+        flags["target"] = config.getoption("bc_target")
+        flags["faults"] = config.getoption("bc_faults")
+        flags["allow_billable"] = config.getoption("bc_allow_billable")
+        try:
+            settings = settings_mod.load(flags, config=config.getoption("bc_config"))
+        except settings_mod.SettingsError as exc:
+            raise UsageProblem(str(exc)) from None
+        if workerinput is not None and "bc_run_id" in workerinput:
+            return cls(config, settings, run_id=workerinput["bc_run_id"], seed=workerinput["bc_seed"],
+                       worker=workerinput.get("workerid", "w"), shared_url=workerinput.get("bc_shared_url"))
+        from conformance.targets import new_run_id
+
+        seed = config.getoption("bc_seed")
+        if seed is None:
+            hseed = config.getoption("hypothesis_seed", None)
+            seed = int(hseed) if hseed is not None and str(hseed).isdigit() else random.randrange(2**32)
+        state = cls(config, settings, run_id=new_run_id(), seed=seed, worker="m", shared_url=None)
+        if getattr(config.option, "numprocesses", None):
+            state.start_shared_server()
+        return state
+
+    def worker_input(self) -> dict[str, Any]:
+        return {"bc_run_id": self.run_id, "bc_seed": self.seed, "bc_shared_url": self.shared_url}
+
+    def start_shared_server(self) -> None:
+        """Under xdist, one reference-http or moto-server serves every worker (as it would in real use)."""
+        from conformance.targets import start_shared
+
+        try:
+            shared = start_shared(self.settings)
+        except TargetUnavailable as exc:
+            raise UsageProblem(str(exc)) from None
+        if shared is not None:
+            self.shared_url, self._shared_stop = shared
+
+    # -- selection -----------------------------------------------------------------------------------------
+    def skip_reason(self, clauses: list[str]) -> str | None:
+        if self.only and not any(_matches(self.only, c) for c in clauses):
+            return "not selected (--only)"
+        if self.skip and all(_matches(self.skip, c) for c in clauses):
+            return "deselected (--skip)"
+        costs = {CATALOGUE[c].cost for c in clauses if c in CATALOGUE}
+        if self.settings.is_aws:
+            if "commitment" in costs:
+                return "commitment clause: never run against real AWS (emulators only)"
+            if "billable" in costs and not self.settings.allow_billable:
+                return "billable clause: needs --allow-billable against real AWS"
+        return None
+
+    # -- the target ----------------------------------------------------------------------------------------
+    def open_target(self) -> Any:
+        from conformance.targets import open_target
+
+        if self.target is None:
+            try:
+                self.target = open_target(self.settings, run_id=self.run_id, worker=self.worker,
+                                          shared_url=self.shared_url)
+            except (TargetUnavailable, settings_mod.SettingsError) as exc:
+                self.target_problems.append(str(exc))
+                pytest.exit(f"bedrock-conformance: {exc}", returncode=EXIT_UNUSABLE)
+        return self.target
+
+    def close_target(self) -> None:
+        if self.target is not None:
+            target, self.target = self.target, None
+            for clause, count in target.checker.checked.items():
+                self.outcomes.record(clause, PASSED, examples=count, test="(wire checker)")
+            left = target.cleanup()
+            if left:
+                self.target_problems.append(f"could not delete what the run created: {', '.join(left)}")
+            target.close()
+        if self._shared_stop is not None:
+            stop, self._shared_stop = self._shared_stop, None
+            stop()
+
+    # -- the verdict ---------------------------------------------------------------------------------------
+    def finish(self, pytest_status: int) -> int:
+        from conformance import report
+
+        outcomes = self.outcomes.completed()
+        baseline = report.load_baseline(self.config.getoption("bc_baseline"))
+        counts = totals(outcomes)
+        gaps = [o for o in outcomes if o.status in (FAILED, NOT_IMPLEMENTED)]
+        accepted = [o for o in gaps if o.clause in baseline]
+        unaccepted = [o for o in gaps if o.clause not in baseline]
+        stale = sorted(c for c in baseline if c in CATALOGUE and
+                       next(o for o in outcomes if o.clause == c).status == PASSED)
+        errors = [o for o in outcomes if o.status == ERROR]
+        ran = counts[PASSED] + counts[FAILED] + counts[NOT_IMPLEMENTED]
+        score = 100.0 * counts[PASSED] / ran if ran else 0.0
+        fail_under = self.config.getoption("bc_fail_under")
+        if self.target_problems or pytest_status in (pytest.ExitCode.INTERRUPTED, pytest.ExitCode.INTERNAL_ERROR,
+                                                     pytest.ExitCode.USAGE_ERROR):
+            verdict = EXIT_UNUSABLE
+        elif fail_under is not None:
+            verdict = EXIT_OK if score >= fail_under and not errors else EXIT_NONCONFORMANT
+        elif unaccepted or errors:
+            verdict = EXIT_NONCONFORMANT
+        elif ran == 0:
+            verdict = EXIT_UNUSABLE
+            self.target_problems.append("no clause ran")
+        else:
+            verdict = EXIT_OK
+        if self.config.getoption("bc_update_baseline") and self.config.getoption("bc_baseline"):
+            report.write_baseline(self.config.getoption("bc_baseline"), gaps, baseline)
+        summary = {
+            "verdict": verdict, "counts": counts, "score": round(score, 1), "accepted": [o.clause for o in accepted],
+            "stale_baseline": stale, "problems": list(self.target_problems),
+        }
+        paths = []
+        if not self.config.getoption("bc_no_report"):
+            paths = report.write_all(self, outcomes, summary, self.config.getoption("bc_report_dir"))
+        self.summary_lines = report.summary_lines(self, outcomes, summary, paths)
+        return verdict
+
+
+def _setting_flags() -> list[tuple[str, str, Any, str]]:
+    from conformance.plugin import SETTING_FLAGS
+
+    return SETTING_FLAGS

@@ -1,0 +1,203 @@
+"""Target settings: what the target is and how to talk to it.
+
+Precedence, highest first: command-line flags, environment variables (``BEDROCK_CONFORMANCE_<NAME>``), the file
+named by ``--config`` (or ``conformance.toml`` in the working directory), ``[tool.bedrock-conformance]`` in
+``pyproject.toml`` of the working directory, then the defaults below. See ``conformance.sample.toml``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ENV_PREFIX = "BEDROCK_CONFORMANCE_"
+NAMED_TARGETS = ("reference", "reference-http", "moto", "moto-server", "aws")
+REFERENCE_TARGETS = ("reference", "reference-http")
+
+# The model id the UG uses for a Provisioned Throughput bought through the API (UG pt-supported).
+DEFAULT_MODELS = ("amazon.titan-text-express-v1:0:8k",)
+
+
+class SettingsError(ValueError):
+    """Bad settings: reported as one line, exit code 2."""
+
+
+@dataclass(frozen=True)
+class CustomModel:
+    arn: str
+    base_model: str
+
+
+@dataclass(frozen=True)
+class Settings:
+    target: str = "reference"
+    region: str = "us-east-1"
+    account_id: str | None = None
+    models: tuple[str, ...] = DEFAULT_MODELS
+    custom_models: tuple[CustomModel, ...] = ()
+    create_timeout: float = 60.0
+    poll_interval: float = 0.05
+    name_prefix: str = "bc"
+    connect_timeout: float = 5.0
+    read_timeout: float = 30.0
+    max_attempts: int = 5
+    # Reference-emulator targets only.
+    faults: tuple[str, ...] = ()
+    create_delay: float = 0.0
+    update_delay: float = 0.0
+    # Real AWS only (see docs/aws.md).
+    allow_billable: bool = False
+    max_live: int = 2
+    budget_seconds: float = 3600.0
+
+    @property
+    def is_reference(self) -> bool:
+        return self.target in REFERENCE_TARGETS
+
+    @property
+    def is_url(self) -> bool:
+        return self.target.startswith(("http://", "https://"))
+
+    @property
+    def is_aws(self) -> bool:
+        return self.target == "aws"
+
+    def public(self) -> dict[str, Any]:
+        """Settings safe to print and report (no secrets are ever held here)."""
+        data = dataclasses.asdict(self)
+        data["custom_models"] = [dataclasses.asdict(c) for c in self.custom_models]
+        data["models"] = list(self.models)
+        data["faults"] = list(self.faults)
+        return data
+
+
+_FIELDS = {f.name: f for f in dataclasses.fields(Settings)}
+_TUPLE_FIELDS = {"models", "faults"}
+
+
+def _coerce(name: str, value: Any, origin: str) -> Any:
+    if name not in _FIELDS:
+        raise SettingsError(f"{origin}: unknown setting '{name}' (known: {', '.join(sorted(_FIELDS))})")
+    default = _FIELDS[name].default
+    try:
+        if name == "custom_models":
+            return _custom_models(value)
+        if name in _TUPLE_FIELDS:
+            if isinstance(value, str):
+                value = [v.strip() for v in value.split(",") if v.strip()]
+            return tuple(str(v) for v in value)
+        if name == "account_id":
+            value = None if value in (None, "") else str(value)
+            if value is not None and not re.fullmatch(r"[0-9]{12}", value):
+                raise ValueError("must be 12 digits")
+            return value
+        if isinstance(default, bool):
+            if isinstance(value, str):
+                if value.lower() not in ("1", "true", "yes", "0", "false", "no"):
+                    raise ValueError("must be true or false")
+                return value.lower() in ("1", "true", "yes")
+            return bool(value)
+        if isinstance(default, float):
+            number = float(value)
+            if number < 0:
+                raise ValueError("must not be negative")
+            return number
+        if isinstance(default, int):
+            number = int(value)
+            if number < 1:
+                raise ValueError("must be at least 1")
+            return number
+        return str(value)
+    except (TypeError, ValueError) as exc:
+        raise SettingsError(f"{origin}: setting '{name}' has a bad value {value!r}: {exc}") from None
+
+
+def _custom_models(value: Any) -> tuple[CustomModel, ...]:
+    """``[{arn=..., base_model=...}]`` in TOML, or ``ARN=BASE,ARN=BASE`` in a flag or the environment."""
+    items: list[CustomModel] = []
+    if isinstance(value, str):
+        for part in filter(None, (p.strip() for p in value.split(","))):
+            arn, sep, base = part.rpartition("=")
+            if not sep:
+                raise ValueError("write custom models as ARN=BASE_MODEL_ID")
+            items.append(CustomModel(arn, base))
+    else:
+        for entry in value:
+            items.append(CustomModel(str(entry["arn"]), str(entry["base_model"])))
+    return tuple(items)
+
+
+def _from_toml(path: Path, table: str | None) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except OSError as exc:
+        raise SettingsError(f"cannot read settings file {path}: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"settings file {path} is not valid TOML: {exc}") from None
+    if table:
+        for part in table.split("."):
+            data = data.get(part, {})
+    return {k.replace("-", "_"): v for k, v in data.items()}
+
+
+def _from_env(environ: dict[str, str]) -> dict[str, Any]:
+    found = {}
+    for key, value in environ.items():
+        if key.startswith(ENV_PREFIX) and key != ENV_PREFIX + "CONFIG":
+            found[key[len(ENV_PREFIX):].lower()] = value
+    return found
+
+
+def load(flags: dict[str, Any] | None = None, *, config: str | None = None,
+         environ: dict[str, str] | None = None, cwd: Path | None = None) -> Settings:
+    """Merge every layer into one ``Settings`` (flags beat environment beat files beat defaults)."""
+    environ = dict(os.environ) if environ is None else environ
+    cwd = cwd or Path.cwd()
+    layers: list[tuple[str, dict[str, Any]]] = []
+    pyproject = cwd / "pyproject.toml"
+    if pyproject.is_file():
+        layers.append((str(pyproject), _from_toml(pyproject, "tool.bedrock-conformance")))
+    config = config or environ.get(ENV_PREFIX + "CONFIG")
+    if config:
+        if not Path(config).is_file():
+            raise SettingsError(f"settings file {config} does not exist")
+        layers.append((config, _from_toml(Path(config), None)))
+    elif (cwd / "conformance.toml").is_file():
+        layers.append(("conformance.toml", _from_toml(cwd / "conformance.toml", None)))
+    layers.append(("environment", _from_env(environ)))
+    layers.append(("flag", {k: v for k, v in (flags or {}).items() if v is not None}))
+    values: dict[str, Any] = {}
+    for origin, layer in layers:
+        for name, value in layer.items():
+            values[name] = _coerce(name, value, origin if origin != "environment" else ENV_PREFIX + name.upper())
+    settings = Settings(**values)
+    return _validated(settings)
+
+
+def _validated(settings: Settings) -> Settings:
+    target = settings.target
+    if target not in NAMED_TARGETS and not settings.is_url:
+        raise SettingsError(
+            f"unknown target '{target}': use one of {', '.join(NAMED_TARGETS)} or an http(s):// URL")
+    if not re.fullmatch(r"[a-z]{2}(-[a-z]+)+-[0-9]", settings.region):
+        raise SettingsError(f"region '{settings.region}' is not an AWS region name")
+    if not re.fullmatch(r"[0-9a-zA-Z]{1,10}", settings.name_prefix):
+        raise SettingsError("name_prefix must be 1-10 letters or digits")
+    if not settings.models:
+        raise SettingsError("settings name no model id (models)")
+    if (settings.faults or settings.create_delay or settings.update_delay) and not settings.is_reference:
+        raise SettingsError("faults and delays apply to the reference targets only")
+    if settings.is_aws:
+        overrides = {}
+        if settings.create_timeout == _FIELDS["create_timeout"].default:
+            overrides["create_timeout"] = 1800.0
+        if settings.poll_interval == _FIELDS["poll_interval"].default:
+            overrides["poll_interval"] = 15.0
+        settings = dataclasses.replace(settings, **overrides)
+    return settings

@@ -1,0 +1,81 @@
+"""Per-operation clauses: documented success, unknown ids, and one create-to-delete walk.
+
+The wire checker checks the status, content type and shape of every response these tests receive.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conformance import contract
+from conformance import expect
+from conformance.expect import check, ok, refused
+
+NOT_FOUND = ("ResourceNotFoundException",)
+
+
+@pytest.mark.clause("LIST-ANSWERS")
+def test_list_answers(target):
+    page = ok(target, "LIST-ANSWERS", "list_provisioned_model_throughputs")
+    check(isinstance(page.get("provisionedModelSummaries", []), list), "LIST-ANSWERS",
+          "provisionedModelSummaries is not a list", target)
+
+
+@pytest.mark.parametrize("form", ["name", "arn"])
+def _cases(*rows):
+    return [pytest.param(op, clause, extra, marks=pytest.mark.clause(clause), id=clause) for op, clause, extra in rows]
+
+
+@pytest.mark.parametrize("operation,clause,extra", _cases(
+    ("get_provisioned_model_throughput", "GET-UNKNOWN-404", {}),
+    ("update_provisioned_model_throughput", "UPDATE-UNKNOWN-404", {"desiredProvisionedModelName": "x1"}),
+    ("delete_provisioned_model_throughput", "DELETE-UNKNOWN-404", {}),
+))
+@pytest.mark.parametrize("form", ["name", "arn"])
+def test_unknown_id_is_404(target, operation, clause, extra, form):
+    missing = (target.new_name("missing") if form == "name"
+               else contract.random_arn(target.settings.region, target.account_id))
+    refused(target, clause, operation, NOT_FOUND, client=target.sdk, provisionedModelId=missing, **extra)
+
+
+@pytest.mark.parametrize("operation,clause,extra", _cases(
+    ("tag_resource", "TAG-UNKNOWN-404", {"tags": [{"key": "k", "value": "v"}]}),
+    ("untag_resource", "UNTAG-UNKNOWN-404", {"tagKeys": ["k"]}),
+    ("list_tags_for_resource", "LISTTAGS-UNKNOWN-404", {}),
+))
+def test_tagging_unknown_arn_is_404(target, operation, clause, extra):
+    missing = contract.random_arn(target.settings.region, target.account_id)
+    refused(target, clause, operation, NOT_FOUND, client=target.sdk, resourceARN=missing, **extra)
+
+
+@pytest.mark.clause("CREATE-ACCEPTS-VALID", "CREATE-ARN-FORMAT", "GET-BY-NAME-AND-ARN", "CREATE-RECORD-FIELDS",
+                    "CREATE-FOUNDATION-ARN", "CREATE-LIFECYCLE", "CREATE-TIMESTAMPS", "DELETE-GONE")
+def test_create_get_delete(target):
+    region = target.settings.region
+    model_id = target.settings.models[0]
+    name = target.new_name("walk")
+    created = ok(target, "CREATE-ACCEPTS-VALID", "create_provisioned_model_throughput", modelUnits=1,
+                 provisionedModelName=name, modelId=model_id, tags=[target.run_tag])
+    arn = created["provisionedModelArn"]
+    expect.arn_ok(target, "CREATE-ARN-FORMAT", arn)
+
+    by_name = ok(target, "GET-BY-NAME-AND-ARN", "get_provisioned_model_throughput", provisionedModelId=name)
+    by_arn = ok(target, "GET-BY-NAME-AND-ARN", "get_provisioned_model_throughput", provisionedModelId=arn)
+    check(by_name["provisionedModelArn"] == by_arn["provisionedModelArn"] == arn, "GET-BY-NAME-AND-ARN",
+          f"Get by name and by ARN name different records: {by_name['provisionedModelArn']} / "
+          f"{by_arn['provisionedModelArn']} (created {arn})", target)
+    expect.record_matches(target, by_arn, name=name, model_id=model_id, units=1, commitment=None)
+
+    settled = expect.wait_settled(target, "CREATE-LIFECYCLE", arn)
+    check(contract.parse_time(settled["lastModifiedTime"]) >= contract.parse_time(settled["creationTime"]),
+          "CREATE-TIMESTAMPS", "lastModifiedTime is before creationTime", target,
+          creationTime=str(settled["creationTime"]), lastModifiedTime=str(settled["lastModifiedTime"]))
+
+    ok(target, "DELETE-GONE", "delete_provisioned_model_throughput", provisionedModelId=arn)
+    target.forget(arn)
+    for ident in (arn, name):
+        refused(target, "DELETE-GONE", "get_provisioned_model_throughput", NOT_FOUND, client=target.sdk,
+                provisionedModelId=ident)
+    listed = expect.list_all(target, "DELETE-GONE", nameContains=name)
+    check(arn not in {s["provisionedModelArn"] for s in listed}, "DELETE-GONE",
+          "the deleted Provisioned Throughput is still listed", target)

@@ -1,0 +1,346 @@
+"""Targets: the server under test, and the three ways the suite talks to it.
+
+- ``sdk``: a boto3 client with client-side parameter validation (what users send);
+- ``wire``: the same with validation off, for values the SDK would refuse to send;
+- ``raw()``: SigV4-signed HTTP built by hand, for what botocore cannot serialise.
+
+All three go through one ``ResponseChecker`` before anything is parsed, and all three work on every target: the
+in-process ones (``reference``, ``moto``) answer through botocore's ``before-send`` event, without sockets.
+Every Provisioned Throughput the run creates is tracked by ARN; ``close()`` deletes only those.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import socket
+import string
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable
+
+import boto3
+import botocore.session
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.config import Config
+from botocore.credentials import Credentials
+from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError
+from botocore.httpsession import URLLib3Session
+
+from conformance.checks import ResponseChecker, describe_request, error_code
+from conformance.clauses import TargetUnavailable
+from conformance.settings import CustomModel, Settings, SettingsError
+
+DUMMY_CREDENTIALS = ("testing", "testing")
+RUN_TAG_KEY = "bedrock-conformance-run"
+IN_PROCESS_ENDPOINT = "https://bedrock.{region}.amazonaws.com"
+
+
+class BillableRefused(Exception):
+    """A request that could cost money was stopped before it left the process."""
+
+
+@dataclass
+class RawResponse:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    data: Any
+    request: dict[str, Any]
+
+    @property
+    def code(self) -> str | None:
+        return error_code(self.headers, self.data) if self.status >= 300 else None
+
+
+def new_run_id() -> str:
+    alphabet = string.ascii_lowercase + string.digits
+    return "".join(secrets.choice(alphabet) for _ in range(6))
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_for_port(port: int, timeout: float, proc: subprocess.Popen | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise TargetUnavailable(f"the server process exited with code {proc.returncode}")
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return
+        time.sleep(0.1)
+    raise TargetUnavailable(f"nothing answered on 127.0.0.1:{port} within {timeout:.0f}s")
+
+
+class Target:
+    """One target for one process (pytest-xdist workers each open their own)."""
+
+    def __init__(self, settings: Settings, *, run_id: str | None = None, worker: str = "main",
+                 shared_url: str | None = None) -> None:
+        self.settings = settings
+        self.run_id = run_id or new_run_id()
+        self.worker = worker
+        self.checker = ResponseChecker()
+        self.created: dict[str, bool] = {}  # ARN -> still alive as far as the run knows
+        self.create_requests = 0
+        self.account_id = settings.account_id
+        self._names = 0
+        self._lock = threading.Lock()
+        self._local = threading.local()
+        self._closers: list[Callable[[], None]] = []
+        self._in_process: Callable[..., Any] | None = None
+        self.emulator: Any = None
+        self.custom_models: tuple[CustomModel, ...] = settings.custom_models
+        self.endpoint = self._start(shared_url)
+        credentials = self._credentials()
+        self._credentials_obj = credentials
+        self.sdk = self._client(validate=True)
+        self.wire = self._client(validate=False)
+        self._http = URLLib3Session(timeout=(settings.connect_timeout, settings.read_timeout))
+
+    # -- starting and stopping -----------------------------------------------------------------------------
+    def _start(self, shared_url: str | None) -> str:
+        s = self.settings
+        if s.is_reference:
+            from bedrock_emulator import faults as emulator_faults
+            from bedrock_emulator.config import EmulatorConfig
+            from bedrock_emulator.core import Emulator
+
+            unknown = sorted(set(s.faults) - set(emulator_faults.FAULTS))
+            if unknown:
+                raise SettingsError(f"unknown fault {', '.join(unknown)} (see bedrock-conformance faults)")
+            config = EmulatorConfig(region=s.region, account_id=s.account_id or "123456789012",
+                                    faults=frozenset(s.faults), create_delay=s.create_delay,
+                                    update_delay=s.update_delay)
+            self.account_id = config.account_id
+            if not self.custom_models:
+                self.custom_models = tuple(CustomModel(c.arn, c.base_model_id) for c in config.custom_models)
+            if shared_url:
+                return shared_url
+            self.emulator = Emulator(config)
+            if s.target == "reference":
+                from bedrock_emulator.botocore_adapter import handler_for
+
+                self._in_process = handler_for(self.emulator)
+                return IN_PROCESS_ENDPOINT.format(region=s.region)
+            from bedrock_emulator.server import start
+
+            handle = start(self.emulator)
+            self._closers.append(handle.stop)
+            return handle.url
+        if s.target == "moto":
+            from moto import mock_aws
+
+            mock = mock_aws()
+            mock.start()
+            self._closers.append(mock.stop)
+            self.account_id = self.account_id or "123456789012"
+            return IN_PROCESS_ENDPOINT.format(region=s.region)
+        if s.target == "moto-server":
+            if shared_url:
+                return shared_url
+            port = _free_port()
+            proc = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            self._closers.append(lambda: (proc.terminate(), proc.wait(10)))
+            try:
+                _wait_for_port(port, 30, proc)
+            except TargetUnavailable:
+                self.close()
+                raise
+            self.account_id = self.account_id or "123456789012"
+            return f"http://127.0.0.1:{port}"
+        if s.is_aws:
+            return f"https://bedrock.{s.region}.amazonaws.com"
+        return s.target.rstrip("/")
+
+    def _credentials(self) -> Credentials:
+        if self.settings.is_aws:
+            session = botocore.session.Session()
+            found = session.get_credentials()
+            if found is None:
+                raise TargetUnavailable("no AWS credentials found in the standard chain (environment, "
+                                        "shared files, SSO, instance role)")
+            return found
+        return Credentials(*DUMMY_CREDENTIALS)
+
+    def _client(self, *, validate: bool) -> Any:
+        s = self.settings
+        config = Config(
+            region_name=s.region, parameter_validation=validate,
+            connect_timeout=s.connect_timeout, read_timeout=s.read_timeout,
+            retries={"mode": "standard", "max_attempts": s.max_attempts},
+            signature_version="v4",
+        )
+        kwargs: dict[str, Any] = {"config": config, "region_name": s.region}
+        if not s.is_aws:
+            kwargs.update(aws_access_key_id=DUMMY_CREDENTIALS[0], aws_secret_access_key=DUMMY_CREDENTIALS[1],
+                          endpoint_url=self.endpoint)
+        session = boto3.Session(botocore_session=self._botocore_session())
+        client = session.client("bedrock", **kwargs)
+        events = client.meta.events
+        events.register_first("before-send.bedrock", self._record_request)
+        if s.is_aws:
+            events.register_first("before-send.bedrock", self._guard_billable)
+        events.register("before-parse.bedrock", self._check_parsed)
+        if self._in_process is not None:
+            events.register("before-send.bedrock", self._route_in_process)
+        return client
+
+    def _botocore_session(self) -> botocore.session.Session:
+        session = botocore.session.Session()
+        if self.settings.is_aws:
+            return session
+        # Emulator targets never read the user's AWS files or environment credentials.
+        session.set_credentials(*DUMMY_CREDENTIALS)
+        return session
+
+    def close(self) -> None:
+        try:
+            self.cleanup()
+        finally:
+            while self._closers:
+                with contextlib.suppress(Exception):
+                    self._closers.pop()()
+
+    # -- event handlers ------------------------------------------------------------------------------------
+    def _record_request(self, request: Any, **_: Any) -> None:
+        self._local.request = describe_request(request.method, request.url, request.headers, request.body)
+
+    def _guard_billable(self, request: Any, event_name: str = "", **_: Any) -> None:
+        if event_name.endswith("CreateProvisionedModelThroughput"):
+            body = request.body or b""
+            if b"commitmentDuration" in (body if isinstance(body, bytes) else body.encode()):
+                raise BillableRefused("commitmentDuration is never sent to AWS")
+            if not self.settings.allow_billable:
+                raise BillableRefused("no create request is sent to AWS without --allow-billable")
+
+    def _route_in_process(self, request: Any, **_: Any) -> Any:
+        return self._in_process(request)
+
+    def _check_parsed(self, operation_model: Any, response_dict: dict[str, Any], **_: Any) -> None:
+        data = self.checker.check(operation_model.name, response_dict["status_code"], response_dict["headers"],
+                                  response_dict["body"], getattr(self._local, "request", None))
+        self._track(operation_model.name, response_dict["status_code"], data)
+
+    def _track(self, operation: str, status: int, data: Any) -> None:
+        if operation == "CreateProvisionedModelThroughput":
+            with self._lock:
+                self.create_requests += 1
+                if 200 <= status < 300 and isinstance(data, dict) and data.get("provisionedModelArn"):
+                    self.created.setdefault(str(data["provisionedModelArn"]), True)
+
+    # -- raw HTTP ------------------------------------------------------------------------------------------
+    def raw(self, operation: str, method: str, path: str, *, query: dict[str, Any] | str | None = None,
+            body: bytes | str | dict | None = None, headers: dict[str, str] | None = None) -> RawResponse:
+        """Send one hand-built request, SigV4-signed, and check its response like any other."""
+        if isinstance(query, dict):
+            query = urllib.parse.urlencode(query, doseq=True)
+        url = self.endpoint + path + (f"?{query}" if query else "")
+        if isinstance(body, dict):
+            body = json.dumps(body)
+        if isinstance(body, str):
+            body = body.encode()
+        all_headers = {"Content-Type": "application/json"} if body is not None else {}
+        all_headers.update(headers or {})
+        request = AWSRequest(method=method, url=url, data=body or b"", headers=all_headers)
+        SigV4Auth(self._credentials_obj, "bedrock", self.settings.region).add_auth(request)
+        prepared = request.prepare()
+        if self.settings.is_aws:
+            self._guard_billable(prepared, event_name=operation)
+        described = describe_request(method, url, prepared.headers, body)
+        self._local.request = described
+        try:
+            if self._in_process is not None:
+                response = self._in_process(prepared)
+            else:
+                responses = self.sdk.meta.events.emit(f"before-send.bedrock.{operation}", request=prepared)
+                response = next((r for _, r in responses if r is not None), None)
+                if response is None:
+                    response = self._http.send(prepared)
+        except (BotoCoreError, OSError) as exc:
+            raise TargetUnavailable(f"{method} {url}: {exc}") from None
+        headers_out = dict(response.headers.items())
+        content = response.content or b""
+        data = self.checker.check(operation, response.status_code, headers_out, content, described)
+        self._track(operation, response.status_code, data)
+        return RawResponse(response.status_code, headers_out, content, data, described)
+
+    # -- helpers for tests ---------------------------------------------------------------------------------
+    @property
+    def last_request(self) -> dict[str, Any] | None:
+        return getattr(self._local, "request", None)
+
+    def new_name(self, hint: str = "") -> str:
+        """A fresh name carrying the run prefix (the only names this run ever creates or touches)."""
+        with self._lock:
+            self._names += 1
+            number = self._names
+        return f"{self.run_prefix}-{self.worker}-{hint}{number}"[:63]
+
+    @property
+    def run_prefix(self) -> str:
+        return f"{self.settings.name_prefix}{self.run_id}"
+
+    @property
+    def run_tag(self) -> dict[str, str]:
+        return {"key": RUN_TAG_KEY, "value": self.run_id}
+
+    def forget(self, arn: str) -> None:
+        with self._lock:
+            self.created[arn] = False
+
+    def cleanup(self) -> list[str]:
+        """Delete what this run created and is still alive; nothing else. Returns what it could not delete."""
+        left = []
+        for arn, alive in list(self.created.items()):
+            if not alive:
+                continue
+            try:
+                self.sdk.delete_provisioned_model_throughput(provisionedModelId=arn)
+                self.forget(arn)
+            except ClientError as exc:
+                if exc.response.get("Error", {}).get("Code") == "ResourceNotFoundException":
+                    self.forget(arn)
+                else:
+                    left.append(arn)
+            except Exception:  # noqa: BLE001 - cleanup must never mask the run's own outcome
+                left.append(arn)
+        return left
+
+
+def probe(target: Target) -> None:
+    """Fail fast with one line when the target does not answer at all."""
+    try:
+        target.raw("ListProvisionedModelThroughputs", "GET", "/provisioned-model-throughputs",
+                   query={"maxResults": "1"})
+    except TargetUnavailable:
+        raise
+    except Exception:  # a conformance failure here is for the clauses to report, not a reachability problem
+        return
+
+
+def open_target(settings: Settings, **kwargs: Any) -> Target:
+    try:
+        return Target(settings, **kwargs)
+    except EndpointConnectionError as exc:
+        raise TargetUnavailable(str(exc)) from None
+
+
+def start_shared(settings: Settings) -> tuple[str, Callable[[], None]] | None:
+    """Start one server for every xdist worker (reference-http, moto-server); None for other targets."""
+    if settings.target not in ("reference-http", "moto-server"):
+        return None
+    owner = Target(settings, worker="shared")
+    url = owner.endpoint
+    return url, owner.close
