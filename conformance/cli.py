@@ -87,14 +87,16 @@ def cmd_run(args: argparse.Namespace, passthrough: list[str]) -> int:
     from conformance import settings as settings_mod
     from conformance.clauses import TargetUnavailable
     from conformance.report import load_baseline
-    from conformance.run import UsageProblem
+    from conformance.run import UsageProblem, selectors
 
     try:
         settings = _settings_from(args, allow_billable=args.allow_billable or None)
         load_baseline(args.baseline)
+        selectors(args.only)
+        selectors(args.skip)
     except (settings_mod.SettingsError, UsageProblem) as exc:
         return _fail(str(exc))
-    if not settings.is_reference and settings.target != "moto":
+    if settings.target not in ("moto", "moto-server"):
         try:
             _preflight(settings)
         except (TargetUnavailable, settings_mod.SettingsError) as exc:

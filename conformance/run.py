@@ -97,8 +97,13 @@ def render_failure(exc: ConformanceFailure) -> str:
     return "\n".join(lines)
 
 
-def _split(values: list[str] | None) -> set[str]:
-    return {v.strip() for value in values or [] for v in value.split(",") if v.strip()}
+def selectors(values: list[str] | None) -> set[str]:
+    """--only/--skip values: clause ids, operation keys or names, cost classes (comma-separated)."""
+    found = {v.strip() for value in values or [] for v in value.split(",") if v.strip()}
+    unknown = {s for s in found if not any(_matches({s}, c) for c in CATALOGUE)}
+    if unknown:
+        raise UsageProblem(f"--only/--skip name no clause, operation or cost class: {', '.join(sorted(unknown))}")
+    return found
 
 
 def _matches(selector: set[str], clause_id: str) -> bool:
@@ -120,12 +125,8 @@ class RunState:
         self.worker = worker
         self.shared_url = shared_url
         self.profile = config.getoption("bc_profile")
-        self.only = _split(config.getoption("bc_only"))
-        self.skip = _split(config.getoption("bc_skip"))
-        unknown = {s for s in self.only | self.skip
-                   if not any(_matches({s}, c) for c in CATALOGUE)}
-        if unknown:
-            raise UsageProblem(f"--only/--skip name no clause, operation or cost class: {', '.join(sorted(unknown))}")
+        self.only = selectors(config.getoption("bc_only"))
+        self.skip = selectors(config.getoption("bc_skip"))
         self.outcomes = Outcomes()
         self.target_problems: list[str] = []
         self.summary_lines: list[str] = []

@@ -1,0 +1,104 @@
+"""The command line as a user meets it: exit codes 0/1/2, one clear line for bad input, no tracebacks."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+
+import pytest
+
+from conftest import load_report, statuses
+
+
+def _one_line_exit_2(result):
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr + result.stdout
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("bedrock-conformance:")
+    return lines[0]
+
+
+@pytest.mark.parametrize("args", [
+    ["run", "--no-such-flag"],
+    ["run", "--target", "nonsense"],
+    ["run", "--profile", "huge"],
+    ["run", "--region", "mars-1"],
+    ["run", "--account-id", "12"],
+    ["run", "--create-timeout", "-3"],
+    ["run", "--fault", "no-such-fault", "--no-report"],
+    ["run", "--fault", "create-status-200", "--target", "http://127.0.0.1:1"],
+    ["run", "--only", "NO-SUCH-CLAUSE"],
+    ["run", "--config", "missing.toml"],
+])
+def test_bad_flags_give_one_line_and_exit_2(cli, args):
+    _one_line_exit_2(cli(*args))
+
+
+def test_unreachable_url_gives_one_line_and_exit_2(cli):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    result = cli("run", "--target", f"http://127.0.0.1:{port}", "--connect-timeout", "1", timeout=60)
+    line = _one_line_exit_2(result)
+    assert f"127.0.0.1:{port}" in line
+
+
+def test_aws_without_credentials_gives_one_line_and_exit_2(cli):
+    line = _one_line_exit_2(cli("run", "--target", "aws"))
+    assert "credentials" in line
+
+
+def test_bad_settings_file_gives_one_line(cli, tmp_path):
+    (tmp_path / "conformance.toml").write_text("region = [\n")
+    _one_line_exit_2(cli("run"))
+    (tmp_path / "conformance.toml").write_text('colour = "blue"\n')
+    assert "unknown setting 'colour'" in _one_line_exit_2(cli("run"))
+
+
+def test_reference_run_is_conformant_and_writes_a_report(cli, tmp_path):
+    result = cli("run", "--profile", "quick", "--seed", "7")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    report = load_report(tmp_path / "reports" / "latest")
+    assert report["seed"] == 7 and report["exit_code"] == 0
+    assert report["totals"]["failed"] == 0 and report["totals"]["passed"] > 0
+    assert "verdict: CONFORMANT" in result.stdout
+
+
+def test_moto_is_reported_not_implemented(cli, tmp_path):
+    result = cli("run", "--target", "moto", "--profile", "quick", "--report-dir", "out")
+    assert result.returncode == 1, result.stdout[-3000:]
+    assert "Traceback" not in result.stderr
+    got = statuses(load_report(tmp_path / "out"))
+    for clause in ("GET-UNKNOWN-404", "LIST-ANSWERS", "DELETE-UNKNOWN-404", "CREATE-ACCEPTS-VALID",
+                   "UPDATE-UNKNOWN-404"):
+        assert got[clause] == "not implemented", clause
+
+
+def test_a_fault_fails_the_clause_that_names_it(cli, tmp_path):
+    result = cli("run", "--fault", "create-status-200", "--profile", "quick", "--report-dir", "out")
+    assert result.returncode == 1
+    assert statuses(load_report(tmp_path / "out"))["CREATE-WIRE-STATUS"] == "failed"
+    assert "CREATE-WIRE-STATUS" in result.stdout
+
+
+def test_schemas_check_passes_and_detects_drift(cli, tmp_path):
+    from schemas import SCHEMA_DIR
+
+    assert cli("schemas", "--check").returncode == 0
+    copy = tmp_path / "drifted"
+    shutil.copytree(SCHEMA_DIR, copy, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    target = copy / "json" / "GetProvisionedModelThroughput.json"
+    target.write_text(target.read_text().replace('"maxLength": 63', '"maxLength": 64', 1))
+    result = cli("schemas", "--check", "--dir", str(copy))
+    assert result.returncode == 1
+    assert "GetProvisionedModelThroughput.json" in result.stdout and "+" in result.stdout
+
+
+def test_clauses_prints_the_catalogue(cli):
+    from conformance.clauses import CATALOGUE
+
+    result = cli("clauses")
+    assert result.returncode == 0
+    for clause_id in CATALOGUE:
+        assert f"`{clause_id}`" in result.stdout
