@@ -84,6 +84,10 @@ class NotImplementedOutcome(ConformanceFailure):
     """The target does not implement the operation at all (e.g. moto: a 404 "Not yet implemented")."""
 
 
+class QuotaRefused(Exception):
+    """The account's quota refused a create (ServiceQuotaExceededException): an outcome of its own, at no cost."""
+
+
 class TargetUnavailable(Exception):
     """The run cannot be made: the target is unreachable, hangs, or its settings are wrong."""
 

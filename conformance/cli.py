@@ -5,7 +5,7 @@
   schemas   check (--check) or rewrite (--write) schemas/ from the installed botocore model
   clauses   print the clause catalogue as Markdown
   faults    list the reference emulator's faulty variants
-  sweep     list (and with --delete remove) what earlier runs left on a target
+  sweep     list (and with --delete remove) what earlier runs left on a target (aws, URL, moto-server)
 
 Exit codes: 0 conformant / ok, 1 non-conformance found / drift, 2 the run could not be made.
 """
@@ -96,6 +96,11 @@ def cmd_run(args: argparse.Namespace, passthrough: list[str]) -> int:
         selectors(args.skip)
     except (settings_mod.SettingsError, UsageProblem) as exc:
         return _fail(str(exc))
+    if settings.is_aws and settings.allow_billable:
+        from conformance.aws import confirm
+
+        if not confirm(settings, assume_yes=args.yes):
+            return _fail("billable run not confirmed: nothing was created")
     if settings.target not in ("moto", "moto-server"):
         try:
             _preflight(settings)
@@ -115,6 +120,46 @@ def _preflight(settings: Any) -> None:
     target = open_target(settings)
     try:
         probe(target)
+    finally:
+        target.close()
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    """List, and with --delete remove, what earlier runs left: only names with the prefix AND the run tag."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from conformance import settings as settings_mod
+    from conformance.aws import leftovers
+    from conformance.clauses import TargetUnavailable
+    from conformance.targets import open_target
+
+    try:
+        settings = _settings_from(args)
+        if settings.is_reference or settings.target == "moto":
+            return _fail(f"sweep needs a target that outlives a run (aws, a URL, moto-server), not "
+                         f"{settings.target}")
+        target = open_target(settings)
+    except (settings_mod.SettingsError, TargetUnavailable) as exc:
+        return _fail(str(exc))
+    try:
+        found = leftovers(target)
+        for item in found:
+            print(f"{item['provisionedModelArn']}  {item['provisionedModelName']}  run={item['run']}  "
+                  f"status={item['status']}")
+        if not args.delete:
+            print(f"{len(found)} leftover(s); --delete removes them")
+            return 0
+        failed = 0
+        for item in found:
+            try:
+                target.sdk.delete_provisioned_model_throughput(provisionedModelId=item["provisionedModelArn"])
+                print(f"deleted {item['provisionedModelArn']}")
+            except ClientError as exc:
+                failed += 1
+                print(f"could not delete {item['provisionedModelArn']}: {exc.response.get('Error', {}).get('Code')}")
+        return 1 if failed else 0
+    except (ClientError, BotoCoreError, TargetUnavailable) as exc:
+        return _fail(f"sweep failed: {exc}")
     finally:
         target.close()
 
@@ -206,6 +251,10 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--write", action="store_true", help="rewrite the generated files")
     schemas.add_argument("--dir", default=None, help="the schemas directory (default: the installed one)")
 
+    sweep = sub.add_parser("sweep", help="list (--delete: remove) what earlier runs left on a target")
+    _add_target_flags(sweep)
+    sweep.add_argument("--delete", action="store_true", help="delete what was found")
+
     sub.add_parser("clauses", help="print the clause catalogue (Markdown)")
     sub.add_parser("faults", help="list the reference emulator's faulty variants")
     return parser
@@ -225,7 +274,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "run":
             return cmd_run(args, passthrough)
-        return {"serve": cmd_serve, "schemas": cmd_schemas, "clauses": cmd_clauses,
+        return {"serve": cmd_serve, "schemas": cmd_schemas, "clauses": cmd_clauses, "sweep": cmd_sweep,
                 "faults": cmd_faults}[args.command](args)
     except KeyboardInterrupt:
         return _fail("interrupted")

@@ -7,7 +7,7 @@ from typing import Any, Callable, Iterable
 
 from botocore.exceptions import ClientError, ParamValidationError
 
-from conformance.clauses import ConformanceFailure
+from conformance.clauses import ConformanceFailure, QuotaRefused
 from conformance.targets import RawResponse, Target
 
 
@@ -22,6 +22,9 @@ def ok(target: Target, clause: str, operation: str, *, client: Any = None, **par
     try:
         return getattr(client, operation)(**params)
     except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") == "ServiceQuotaExceededException":
+            raise QuotaRefused(f"{operation}: the account has no quota for this (ServiceQuotaExceededException)"
+                               ) from None
         raise ConformanceFailure(
             clause, f"{operation}({_short(params)}) was refused: {exc.response.get('Error', {}).get('Code')}: "
                     f"{exc.response.get('Error', {}).get('Message')}",

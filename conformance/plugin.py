@@ -13,7 +13,9 @@ from typing import Any
 import pytest
 
 from conformance import run as runmod
-from conformance.clauses import CATALOGUE, ConformanceFailure, NotImplementedOutcome, TargetUnavailable
+from conformance.aws import BillableRefused
+from conformance.clauses import (CATALOGUE, ConformanceFailure, NotImplementedOutcome, QuotaRefused,
+                                 TargetUnavailable)
 from conformance.outcomes import ERROR, FAILED, NOT_IMPLEMENTED, PASSED, SKIPPED
 
 COST_MARKERS = {
@@ -34,6 +36,9 @@ SETTING_FLAGS = [
     ("--create-delay", "create_delay", float, "reference targets: seconds a create stays Creating"),
     ("--update-delay", "update_delay", float, "reference targets: seconds an update stays Updating"),
     ("--max-live", "max_live", int, "aws: most Provisioned Throughputs alive at once"),
+    ("--budget-seconds", "budget_seconds", float, "aws: wall-clock budget of the billable phase"),
+    ("--endpoint-url", "endpoint_url", str, "aws: a non-default endpoint (VPC or FIPS endpoints)"),
+    ("--max-attempts", "max_attempts", int, "attempts per request (botocore standard retry mode)"),
 ]
 
 
@@ -82,6 +87,7 @@ def pytest_configure(config: pytest.Config) -> None:
     except runmod.UsageProblem as exc:
         raise pytest.UsageError(str(exc)) from None
     config.stash[runmod.STATE] = state
+    runmod.install_sigterm_cleanup()
     import hypothesis.core
 
     hypothesis.core.global_force_seed = state.seed
@@ -144,7 +150,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
                 state.outcomes.record(clause, PASSED, test=test, examples=1)
         return
     exc = runmod.interesting_exception(call.excinfo.value if call.excinfo else None)
-    if isinstance(exc, (NotImplementedOutcome, NotImplementedError)):
+    if isinstance(exc, (BillableRefused, QuotaRefused)):
+        for clause in clauses:
+            state.outcomes.record(clause, SKIPPED, message=f"refused before any cost: {exc}", test=test)
+        report.outcome, report.longrepr = "skipped", (str(item.path), 0, f"Skipped: {exc}")
+    elif isinstance(exc, (NotImplementedOutcome, NotImplementedError)):
         # moto in-process raises NotImplementedError for operations it lacks; over HTTP it answers 500/404.
         details = exc.details() if isinstance(exc, NotImplementedOutcome) else {"message": str(exc)}
         for clause in clauses:

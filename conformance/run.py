@@ -57,6 +57,18 @@ def load_profile(name: str) -> None:
     settings.load_profile(f"bedrock-conformance-{name}")
 
 
+def install_sigterm_cleanup() -> None:
+    """SIGTERM ends the run like Ctrl-C does: teardown and cleanup run, the report is written."""
+    import signal
+    import threading
+
+    def _interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _interrupt)
+
+
 def interesting_exception(exc: BaseException | None) -> BaseException | None:
     """Unwrap Hypothesis' exception groups to the conformance failure inside, if any."""
     if isinstance(exc, BaseExceptionGroup):

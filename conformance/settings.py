@@ -51,6 +51,7 @@ class Settings:
     create_delay: float = 0.0
     update_delay: float = 0.0
     # Real AWS only (see docs/aws.md).
+    endpoint_url: str | None = None  # aws: a non-default endpoint (VPC/FIPS endpoints, tests)
     allow_billable: bool = False
     max_live: int = 2
     budget_seconds: float = 3600.0
@@ -91,6 +92,11 @@ def _coerce(name: str, value: Any, origin: str) -> Any:
             if isinstance(value, str):
                 value = [v.strip() for v in value.split(",") if v.strip()]
             return tuple(str(v) for v in value)
+        if name == "endpoint_url":
+            value = None if value in (None, "") else str(value)
+            if value is not None and not value.startswith(("http://", "https://")):
+                raise ValueError("must be an http(s):// URL")
+            return value
         if name == "account_id":
             value = None if value in (None, "") else str(value)
             if value is not None and not re.fullmatch(r"[0-9]{12}", value):
@@ -193,6 +199,8 @@ def _validated(settings: Settings) -> Settings:
         raise SettingsError("settings name no model id (models)")
     if (settings.faults or settings.create_delay or settings.update_delay) and not settings.is_reference:
         raise SettingsError("faults and delays apply to the reference targets only")
+    if settings.endpoint_url and not settings.is_aws:
+        raise SettingsError("endpoint_url applies to the aws target only (give other targets as a URL)")
     if settings.is_aws:
         overrides = {}
         if settings.create_timeout == _FIELDS["create_timeout"].default:

@@ -34,6 +34,7 @@ from botocore.credentials import Credentials
 from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError
 from botocore.httpsession import URLLib3Session
 
+from conformance.aws import BillableGuard, BillableRefused
 from conformance.checks import ResponseChecker, describe_request, error_code
 from conformance.clauses import TargetUnavailable
 from conformance.settings import CustomModel, Settings, SettingsError
@@ -41,10 +42,6 @@ from conformance.settings import CustomModel, Settings, SettingsError
 DUMMY_CREDENTIALS = ("testing", "testing")
 RUN_TAG_KEY = "bedrock-conformance-run"
 IN_PROCESS_ENDPOINT = "https://bedrock.{region}.amazonaws.com"
-
-
-class BillableRefused(Exception):
-    """A request that could cost money was stopped before it left the process."""
 
 
 @dataclass
@@ -63,6 +60,14 @@ class RawResponse:
 def new_run_id() -> str:
     alphabet = string.ascii_lowercase + string.digits
     return "".join(secrets.choice(alphabet) for _ in range(6))
+
+
+def _body_member(request: dict[str, Any] | None, member: str) -> str | None:
+    try:
+        value = json.loads((request or {}).get("body") or "{}").get(member)
+    except (ValueError, AttributeError):
+        return None
+    return value if isinstance(value, str) else None
 
 
 def _free_port() -> int:
@@ -92,6 +97,8 @@ class Target:
         self.worker = worker
         self.checker = ResponseChecker()
         self.created: dict[str, bool] = {}  # ARN -> still alive as far as the run knows
+        self._arn_of_name: dict[str, str] = {}
+        self.guard = BillableGuard(settings, live=lambda: sum(self.created.values())) if settings.is_aws else None
         self.create_requests = 0
         self.account_id = settings.account_id
         self._names = 0
@@ -107,6 +114,24 @@ class Target:
         self.sdk = self._client(validate=True)
         self.wire = self._client(validate=False)
         self._http = URLLib3Session(timeout=(settings.connect_timeout, settings.read_timeout))
+        if settings.is_aws and not self.account_id:
+            self.account_id = self._discover_account()
+
+    def _discover_account(self) -> str:
+        """STS GetCallerIdentity: the account the ARNs must carry (credentials never printed)."""
+        kwargs: dict[str, Any] = {"region_name": self.settings.region, "config": Config(
+            connect_timeout=self.settings.connect_timeout, read_timeout=self.settings.read_timeout,
+            retries={"mode": "standard", "max_attempts": self.settings.max_attempts})}
+        if self.settings.endpoint_url:
+            kwargs["endpoint_url"] = self.settings.endpoint_url
+        sts = boto3.Session(botocore_session=self._botocore_session()).client("sts", **kwargs)
+        try:
+            return str(sts.get_caller_identity()["Account"])
+        except ClientError as exc:
+            raise TargetUnavailable(f"STS GetCallerIdentity refused the credentials: "
+                                    f"{exc.response.get('Error', {}).get('Code')}") from None
+        except BotoCoreError as exc:
+            raise TargetUnavailable(f"STS GetCallerIdentity failed: {exc}") from None
 
     # -- starting and stopping -----------------------------------------------------------------------------
     def _start(self, shared_url: str | None) -> str:
@@ -161,7 +186,7 @@ class Target:
             self.account_id = self.account_id or "123456789012"
             return f"http://127.0.0.1:{port}"
         if s.is_aws:
-            return f"https://bedrock.{s.region}.amazonaws.com"
+            return (s.endpoint_url or f"https://bedrock.{s.region}.amazonaws.com").rstrip("/")
         return s.target.rstrip("/")
 
     def _credentials(self) -> Credentials:
@@ -184,8 +209,9 @@ class Target:
         )
         kwargs: dict[str, Any] = {"config": config, "region_name": s.region}
         if not s.is_aws:
-            kwargs.update(aws_access_key_id=DUMMY_CREDENTIALS[0], aws_secret_access_key=DUMMY_CREDENTIALS[1],
-                          endpoint_url=self.endpoint)
+            kwargs.update(aws_access_key_id=DUMMY_CREDENTIALS[0], aws_secret_access_key=DUMMY_CREDENTIALS[1])
+        if not s.is_aws or s.endpoint_url:
+            kwargs["endpoint_url"] = self.endpoint
         session = boto3.Session(botocore_session=self._botocore_session())
         client = session.client("bedrock", **kwargs)
         events = client.meta.events
@@ -218,27 +244,40 @@ class Target:
         self._local.request = describe_request(request.method, request.url, request.headers, request.body)
 
     def _guard_billable(self, request: Any, event_name: str = "", **_: Any) -> None:
-        if event_name.endswith("CreateProvisionedModelThroughput"):
-            body = request.body or b""
-            if b"commitmentDuration" in (body if isinstance(body, bytes) else body.encode()):
-                raise BillableRefused("commitmentDuration is never sent to AWS")
-            if not self.settings.allow_billable:
-                raise BillableRefused("no create request is sent to AWS without --allow-billable")
+        if self.guard is not None and event_name.endswith("CreateProvisionedModelThroughput"):
+            self.guard.check_create(request.body)
 
     def _route_in_process(self, request: Any, **_: Any) -> Any:
         return self._in_process(request)
 
     def _check_parsed(self, operation_model: Any, response_dict: dict[str, Any], **_: Any) -> None:
+        request = getattr(self._local, "request", None)
         data = self.checker.check(operation_model.name, response_dict["status_code"], response_dict["headers"],
-                                  response_dict["body"], getattr(self._local, "request", None))
-        self._track(operation_model.name, response_dict["status_code"], data)
+                                  response_dict["body"], request)
+        self._track(operation_model.name, response_dict["status_code"], data, request)
 
-    def _track(self, operation: str, status: int, data: Any) -> None:
-        if operation == "CreateProvisionedModelThroughput":
-            with self._lock:
+    def _track(self, operation: str, status: int, data: Any, request: dict[str, Any] | None) -> None:
+        """Keep the run's own resources: every ARN a create returned, and whether it is still alive."""
+        ok = 200 <= status < 300
+        with self._lock:
+            if operation == "CreateProvisionedModelThroughput":
                 self.create_requests += 1
-                if 200 <= status < 300 and isinstance(data, dict) and data.get("provisionedModelArn"):
-                    self.created.setdefault(str(data["provisionedModelArn"]), True)
+                if ok and isinstance(data, dict) and data.get("provisionedModelArn"):
+                    arn = str(data["provisionedModelArn"])
+                    self.created.setdefault(arn, True)
+                    name = _body_member(request, "provisionedModelName")
+                    if name:
+                        self._arn_of_name[name] = arn
+            elif ok and request and operation in ("DeleteProvisionedModelThroughput",
+                                                  "UpdateProvisionedModelThroughput"):
+                ident = urllib.parse.unquote(urllib.parse.urlsplit(request["url"]).path.rsplit("/", 1)[-1])
+                arn = ident if ident.startswith("arn:") else self._arn_of_name.get(ident)
+                if arn and operation.startswith("Delete"):
+                    self.created[arn] = False
+                elif arn:
+                    new_name = _body_member(request, "desiredProvisionedModelName")
+                    if new_name:
+                        self._arn_of_name[new_name] = arn
 
     # -- raw HTTP ------------------------------------------------------------------------------------------
     def raw(self, operation: str, method: str, path: str, *, query: dict[str, Any] | str | None = None,
@@ -273,7 +312,7 @@ class Target:
         headers_out = dict(response.headers.items())
         content = response.content or b""
         data = self.checker.check(operation, response.status_code, headers_out, content, described)
-        self._track(operation, response.status_code, data)
+        self._track(operation, response.status_code, data, described)
         return RawResponse(response.status_code, headers_out, content, data, described)
 
     # -- helpers for tests ---------------------------------------------------------------------------------
