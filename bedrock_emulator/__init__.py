@@ -1,0 +1,11 @@
+"""bedrock_emulator: the reference emulator of the Bedrock Provisioned Model Throughput API.
+
+It is the executable specification the conformance suite is checked against: it reads every constraint from
+the botocore service model itself and never imports `conformance`, `schemas` or `strategies`.
+"""
+
+from .config import CustomModel, EmulatorConfig
+from .core import Emulator
+from .faults import FAULTS
+
+__all__ = ["FAULTS", "CustomModel", "Emulator", "EmulatorConfig"]

@@ -1,0 +1,590 @@
+"""The reference emulator: the Provisioned Model Throughput contract as executable code.
+
+Where the contract is silent the code is marked CHOICE: each picks one answer the documented contract allows
+and answers only with errors the operation models.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import re
+import string
+import threading
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+from . import spec, sts
+from .config import EmulatorConfig
+from .errors import ApiError, not_found, validation
+from .faults import validation_skips
+from .tokens import PageTokens, scope_digest
+
+Response = tuple[int, dict[str, str], bytes]
+Document = dict[str, Any]
+
+
+class RequestHandler(Protocol):
+    """What the HTTP server and the botocore adapter serve: an `Emulator`, or anything that answers like one."""
+
+    def handle(
+        self, method: str, raw_path: str, query_string: str, headers: Mapping[str, str], body: bytes
+    ) -> Response: ...
+
+
+log = logging.getLogger(__name__)
+
+_CREDENTIAL_REGION = re.compile(r"Credential=[^/,\s]+/[^/,\s]+/([a-z0-9-]{1,20})/")
+_ARN_ID_ALPHABET = string.ascii_lowercase + string.digits
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MAX_TAGS = 50
+_DEFAULT_MAX_RESULTS = 1000  # CHOICE: undocumented default; the model's maximum
+_FAULTY_REGION = "us-west-2"
+_FAULTY_ACCOUNT = "000000000000"
+_DELETE_HISTORY_FAULTS = frozenset({"delete-leaves-listed", "delete-leaves-gettable", "delete-keeps-tags"})
+
+
+def foundation_model_arn(region: str, model_id: str) -> str:
+    return f"arn:aws:bedrock:{region}::foundation-model/{model_id}"
+
+
+def iso_timestamp(micros: int) -> str:
+    """ISO 8601 UTC with microseconds, e.g. 2023-10-02T12:00:00.123456Z."""
+    return (_EPOCH + timedelta(microseconds=micros)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+@dataclass(frozen=True, slots=True)
+class _Model:
+    """A model a PT serves, resolved for one region."""
+
+    arn: str
+    short_id: str  # the foundation model id, or the custom model's name
+    base_id: str
+    foundation_arn: str
+    custom: bool
+
+
+@dataclass(slots=True)
+class _Throughput:
+    arn: str
+    region: str
+    name: str
+    purchased: _Model  # the model the PT was bought for: decides which model changes are allowed
+    model: _Model
+    desired_model: _Model
+    model_units: int
+    desired_model_units: int
+    commitment: str | None
+    commitment_expiration: int | None
+    creation_time: int  # microseconds since the epoch
+    last_modified_time: int
+    status: str
+    status_since: int  # when the pending Creating/Updating began
+    will_fail: bool
+    failure_message: str | None = None
+    tags: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class _Request:
+    region: str
+    now: int  # microseconds since the epoch, read under the state lock
+
+
+class Emulator:
+    """Answers restJson1 Bedrock PT requests (and STS GetCallerIdentity) from in-memory state."""
+
+    def __init__(self, config: EmulatorConfig | None = None) -> None:
+        self.config = config or EmulatorConfig()
+        self.faults = self.config.faults
+        self._skips = validation_skips(self.faults)
+        self._create_delay = round(self.config.create_delay * 1_000_000)
+        self._update_delay = round(self.config.update_delay * 1_000_000)
+        self._foundation_models = frozenset(self.config.foundation_models)
+        custom_models = self.config.custom_models or ()
+        self._custom_models = {m.name: m for m in custom_models} | {m.arn: m for m in custom_models}
+        self._tokens = PageTokens(self.config.page_token_secret)
+        self._lock = threading.RLock()
+        self._rng = random.Random()
+        self._handlers = {
+            "CreateProvisionedModelThroughput": self._create,
+            "GetProvisionedModelThroughput": self._get,
+            "UpdateProvisionedModelThroughput": self._update,
+            "DeleteProvisionedModelThroughput": self._delete,
+            "ListProvisionedModelThroughputs": self._list,
+            "TagResource": self._tag,
+            "UntagResource": self._untag,
+            "ListTagsForResource": self._list_tags,
+        }
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget every PT, tag, idempotency token and the request counter."""
+        with self._lock:
+            self._live: dict[str, _Throughput] = {}
+            self._names: dict[tuple[str, str], str] = {}  # (region, name) -> ARN
+            self._deleted: dict[str, _Throughput] = {}  # kept only for the delete-* faults
+            self._stale_list_names: dict[str, str] = {}  # kept only for rename-list-stale
+            self._idempotency: dict[tuple[str, str], tuple[tuple[Any, ...], str]] = {}
+            self._requests = 0
+
+    # --- HTTP -----------------------------------------------------------------------------------
+
+    def handle(
+        self, method: str, raw_path: str, query_string: str, headers: Mapping[str, str], body: bytes
+    ) -> Response:
+        """Answer one HTTP request: (status, headers, body). The path is still percent-encoded."""
+        request_id = str(uuid.uuid4())
+        method = method.upper()
+        if "?" in raw_path and not query_string:
+            raw_path, _, query_string = raw_path.partition("?")
+        if method == "POST" and raw_path == "/":
+            return sts.respond(body, self.config.account_id, request_id)
+        routed = spec.route(method, raw_path)
+        if routed is None:
+            error = ApiError("UnknownOperationException", f"No operation matches {method} {raw_path}")
+            return self._respond(404, request_id, {"message": error.message}, error_type=error.code)
+        operation, labels = routed
+        try:
+            if self._throttled():
+                raise ApiError("ThrottlingException", "Rate exceeded")
+            params = spec.parse_input(operation, labels, query_string, body, self._skips)
+            region = self._region(headers)
+            with self._lock:
+                request = _Request(region, round(self.config.clock() * 1_000_000))
+                status, document = self._handlers[operation.name](request, params)
+        except ApiError as error:
+            return self._error(operation, error, request_id)
+        except Exception:  # an emulator bug still answers with a modelled error
+            log.exception("emulator failure in %s", operation.name)
+            return self._error(operation, ApiError("InternalServerException", "Internal failure"), request_id)
+        return self._respond(status, request_id, document, text="content-type-text" in self.faults)
+
+    def _respond(
+        self,
+        status: int,
+        request_id: str,
+        document: Document | None,
+        *,
+        error_type: str = "",
+        text: bool = False,
+    ) -> Response:
+        payload = b"" if document is None else json.dumps(document, separators=(",", ":")).encode()
+        headers = {
+            "Content-Type": "text/plain" if text else "application/json",
+            "x-amzn-RequestId": request_id,
+            "Content-Length": str(len(payload)),
+        }
+        if error_type:
+            headers["x-amzn-ErrorType"] = error_type
+        return status, headers, payload
+
+    def _error(self, operation: spec.Operation, error: ApiError, request_id: str) -> Response:
+        code = error.code
+        if code not in operation.errors:  # never answer outside the modelled list
+            log.error("%s is not a modelled error of %s: %s", code, operation.name, error.message)
+            code = "InternalServerException"
+        status = operation.errors[code]
+        if code == "ResourceNotFoundException" and "undocumented-error-code" in self.faults:
+            code = "NotFoundException"
+        if code == "ValidationException" and "validation-status-422" in self.faults:
+            status = 422
+        document: Document = dict(error.extra)
+        if "error-no-message" not in self.faults:
+            document["message"] = error.message
+        return self._respond(status, request_id, document, error_type=code)
+
+    def _throttled(self) -> bool:
+        every = self.config.throttle_every
+        if not every:
+            return False
+        with self._lock:
+            self._requests += 1
+            return self._requests % every == 0
+
+    def _region(self, headers: Mapping[str, str]) -> str:
+        """The SigV4 credential scope's region, else the configured one."""
+        for key, value in headers.items():
+            if key.lower() == "authorization":
+                match = _CREDENTIAL_REGION.search(value)
+                if match:
+                    return match.group(1)
+        return self.config.region
+
+    # --- state helpers ----------------------------------------------------------------------------
+
+    def _settle(self, pt: _Throughput, now: int) -> None:
+        """Settle a pending Creating/Updating whose delay has passed (lazily, on every read)."""
+        if pt.status == "Creating" and "status-stuck-creating" not in self.faults:
+            if now - pt.status_since >= self._create_delay:
+                pt.status = "Failed" if pt.will_fail else "InService"
+                if pt.will_fail:
+                    pt.failure_message = f"Provisioning {pt.model.short_id} failed (emulated failure)"
+        elif pt.status == "Updating" and now - pt.status_since >= self._update_delay:
+            pt.model = pt.desired_model
+            pt.status = "InService"
+
+    def _resolve_model(self, model_id: str, region: str) -> _Model:
+        """A foundation model id or ARN, a custom model ARN or name; ResourceNotFoundException otherwise."""
+        custom = self._custom_models.get(model_id)
+        if custom is not None and custom.arn.split(":")[3] == region:  # custom models are regional
+            base_arn = foundation_model_arn(region, custom.base_model_id)
+            return _Model(custom.arn, custom.name, custom.base_model_id, base_arn, custom=True)
+        base_id = model_id.rpartition("/")[2] if model_id.startswith("arn:") else model_id
+        arn = foundation_model_arn(region, base_id)
+        if base_id not in self._foundation_models or model_id not in (base_id, arn):
+            raise not_found(f"Model {model_id} was not found")
+        return _Model(arn, base_id, base_id, arn, custom=False)
+
+    def _by_arn(self, request: _Request, arn: str, *, include_deleted: bool = False) -> _Throughput | None:
+        pt = self._live.get(arn) or (self._deleted.get(arn) if include_deleted else None)
+        return pt if pt is not None and pt.region == request.region else None
+
+    def _find(self, request: _Request, ident: str, *, include_deleted: bool = False) -> _Throughput:
+        """The PT a name or ARN names, settled; ResourceNotFoundException if there is none."""
+        pt: _Throughput | None = None
+        if not ident.startswith("arn:"):
+            arn = self._names.get((request.region, ident))
+            pt = self._live.get(arn) if arn else None
+        elif "get-by-arn-broken" not in self.faults:
+            pt = self._by_arn(request, ident, include_deleted=include_deleted)
+        if pt is None:
+            raise not_found(f"Provisioned model {ident} was not found")
+        self._settle(pt, request.now)
+        return pt
+
+    def _tagged(self, request: _Request, arn: str, *, include_deleted: bool = False) -> _Throughput:
+        pt = self._by_arn(request, arn, include_deleted=include_deleted)
+        if pt is None:
+            raise not_found(f"Resource {arn} was not found")
+        return pt
+
+    def _name_taken(self, region: str, name: str) -> bool:
+        arn = self._names.get((region, name))
+        pt = self._live.get(arn) if arn else None
+        return pt is not None and pt.name == name
+
+    def _new_arn(self, region: str) -> str:
+        region = _FAULTY_REGION if "wrong-region-arn" in self.faults else region
+        account = _FAULTY_ACCOUNT if "wrong-account-arn" in self.faults else self.config.account_id
+        length = 10 if "malformed-arn" in self.faults else 12
+        while True:
+            suffix = "".join(self._rng.choices(_ARN_ID_ALPHABET, k=length))
+            arn = f"arn:aws:bedrock:{region}:{account}:provisioned-model/{suffix}"
+            if arn not in self._live and arn not in self._deleted:
+                return arn
+
+    def _check_tag_count(self, existing: dict[str, str], new_keys: list[str], resource: str) -> None:
+        if "tag-limit-unchecked" not in self.faults and len(existing.keys() | set(new_keys)) > _MAX_TAGS:
+            raise ApiError(
+                "TooManyTagsException",
+                f"A resource can have at most {_MAX_TAGS} tags",
+                resourceName=resource,
+            )
+
+    def _check_empty_tag_value(self, tags: list[tuple[str, str]]) -> None:
+        if "server-error-on-empty-tag-value" in self.faults and any(value == "" for _, value in tags):
+            raise ApiError("InternalServerException", "Internal failure")
+
+    # --- operations -------------------------------------------------------------------------------
+
+    def _create(self, request: _Request, params: Document) -> tuple[int, Document]:
+        name: str = params["provisionedModelName"]
+        units: int = params.get("modelUnits", 1)  # absent only under missing-required-accepted
+        model_id: str = params["modelId"]
+        commitment: str | None = params.get("commitmentDuration")
+        if commitment not in self.config.commitment_seconds:  # only an unknown value under no-enum-validation
+            commitment = None
+        tags = _tag_pairs(params.get("tags", []))
+        if "server-error-on-long-name" in self.faults and len(name) == 63:
+            raise ApiError("InternalServerException", "Internal failure")
+        self._check_empty_tag_value(tags)
+
+        token = params.get("clientRequestToken")
+        token_key = (request.region, token) if token is not None else None
+        fingerprint = (name, units, model_id, commitment, tuple(tags))
+        if token_key is not None and "idempotency-ignored" not in self.faults:
+            seen = self._idempotency.get(token_key)
+            if seen is not None:
+                if seen[0] != fingerprint:
+                    # CHOICE: the docs only cover an identical retry; a token reused with other parameters
+                    # is refused with ValidationException (Create models no ConflictException).
+                    raise validation("clientRequestToken was already used with different parameters")
+                return self._created(seen[1])  # an identical retry: same ARN, nothing created
+
+        model = self._resolve_model(model_id, request.region)
+        if "duplicate-names-accepted" not in self.faults and self._name_taken(request.region, name):
+            # CHOICE: the duplicate-name error is undocumented; Create models no ConflictException.
+            raise validation(f"A provisioned model named {name} already exists")
+        self._check_tag_count({}, [key for key, _ in tags], name)
+        quota = self.config.model_unit_quota
+        if quota is not None:
+            used = sum(pt.model_units for pt in self._live.values() if pt.region == request.region)
+            if used + units > quota:
+                raise ApiError("ServiceQuotaExceededException", f"Model unit quota of {quota} exceeded")
+
+        now = request.now
+        expiration = None
+        if commitment is not None:  # CHOICE: the term counts from creation, not from InService
+            expiration = now + self.config.commitment_seconds[commitment] * 1_000_000
+        pt = _Throughput(
+            arn=self._new_arn(request.region),
+            region=request.region,
+            name=name,
+            purchased=model,
+            model=model,
+            desired_model=model,
+            model_units=units,
+            desired_model_units=units,
+            commitment=commitment,
+            commitment_expiration=expiration,
+            creation_time=now,
+            last_modified_time=now,
+            status="Creating",
+            status_since=now,
+            will_fail=bool({model_id, model.arn, model.short_id} & set(self.config.fail_models)),
+            tags={} if "tags-dropped" in self.faults else dict(tags),
+        )
+        self._settle(pt, now)
+        self._live[pt.arn] = pt
+        self._names[(request.region, name)] = pt.arn
+        if token_key is not None:
+            self._idempotency[token_key] = (fingerprint, pt.arn)
+        return self._created(pt.arn)
+
+    def _created(self, arn: str) -> tuple[int, Document]:
+        status = 200 if "create-status-200" in self.faults else 201
+        return status, {} if "create-missing-arn" in self.faults else {"provisionedModelArn": arn}
+
+    def _get(self, request: _Request, params: Document) -> tuple[int, Document]:
+        include_deleted = "delete-leaves-gettable" in self.faults
+        pt = self._find(request, params["provisionedModelId"], include_deleted=include_deleted)
+        return 200, self._describe(pt, summary=False)
+
+    def _update(self, request: _Request, params: Document) -> tuple[int, Document]:
+        new_name: str | None = params.get("desiredProvisionedModelName")
+        new_model_id: str | None = params.get("desiredModelId")
+        if new_name is None and new_model_id is None:
+            # CHOICE: an Update that asks for nothing is refused.
+            raise validation("Specify desiredProvisionedModelName or desiredModelId")
+        pt = self._find(request, params["provisionedModelId"])
+        if pt.status != "InService":
+            # CHOICE: only an InService PT can be updated; the code is undocumented.
+            raise validation(f"Provisioned model {pt.name} is {pt.status}; only InService can be updated")
+        if new_name == pt.name:
+            new_name = None  # renaming to its own name is fine, and changes nothing but lastModifiedTime
+        if (
+            new_name is not None
+            and "rename-duplicate-accepted" not in self.faults
+            and self._name_taken(request.region, new_name)
+        ):
+            raise validation(f"A provisioned model named {new_name} already exists")
+        new_model = None
+        if new_model_id is not None:
+            new_model = self._resolve_model(new_model_id, request.region)
+            self._check_model_change(pt, new_model)
+
+        if new_name is not None:
+            self._rename(pt, new_name)
+        if new_model is not None:
+            pt.desired_model = new_model
+            pt.status = "Updating"
+            pt.status_since = request.now
+        if "update-keeps-last-modified" not in self.faults:
+            pt.last_modified_time = request.now
+        if "update-rewrites-creation-time" in self.faults:
+            pt.creation_time = request.now
+        if "update-changes-model-units" in self.faults:
+            pt.model_units += 1
+        self._settle(pt, request.now)
+        return 200, {}
+
+    def _check_model_change(self, pt: _Throughput, model: _Model) -> None:
+        # CHOICE: "bought for a custom model" is fixed at purchase, so a PT moved to its base model can move on
+        # to another custom model of the same base.
+        if not pt.purchased.custom:
+            if "desired-model-on-base-accepted" in self.faults:
+                return
+            raise validation("The model of a provisioned model bought for a base model can't be changed")
+        if model.base_id != pt.purchased.base_id:
+            raise validation(f"{model.arn} doesn't derive from {pt.purchased.foundation_arn}")
+
+    def _rename(self, pt: _Throughput, new_name: str) -> None:
+        # CHOICE: a rename takes effect at once, without an Updating phase.
+        if "rename-stale-index" not in self.faults:
+            self._names.pop((pt.region, pt.name), None)
+        if "rename-list-stale" in self.faults:
+            self._stale_list_names.setdefault(pt.arn, pt.name)
+        pt.name = new_name
+        self._names[(pt.region, new_name)] = pt.arn
+
+    def _delete(self, request: _Request, params: Document) -> tuple[int, Document | None]:
+        pt = self._find(request, params["provisionedModelId"])  # CHOICE: in any status, Creating included
+        expiration = pt.commitment_expiration
+        if (
+            expiration is not None
+            and request.now < expiration
+            and "commitment-delete-allowed" not in self.faults
+        ):
+            # CHOICE: ConflictException, the likely code (the refusal is documented, its code is not).
+            raise ApiError("ConflictException", f"Provisioned model {pt.name} has a commitment term running")
+        del self._live[pt.arn]
+        if self._names.get((pt.region, pt.name)) == pt.arn:
+            del self._names[(pt.region, pt.name)]
+        if self.faults & _DELETE_HISTORY_FAULTS:
+            self._deleted[pt.arn] = pt
+        return (204, None) if "delete-status-204" in self.faults else (200, {})
+
+    def _list(self, request: _Request, params: Document) -> tuple[int, Document]:
+        status = params.get("statusEquals")
+        model_arn = params.get("modelArnEquals")
+        name_part = params.get("nameContains")
+        after = params.get("creationTimeAfter")
+        before = params.get("creationTimeBefore")
+        sort_order = params.get("sortOrder")
+        max_results: int = params.get("maxResults", _DEFAULT_MAX_RESULTS)
+        scope = scope_digest(
+            request.region, status, model_arn, name_part, after, before, params.get("sortBy"), sort_order
+        )
+        offset = self._page_offset(params.get("nextToken"), scope)
+
+        faults = self.faults
+        candidates = list(self._live.values())
+        if "delete-leaves-listed" in faults:
+            candidates += self._deleted.values()
+        items = []
+        for pt in candidates:
+            if pt.region != request.region:
+                continue
+            self._settle(pt, request.now)
+            if status is not None and "list-ignores-status-filter" not in faults and pt.status != status:
+                continue
+            if (
+                model_arn is not None
+                and "list-ignores-model-filter" not in faults
+                and pt.model.arn != model_arn
+            ):
+                continue
+            # CHOICE: nameContains is a case-sensitive substring match (undocumented).
+            if (
+                name_part is not None
+                and "list-ignores-name-filter" not in faults
+                and name_part not in pt.name
+            ):
+                continue
+            # CHOICE: both time bounds are exclusive (undocumented).
+            if "list-ignores-time-filters" not in faults and not _between(pt.creation_time, after, before):
+                continue
+            items.append(pt)
+
+        if sort_order is None and "list-default-unsorted" in faults:
+            items.sort(key=lambda pt: pt.name)
+        else:
+            # CHOICE: Descending by default, as sibling Bedrock list APIs document; ties broken by ARN.
+            descending = sort_order != "Ascending" or "list-sort-ignored" in faults
+            items.sort(key=lambda pt: (pt.creation_time, pt.arn), reverse=descending)
+
+        size = len(items) if "list-maxresults-ignored" in faults else max(max_results, 0)
+        end = offset + size
+        document: Document = {
+            "provisionedModelSummaries": [self._describe(pt, summary=True) for pt in items[offset:end]]
+        }
+        if size and end < len(items):
+            document["nextToken"] = self._tokens.encode(self._next_offset(offset, end), scope)
+        return 200, document
+
+    def _page_offset(self, token: str | None, scope: str) -> int:
+        if token is None or "list-token-ignored" in self.faults:
+            return 0
+        offset = self._tokens.decode(token, scope)
+        if offset is not None:
+            return offset
+        if "list-garbage-token-accepted" in self.faults:
+            return 0
+        raise validation("Invalid nextToken (it must come from a List with the same filters and sort)")
+
+    def _next_offset(self, offset: int, end: int) -> int:
+        if "list-page-loses-item" in self.faults:
+            return end + 1
+        if "list-page-repeats-item" in self.faults and end - 1 > offset:  # still makes progress
+            return end - 1
+        return end
+
+    def _tag(self, request: _Request, params: Document) -> tuple[int, Document]:
+        pt = self._tagged(request, params["resourceARN"])
+        tags = _tag_pairs(params["tags"])
+        self._check_empty_tag_value(tags)
+        self._check_tag_count(pt.tags, [key for key, _ in tags], pt.arn)
+        pt.tags.update(tags)
+        return 200, {}
+
+    def _untag(self, request: _Request, params: Document) -> tuple[int, Document]:
+        pt = self._tagged(request, params["resourceARN"])
+        if "untag-ignored" not in self.faults:
+            for key in params["tagKeys"]:
+                pt.tags.pop(key, None)  # unknown keys are ignored
+        return 200, {}
+
+    def _list_tags(self, request: _Request, params: Document) -> tuple[int, Document]:
+        pt = self._tagged(request, params["resourceARN"], include_deleted="delete-keeps-tags" in self.faults)
+        return 200, {"tags": [{"key": key, "value": value} for key, value in pt.tags.items()]}
+
+    # --- rendering --------------------------------------------------------------------------------
+
+    def _describe(self, pt: _Throughput, *, summary: bool) -> Document:
+        """A Get response (summary=False) or a List summary, members in model order, absent ones omitted."""
+        faults = self.faults
+        name = self._stale_list_names.get(pt.arn, pt.name) if summary else pt.name
+        status = "InService" if summary and "list-summary-stale-status" in faults else pt.status
+        if status == "InService" and "status-misspelled" in faults:
+            status = "INSERVICE"
+        foundation_arn = pt.model.foundation_arn
+        if pt.model.custom and "custom-foundation-arn-wrong" in faults:
+            foundation_arn = pt.model.arn
+        stamp = _epoch_seconds if "epoch-timestamps" in faults else iso_timestamp
+        document: Document = {
+            "modelUnits": pt.model_units,
+            "desiredModelUnits": pt.desired_model_units,
+            "provisionedModelName": name,
+            "provisionedModelArn": pt.arn,
+            "modelArn": pt.model.short_id if "model-arn-short-id" in faults else pt.model.arn,
+            "desiredModelArn": pt.desired_model.arn,
+            "foundationModelArn": foundation_arn,
+            "status": status,
+            "creationTime": stamp(pt.creation_time),
+            "lastModifiedTime": stamp(pt.last_modified_time),
+        }
+        if pt.failure_message is not None and not summary:
+            document["failureMessage"] = pt.failure_message
+        if pt.commitment is not None:
+            document["commitmentDuration"] = pt.commitment
+        if pt.commitment_expiration is not None and "commitment-expiration-missing" not in faults:
+            document["commitmentExpirationTime"] = iso_timestamp(pt.commitment_expiration)
+        if not summary:
+            self._apply_get_faults(document)
+        return document
+
+    def _apply_get_faults(self, document: Document) -> None:
+        if "get-missing-member" in self.faults:
+            del document["foundationModelArn"]
+        if "get-null-member" in self.faults:
+            document.setdefault("failureMessage", None)
+            document.setdefault("commitmentDuration", None)
+        if "modelunits-as-string" in self.faults:
+            document["modelUnits"] = str(document["modelUnits"])
+
+
+def _tag_pairs(tags: list[Document]) -> list[tuple[str, str]]:
+    return [(tag["key"], tag["value"]) for tag in tags]
+
+
+def _between(moment: int, after: int | None, before: int | None) -> bool:
+    return (after is None or moment > after) and (before is None or moment < before)
+
+
+def _epoch_seconds(micros: int) -> float:
+    return micros / 1_000_000

@@ -1,0 +1,115 @@
+"""Deliberate, realistic bugs the emulator can be started with, so the suite can prove it catches them.
+
+Each fault changes one behaviour. The emulator tests `"<name>" in self.faults` where the behaviour lives;
+the validation faults are wired through `VALIDATION_SKIPS` (which model constraints stop being checked).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+FAULTS: dict[str, str] = {
+    # Wire shape of success responses
+    "create-status-200": "Create answers 200 instead of the modelled 201.",
+    "create-missing-arn": "Create answers without the required provisionedModelArn.",
+    "get-missing-member": "Get omits the required foundationModelArn.",
+    "get-null-member": 'Get sends "failureMessage": null and "commitmentDuration": null instead of omitting them.',
+    "epoch-timestamps": "creationTime/lastModifiedTime are epoch-second numbers (Get and List), not ISO 8601.",
+    "modelunits-as-string": 'Get sends modelUnits as a JSON string ("1").',
+    "malformed-arn": "Provisioned model ARNs end in a 10-character id instead of 12.",
+    "wrong-region-arn": 'Provisioned model ARNs always name region "us-west-2", whatever the request region.',
+    "wrong-account-arn": "Provisioned model ARNs name account 000000000000 instead of the caller's account.",
+    "content-type-text": "Success responses carry Content-Type text/plain.",
+    "status-misspelled": 'status is "INSERVICE" instead of "InService" (Get and List).',
+    "delete-status-204": "Delete answers 204 with an empty body instead of 200 {}.",
+    # Input validation
+    "no-name-pattern-validation": "Create/Update accept provisioned model names that break the name pattern.",
+    "no-name-length-validation": "Create/Update accept provisioned model names longer than 63 characters.",
+    "no-modelunits-range": "Create accepts modelUnits of 0 or below.",
+    "no-enum-validation": "Any commitmentDuration/statusEquals/sortOrder string is accepted "
+    "(an unknown commitment is treated as none).",
+    "no-maxresults-range": "List accepts maxResults 0 (an empty page) and above 1000.",
+    "no-token-validation": "clientRequestToken length and pattern are not checked.",
+    "no-tag-validation": "Tag key/value length and pattern are not checked.",
+    "missing-required-accepted": "Create without modelUnits is accepted and defaults to 1 unit.",
+    "wrong-type-accepted": 'A string modelUnits such as "2" is coerced to an integer instead of refused.',
+    # Errors
+    "undocumented-error-code": "Unknown ids answer NotFoundException 404 instead of ResourceNotFoundException.",
+    "validation-status-422": "ValidationException is sent with HTTP 422 instead of 400.",
+    "error-no-message": 'Error bodies lack "message".',
+    "server-error-on-long-name": "Create with a valid 63-character name fails with InternalServerException 500.",
+    "server-error-on-empty-tag-value": "A tag with an empty (valid) value fails with InternalServerException 500.",
+    # List
+    "list-ignores-status-filter": "List ignores statusEquals.",
+    "list-ignores-model-filter": "List ignores modelArnEquals.",
+    "list-ignores-name-filter": "List ignores nameContains.",
+    "list-ignores-time-filters": "List ignores creationTimeAfter/creationTimeBefore.",
+    "list-sort-ignored": "List ignores sortOrder: always Descending.",
+    "list-default-unsorted": "Without sortOrder, List is ordered by name instead of creation time.",
+    "list-page-loses-item": "Each page boundary skips one item.",
+    "list-page-repeats-item": "Each next page starts with the previous page's last item.",
+    "list-maxresults-ignored": "maxResults is ignored: the whole list comes in one page.",
+    "list-token-ignored": "nextToken is ignored: always the first page, with a nextToken while more items "
+    "exist (callers must bound their loops).",
+    "list-garbage-token-accepted": "An unparseable or tampered nextToken restarts from the first page.",
+    "list-summary-stale-status": "List always reports InService, even while Creating/Updating.",
+    # Rename / delete / idempotency
+    "rename-stale-index": "After a rename the old name still resolves (Get/Update/Delete by old name).",
+    "rename-list-stale": "List keeps showing the old name after a rename.",
+    "rename-duplicate-accepted": "A rename onto another live PT's name is accepted.",
+    "delete-leaves-listed": "A deleted PT is still listed.",
+    "delete-leaves-gettable": "A deleted PT still answers Get by ARN.",
+    "delete-keeps-tags": "ListTagsForResource on a deleted PT still answers its tags.",
+    "idempotency-ignored": "clientRequestToken is ignored: a retry is a new create, so an idempotent retry "
+    "fails with the duplicate-name ValidationException instead of returning the same ARN.",
+    "duplicate-names-accepted": "Create accepts a name a live PT already has.",
+    # Tags
+    "tags-dropped": "Create's tags are not stored.",
+    "tag-limit-unchecked": "More than 50 tags per resource are accepted.",
+    "untag-ignored": "UntagResource answers 200 but removes nothing.",
+    # Update / model / commitment semantics
+    "update-rewrites-creation-time": "Update sets creationTime to now.",
+    "update-keeps-last-modified": "Update does not advance lastModifiedTime.",
+    "update-changes-model-units": "Update adds one to modelUnits.",
+    "desired-model-on-base-accepted": "desiredModelId is accepted on a PT purchased for a base model.",
+    "custom-foundation-arn-wrong": "foundationModelArn is the custom model's ARN for custom-model PTs.",
+    "commitment-delete-allowed": "Delete succeeds while the commitment term runs.",
+    "commitment-expiration-missing": "commitmentExpirationTime is never reported.",
+    "get-by-arn-broken": "Get/Update/Delete by ARN answer 404 (by name works).",
+    "model-arn-short-id": "modelArn is the bare model id, not an ARN.",
+    "status-stuck-creating": "A PT never leaves Creating (with zero create_delay it starts Creating and stays).",
+}
+
+# fault -> (member name or shape name, constraint kind) pairs the validator stops checking.
+# Kinds: required, type, min, max, pattern, enum.
+VALIDATION_SKIPS: dict[str, frozenset[tuple[str, str]]] = {
+    "no-name-pattern-validation": frozenset(
+        {("provisionedModelName", "pattern"), ("desiredProvisionedModelName", "pattern")}
+    ),
+    "no-name-length-validation": frozenset(
+        {("provisionedModelName", "max"), ("desiredProvisionedModelName", "max")}
+    ),
+    "no-modelunits-range": frozenset({("modelUnits", "min")}),
+    "no-enum-validation": frozenset(
+        {("commitmentDuration", "enum"), ("statusEquals", "enum"), ("sortOrder", "enum")}
+    ),
+    "no-maxresults-range": frozenset({("maxResults", "min"), ("maxResults", "max")}),
+    "no-token-validation": frozenset(
+        {("clientRequestToken", "min"), ("clientRequestToken", "max"), ("clientRequestToken", "pattern")}
+    ),
+    "no-tag-validation": frozenset(
+        {(shape, kind) for shape in ("TagKey", "TagValue") for kind in ("min", "max", "pattern")}
+    ),
+    "missing-required-accepted": frozenset({("modelUnits", "required")}),
+    "wrong-type-accepted": frozenset({("modelUnits", "type")}),
+}
+
+assert VALIDATION_SKIPS.keys() <= FAULTS.keys()
+
+
+def validation_skips(faults: Iterable[str]) -> frozenset[tuple[str, str]]:
+    """The union of the constraint checks the given faults switch off."""
+    skips: frozenset[tuple[str, str]] = frozenset()
+    for name in faults:
+        skips |= VALIDATION_SKIPS.get(name, frozenset())
+    return skips
