@@ -7,6 +7,7 @@ and answers only with errors the operation models.
 from __future__ import annotations
 
 import json
+from collections import Counter
 import logging
 import random
 import re
@@ -131,6 +132,13 @@ class Emulator:
             self._stale_list_names: dict[str, str] = {}  # kept only for rename-list-stale
             self._idempotency: dict[tuple[str, str], tuple[tuple[Any, ...], str]] = {}
             self._requests = 0
+            self.calls: Counter[str] = Counter()  # operation name -> requests routed to it
+
+    def live(self) -> dict[str, dict[str, Any]]:
+        """Live PTs by ARN with their name, model units and tags (for operators and tests)."""
+        with self._lock:
+            return {arn: {"name": pt.name, "modelUnits": pt.model_units, "commitment": pt.commitment,
+                          "tags": dict(pt.tags)} for arn, pt in self._live.items()}
 
     # --- HTTP -----------------------------------------------------------------------------------
 
@@ -149,6 +157,7 @@ class Emulator:
             error = ApiError("UnknownOperationException", f"No operation matches {method} {raw_path}")
             return self._respond(404, request_id, {"message": error.message}, error_type=error.code)
         operation, labels = routed
+        self.calls[operation.name] += 1
         try:
             if self._throttled():
                 raise ApiError("ThrottlingException", "Rate exceeded")

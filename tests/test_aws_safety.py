@@ -1,0 +1,156 @@
+"""The aws target's safety logic, tested against the reference emulator posing as AWS (there is no AWS account
+here): STS account discovery, throttling, quota refusals, slow creates, caps, SIGTERM cleanup and sweep."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+from bedrock_emulator.config import EmulatorConfig
+from bedrock_emulator.core import Emulator
+from bedrock_emulator.server import start
+from conftest import REPO, load_report, safe_env
+
+SECRET = "wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY"
+CREATE = "CreateProvisionedModelThroughput"
+
+
+class Recorder:
+    """Wraps the emulator: remembers every create body and the most PTs alive at once."""
+
+    def __init__(self, emulator: Emulator) -> None:
+        self.emulator = emulator
+        self.create_bodies: list[dict] = []
+        self.max_live = 0
+        self._lock = threading.Lock()
+
+    def handle(self, method, raw_path, query_string, headers, body):
+        answer = self.emulator.handle(method, raw_path, query_string, headers, body)
+        if method == "POST" and raw_path.startswith("/provisioned-model-throughput"):
+            with self._lock:
+                self.create_bodies.append(json.loads(body or b"{}"))
+                self.max_live = max(self.max_live, len(self.emulator.live()))
+        return answer
+
+
+@pytest.fixture
+def fake_aws():
+    def make(**config):
+        emulator = Emulator(EmulatorConfig(account_id="210987654321", **config))
+        recorder = Recorder(emulator)
+        handle = start(recorder)
+        servers.append(handle)
+        return recorder, handle.url
+
+    servers: list = []
+    yield make
+    for handle in servers:
+        handle.stop()
+
+
+def aws_env(**extra: str) -> dict[str, str]:
+    return safe_env(AWS_ACCESS_KEY_ID="AKIAIOSFODNN7EXAMPLE", AWS_SECRET_ACCESS_KEY=SECRET, **extra)
+
+
+def run(url: str, tmp_path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "conformance", "run", "--target", "aws", "--endpoint-url", url,
+         "--report-dir", str(tmp_path / "out"), "--poll-interval", "0.05", *args],
+        cwd=tmp_path, capture_output=True, text=True, timeout=timeout, env=aws_env())
+
+
+def test_free_run_sends_no_create_and_discovers_the_account(fake_aws, tmp_path):
+    recorder, url = fake_aws(throttle_every=9)
+    result = run(url, tmp_path, "--profile", "quick")
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert recorder.emulator.calls[CREATE] == 0 and recorder.create_bodies == []
+    assert recorder.emulator.calls["GetProvisionedModelThroughput"] > 0
+    report = load_report(tmp_path / "out")
+    assert report["settings"]["account_id"] is None  # discovered, not configured ...
+    skipped = {c["id"]: c["message"] for c in report["clauses"] if c["status"] == "skipped"}
+    assert "needs --allow-billable" in skipped["CREATE-ACCEPTS-VALID"]
+    text = result.stdout + result.stderr + (tmp_path / "out" / "report.json").read_text()
+    assert SECRET not in text and "AKIAIOSFODNN7EXAMPLE" not in text
+
+
+def test_billable_run_stays_within_its_caps(fake_aws, tmp_path):
+    recorder, url = fake_aws(create_delay=0.2)
+    result = run(url, tmp_path, "--profile", "quick", "--allow-billable", "--yes", "--max-live", "1",
+                 "--only", "CREATE,DELETE,GET")
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert "estimated cost" in result.stdout
+    assert recorder.create_bodies, "the billable run created nothing"
+    assert all("commitmentDuration" not in body for body in recorder.create_bodies)
+    assert all(body.get("modelUnits") == 1 for body in recorder.create_bodies)
+    assert recorder.max_live <= 1
+    assert recorder.emulator.live() == {}
+
+
+def test_billable_run_needs_confirmation(fake_aws, tmp_path):
+    recorder, url = fake_aws()
+    result = run(url, tmp_path, "--allow-billable")  # no terminal: not confirmed
+    assert result.returncode == 2
+    assert "not confirmed" in result.stderr
+    assert recorder.emulator.calls[CREATE] == 0
+
+
+def test_quota_refusal_is_an_outcome_and_the_run_goes_on(fake_aws, tmp_path):
+    recorder, url = fake_aws(model_unit_quota=0)
+    result = run(url, tmp_path, "--profile", "quick", "--allow-billable", "--yes", "--only", "CREATE,GET")
+    assert result.returncode == 0, result.stdout[-4000:]
+    report = load_report(tmp_path / "out")
+    messages = {c["id"]: c["message"] for c in report["clauses"]}
+    assert "ServiceQuotaExceededException" in messages["CREATE-ACCEPTS-VALID"]
+    assert {c["id"]: c["status"] for c in report["clauses"]}["GET-UNKNOWN-404"] == "passed"
+
+
+def _foreign(emulator: Emulator, url: str) -> dict[str, str]:
+    """Resources the run did not create: a bare one, a prefixed one without the tag, a tagged one without
+    the prefix. Neither the run nor sweep may touch them."""
+    import boto3
+
+    client = boto3.client("bedrock", endpoint_url=url, region_name="us-east-1", aws_access_key_id="x",
+                          aws_secret_access_key="y")
+    made = {}
+    for name, tags in [("someone-elses", []), ("bcdecoy1-untagged", []),
+                       ("other-tagged", [{"key": "bedrock-conformance-run", "value": "zzzzzz"}])]:
+        made[name] = client.create_provisioned_model_throughput(
+            modelUnits=1, provisionedModelName=name, modelId="amazon.titan-text-express-v1:0:8k",
+            tags=tags)["provisionedModelArn"]
+    return made
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["sigterm", "sigkill"])
+def test_killed_run_leaves_nothing_sweep_cannot_find(fake_aws, tmp_path, sig):
+    recorder, url = fake_aws(create_delay=60)
+    foreign = _foreign(recorder.emulator, url)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "conformance", "run", "--target", "aws", "--endpoint-url", url, "--allow-billable",
+         "--yes", "--only", "CREATE-LIFECYCLE", "--report-dir", str(tmp_path / "out"), "--create-timeout", "120"],
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=aws_env())
+    deadline = time.monotonic() + 60
+    while len(recorder.emulator.live()) == len(foreign) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert len(recorder.emulator.live()) > len(foreign), "the run created nothing"
+    proc.send_signal(sig)
+    out, err = proc.communicate(timeout=60)
+    assert "Traceback" not in err
+    ours = {arn for arn in recorder.emulator.live() if arn not in foreign.values()}
+    if sig == signal.SIGTERM:
+        assert ours == set(), "SIGTERM cleanup left resources behind"
+    else:
+        assert ours, "SIGKILL gives no chance to clean up"
+    sweep = [sys.executable, "-m", "conformance", "sweep", "--target", "aws", "--endpoint-url", url]
+    listed = subprocess.run(sweep, cwd=tmp_path, capture_output=True, text=True, env=aws_env(), timeout=60)
+    assert listed.returncode == 0, listed.stderr
+    assert {line.split()[0] for line in listed.stdout.splitlines() if line.startswith("arn:")} == ours
+    removed = subprocess.run([*sweep, "--delete"], cwd=tmp_path, capture_output=True, text=True, env=aws_env(),
+                             timeout=60)
+    assert removed.returncode == 0, removed.stdout + removed.stderr
+    assert set(recorder.emulator.live()) == set(foreign.values())
