@@ -172,3 +172,26 @@ def list_all(target: Target, clause: str, *, max_pages: int = 1000, **params: An
             return summaries
     raise ConformanceFailure(clause, f"List still returned a nextToken after {max_pages} pages",
                              request=target.last_request)
+
+
+def documented_4xx(operation: str) -> tuple[str, ...]:
+    """Every 4xx error the operation documents, for behaviour whose exact code no source settles."""
+    import schemas
+
+    return tuple(sorted(code for code, status in schemas.load(operation)["errors"].items()
+                        if 400 <= status < 500 and code != "ThrottlingException"))
+
+
+def create_pt(target: Target, clause: str, *, hint: str = "pt", model_id: str | None = None,
+              tags: list[dict[str, str]] | None = None, **params: Any) -> tuple[str, str]:
+    """Create one Provisioned Throughput owned by this run (prefixed name, run tag); returns (name, ARN)."""
+    name = params.pop("provisionedModelName", None) or target.new_name(hint)
+    created = ok(target, clause, "create_provisioned_model_throughput", modelUnits=params.pop("modelUnits", 1),
+                 provisionedModelName=name, modelId=model_id or target.settings.models[0],
+                 tags=[target.run_tag, *(tags or [])], **params)
+    return name, created["provisionedModelArn"]
+
+
+def tags_of(target: Target, clause: str, arn: str) -> dict[str, str]:
+    answer = ok(target, clause, "list_tags_for_resource", resourceARN=arn)
+    return {t["key"]: t["value"] for t in answer.get("tags", [])}

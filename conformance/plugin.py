@@ -185,6 +185,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if workeroutput is not None:
         workeroutput["bc_outcomes"] = json.dumps(state.outcomes.dump())
         workeroutput["bc_problems"] = json.dumps(state.target_problems)
+        workeroutput["bc_warnings"] = json.dumps(state.warnings)
         return
     session.exitstatus = state.finish(int(exitstatus))
 
@@ -195,6 +196,7 @@ def pytest_testnodedown(node: Any, error: Any) -> None:
     if state is not None:
         state.outcomes.load(json.loads(output.get("bc_outcomes", "[]")))
         state.target_problems.extend(json.loads(output.get("bc_problems", "[]")))
+        state.warnings.extend(json.loads(output.get("bc_warnings", "[]")))
         if error:
             state.target_problems.append(f"worker {node.gateway.id} died: {error}")
 

@@ -46,6 +46,7 @@ def build_json(state: Any, outcomes: list[Outcome], summary: dict[str, Any]) -> 
         "accepted_by_baseline": summary["accepted"],
         "stale_baseline_entries": summary["stale_baseline"],
         "problems": summary["problems"],
+        "warnings": summary.get("warnings", []),
         "clauses": [
             {**{k: v for k, v in asdict(CATALOGUE[o.clause]).items()}, "status": o.status,
              "message": o.message, "examples": o.examples, "tests": o.tests, "failure": o.failure}
@@ -121,6 +122,8 @@ def summary_lines(state: Any, outcomes: list[Outcome], summary: dict[str, Any], 
         lines.append(f"  baseline entry {clause} now passes: prune it (or --update-baseline)")
     for problem in summary["problems"]:
         lines.append(f"  problem: {problem}")
+    for warning in summary.get("warnings", []):
+        lines.append(f"  warning: {warning}")
     if paths:
         lines.append(f"reports: {paths[0].parent}")
     verdict = {0: "CONFORMANT", 1: "NON-CONFORMANT", 2: "COULD NOT RUN"}[summary["verdict"]]

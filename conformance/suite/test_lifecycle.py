@@ -1,0 +1,193 @@
+"""Deterministic lifecycle walks: one short, fixed sequence per behaviour, so that every profile (quick included)
+checks each lifecycle clause at least once. The stateful machine (test_stateful.py) explores random sequences.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from conformance import contract
+from conformance.expect import (check, create_pt, documented_4xx, list_all, ok, refused, tags_of,
+                                wait_settled)
+
+NOT_FOUND = ("ResourceNotFoundException",)
+CREATE, UPDATE, DELETE = ("CreateProvisionedModelThroughput", "UpdateProvisionedModelThroughput",
+                          "DeleteProvisionedModelThroughput")
+
+
+def _get(target, clause, ident):
+    return ok(target, clause, "get_provisioned_model_throughput", provisionedModelId=ident)
+
+
+def _wait_past(timestamp) -> None:
+    """Sleep until the wall clock is safely past a server timestamp, so the next change must be later."""
+    remaining = contract.parse_time(timestamp).timestamp() + 1.05 - time.time()
+    if remaining > 0:
+        time.sleep(min(remaining, 1.1))
+
+
+@pytest.mark.clause("UPDATE-RENAME", "UPDATE-TIMESTAMPS", "UPDATE-IMMUTABLE", "UPDATE-RENAME-DUPLICATE",
+                    "UPDATE-DESIRED-MODEL-BASE", "UPDATE-EMPTY")
+def test_update_walk(target):
+    name, arn = create_pt(target, "UPDATE-RENAME", hint="upd")
+    other, other_arn = create_pt(target, "UPDATE-RENAME", hint="oth")
+    before = wait_settled(target, "UPDATE-RENAME", arn)
+    wait_settled(target, "UPDATE-RENAME", other_arn)
+
+    refused(target, "UPDATE-RENAME-DUPLICATE", "update_provisioned_model_throughput", documented_4xx(UPDATE),
+            client=target.sdk, provisionedModelId=arn, desiredProvisionedModelName=other)
+    check(_get(target, "UPDATE-RENAME-DUPLICATE", arn)["provisionedModelName"] == name,
+          "UPDATE-RENAME-DUPLICATE", "a refused rename changed the name", target)
+
+    base_model = target.settings.models[-1]
+    refused(target, "UPDATE-DESIRED-MODEL-BASE", "update_provisioned_model_throughput", documented_4xx(UPDATE),
+            client=target.sdk, provisionedModelId=arn, desiredModelId=base_model)
+
+    _wait_past(before["lastModifiedTime"])
+    new_name = target.new_name("ren")
+    ok(target, "UPDATE-RENAME", "update_provisioned_model_throughput", provisionedModelId=arn,
+       desiredProvisionedModelName=new_name)
+    after = wait_settled(target, "UPDATE-RENAME", arn)
+    check(after["provisionedModelName"] == new_name, "UPDATE-RENAME",
+          f"after the rename Get by ARN says {after['provisionedModelName']!r}, not {new_name!r}", target)
+    check(_get(target, "UPDATE-RENAME", new_name)["provisionedModelArn"] == arn, "UPDATE-RENAME",
+          "the new name does not resolve to the renamed resource", target)
+    refused(target, "UPDATE-RENAME", "get_provisioned_model_throughput", NOT_FOUND, client=target.sdk,
+            provisionedModelId=name)
+    listed = {s["provisionedModelArn"]: s["provisionedModelName"]
+              for s in list_all(target, "UPDATE-RENAME", nameContains=target.run_prefix)}
+    check(listed.get(arn) == new_name, "UPDATE-RENAME",
+          f"List shows {listed.get(arn)!r} for the renamed resource, not {new_name!r}", target)
+
+    check(contract.parse_time(after["creationTime"]) == contract.parse_time(before["creationTime"]),
+          "UPDATE-TIMESTAMPS", f"creationTime changed from {before['creationTime']} to {after['creationTime']}",
+          target)
+    check(contract.parse_time(after["lastModifiedTime"]) > contract.parse_time(before["lastModifiedTime"]),
+          "UPDATE-TIMESTAMPS", f"lastModifiedTime did not advance ({before['lastModifiedTime']} -> "
+          f"{after['lastModifiedTime']}) although the rename came more than a second later", target)
+    for member in ("modelUnits", "desiredModelUnits", "commitmentDuration", "commitmentExpirationTime",
+                   "modelArn", "foundationModelArn"):
+        check(after.get(member) == before.get(member), "UPDATE-IMMUTABLE",
+              f"{member} changed from {before.get(member)!r} to {after.get(member)!r} on a rename", target)
+
+    try:
+        target.sdk.update_provisioned_model_throughput(provisionedModelId=arn)
+    except target.sdk.exceptions.ValidationException:
+        pass  # both answers are accepted: the contract does not say
+    unchanged = wait_settled(target, "UPDATE-EMPTY", arn)
+    check(unchanged["provisionedModelName"] == new_name and unchanged["modelArn"] == after["modelArn"],
+          "UPDATE-EMPTY", "an update naming nothing changed the record", target)
+
+
+@pytest.mark.clause("UPDATE-DESIRED-MODEL-CUSTOM", "CREATE-FOUNDATION-ARN", "CREATE-RECORD-FIELDS")
+def test_custom_model_walk(target):
+    if not target.custom_models:
+        pytest.skip("the target settings name no custom models (custom_models)")
+    custom = target.custom_models[0]
+    region = target.settings.region
+    name, arn = create_pt(target, "CREATE-RECORD-FIELDS", hint="cus", model_id=custom.arn)
+    record = wait_settled(target, "CREATE-RECORD-FIELDS", arn)
+    check(record["modelArn"] == custom.arn, "CREATE-RECORD-FIELDS",
+          f"modelArn is {record['modelArn']!r}, not the custom model {custom.arn!r}", target)
+    base_arn = contract.foundation_arn(custom.base_model, region)
+    check(record["foundationModelArn"] == base_arn, "CREATE-FOUNDATION-ARN",
+          f"foundationModelArn is {record['foundationModelArn']!r}; the custom model's base is {base_arn!r}",
+          target)
+    ok(target, "UPDATE-DESIRED-MODEL-CUSTOM", "update_provisioned_model_throughput", provisionedModelId=arn,
+       desiredModelId=custom.base_model)
+    moved = _get(target, "UPDATE-DESIRED-MODEL-CUSTOM", arn)
+    check(moved["desiredModelArn"] == base_arn, "UPDATE-DESIRED-MODEL-CUSTOM",
+          f"desiredModelArn is {moved['desiredModelArn']!r} after asking for {base_arn!r}", target)
+    check(moved["status"] in ("Updating", "InService"), "UPDATE-DESIRED-MODEL-CUSTOM",
+          f"status {moved['status']!r} after a model change", target)
+    settled = wait_settled(target, "UPDATE-DESIRED-MODEL-CUSTOM", arn)
+    check(settled["modelArn"] == base_arn, "UPDATE-DESIRED-MODEL-CUSTOM",
+          f"modelArn is {settled['modelArn']!r} after the update settled; expected {base_arn!r}", target)
+
+
+@pytest.mark.clause("CREATE-IDEMPOTENT", "CREATE-NAME-UNIQUE", "CREATE-UNKNOWN-MODEL")
+def test_idempotency_and_uniqueness(target):
+    token = f"tok{target.run_id}{int(time.time() * 1000)}"
+    name = target.new_name("idem")
+    params = dict(modelUnits=1, provisionedModelName=name, modelId=target.settings.models[0],
+                  clientRequestToken=token, tags=[target.run_tag])
+    first = ok(target, "CREATE-IDEMPOTENT", "create_provisioned_model_throughput", **params)
+    again = ok(target, "CREATE-IDEMPOTENT", "create_provisioned_model_throughput", **params)
+    check(first["provisionedModelArn"] == again["provisionedModelArn"], "CREATE-IDEMPOTENT",
+          f"a retry with the same clientRequestToken returned {again['provisionedModelArn']}, not "
+          f"{first['provisionedModelArn']}", target)
+    listed = list_all(target, "CREATE-IDEMPOTENT", nameContains=name)
+    check(len([s for s in listed if s["provisionedModelName"] == name]) == 1, "CREATE-IDEMPOTENT",
+          f"{len(listed)} records named {name} after an idempotent retry", target)
+
+    refused(target, "CREATE-NAME-UNIQUE", "create_provisioned_model_throughput", documented_4xx(CREATE),
+            client=target.sdk, modelUnits=1, provisionedModelName=name, modelId=target.settings.models[0],
+            tags=[target.run_tag])
+    listed = list_all(target, "CREATE-NAME-UNIQUE", nameContains=name)
+    check(len([s for s in listed if s["provisionedModelName"] == name]) == 1, "CREATE-NAME-UNIQUE",
+          "a create with a live name created a second record", target)
+
+    missing_model = "amazon.no-such-model-v9:0:1k"
+    refused(target, "CREATE-UNKNOWN-MODEL", "create_provisioned_model_throughput",
+            ("ResourceNotFoundException", "ValidationException"), client=target.sdk, modelUnits=1,
+            provisionedModelName=target.new_name("nomodel"), modelId=missing_model, tags=[target.run_tag])
+
+
+@pytest.mark.clause("CREATE-TAGS", "TAG-ADD", "UNTAG-REMOVE", "TAG-LIMIT", "CREATE-TOO-MANY-TAGS", "DELETE-GONE")
+def test_tags_walk(target):
+    given = [{"key": "team", "value": "conformance"}, {"key": "empty", "value": ""}]
+    name, arn = create_pt(target, "CREATE-TAGS", hint="tag", tags=given)
+    expected = {target.run_tag["key"]: target.run_tag["value"], "team": "conformance", "empty": ""}
+    check(tags_of(target, "CREATE-TAGS", arn) == expected, "CREATE-TAGS",
+          f"ListTagsForResource after create: {tags_of(target, 'CREATE-TAGS', arn)}; expected {expected}", target)
+
+    ok(target, "TAG-ADD", "tag_resource", resourceARN=arn,
+       tags=[{"key": "team", "value": "other"}, {"key": "added", "value": "1"}])
+    expected.update(team="other", added="1")
+    got = tags_of(target, "TAG-ADD", arn)
+    check(got == expected, "TAG-ADD", f"tags after TagResource: {got}; expected {expected}", target)
+
+    ok(target, "UNTAG-REMOVE", "untag_resource", resourceARN=arn, tagKeys=["added", "never-there"])
+    expected.pop("added")
+    got = tags_of(target, "UNTAG-REMOVE", arn)
+    check(got == expected, "UNTAG-REMOVE", f"tags after UntagResource: {got}; expected {expected}", target)
+
+    room = contract.MAX_TAGS - len(expected)
+    fill = [{"key": f"fill{i}", "value": "x"} for i in range(room)]
+    ok(target, "TAG-LIMIT", "tag_resource", resourceARN=arn, tags=fill)
+    refused(target, "TAG-LIMIT", "tag_resource", ("TooManyTagsException",), client=target.sdk, resourceARN=arn,
+            tags=[{"key": "one-too-many", "value": "x"}])
+    got = tags_of(target, "TAG-LIMIT", arn)
+    check(len(got) == contract.MAX_TAGS and "one-too-many" not in got, "TAG-LIMIT",
+          f"a refused 51st tag changed the tags ({len(got)} now)", target)
+
+    refused(target, "CREATE-TOO-MANY-TAGS", "create_provisioned_model_throughput",
+            ("TooManyTagsException", "ValidationException"), client=target.sdk, modelUnits=1,
+            provisionedModelName=target.new_name("many"), modelId=target.settings.models[0],
+            tags=[target.run_tag] + [{"key": f"k{i}", "value": "v"} for i in range(contract.MAX_TAGS)])
+
+    ok(target, "DELETE-GONE", "delete_provisioned_model_throughput", provisionedModelId=name)
+    for operation, extra in (("list_tags_for_resource", {}), ("tag_resource", {"tags": [{"key": "a", "value": "b"}]}),
+                             ("untag_resource", {"tagKeys": ["team"]})):
+        refused(target, "DELETE-GONE", operation, NOT_FOUND, client=target.sdk, resourceARN=arn, **extra)
+    for operation, extra in (("update_provisioned_model_throughput", {"desiredProvisionedModelName": "x1"}),
+                             ("delete_provisioned_model_throughput", {})):
+        refused(target, "DELETE-GONE", operation, NOT_FOUND, client=target.sdk, provisionedModelId=arn, **extra)
+
+
+@pytest.mark.clause("CREATE-COMMITMENT", "DELETE-COMMITMENT-REFUSED")
+def test_commitment_walk(target):
+    name, arn = create_pt(target, "CREATE-COMMITMENT", hint="com", commitmentDuration="OneMonth")
+    record = wait_settled(target, "CREATE-COMMITMENT", arn)
+    check(record.get("commitmentDuration") == "OneMonth", "CREATE-COMMITMENT",
+          f"commitmentDuration is {record.get('commitmentDuration')!r}, not 'OneMonth'", target)
+    expires = record.get("commitmentExpirationTime")
+    check(expires is not None and contract.parse_time(expires) > contract.parse_time(record["creationTime"]),
+          "CREATE-COMMITMENT", f"commitmentExpirationTime {expires!r} is missing or not after creationTime",
+          target)
+    refused(target, "DELETE-COMMITMENT-REFUSED", "delete_provisioned_model_throughput",
+            ("ConflictException", "ValidationException"), client=target.sdk, provisionedModelId=arn)
+    check(_get(target, "DELETE-COMMITMENT-REFUSED", arn)["provisionedModelArn"] == arn,
+          "DELETE-COMMITMENT-REFUSED", "a refused delete removed the resource", target)
