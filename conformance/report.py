@@ -13,6 +13,7 @@ from typing import Any
 
 from conformance.clauses import CATALOGUE, OPERATIONS
 from conformance.outcomes import FAILED, NOT_IMPLEMENTED, PASSED, SKIPPED, ERROR, Outcome
+from conformance.reproducer import with_reproducer
 
 REPORT_VERSION = "1.0"
 DEFAULT_ROOT = Path("reports")
@@ -28,11 +29,12 @@ def build_json(state: Any, outcomes: list[Outcome], summary: dict[str, Any]) -> 
     from conformance import __version__
 
     finished = time.time()
+    settings = state.settings.public()
     return {
         "report_version": REPORT_VERSION,
         "tool": {"name": "bedrock-conformance", "version": __version__, "botocore": botocore.__version__},
         "target": state.settings.target,
-        "settings": state.settings.public(),
+        "settings": settings,
         "run_id": state.run_id,
         "seed": state.seed,
         "profile": state.profile,
@@ -49,7 +51,8 @@ def build_json(state: Any, outcomes: list[Outcome], summary: dict[str, Any]) -> 
         "warnings": summary.get("warnings", []),
         "clauses": [
             {**{k: v for k, v in asdict(CATALOGUE[o.clause]).items()}, "status": o.status,
-             "message": o.message, "examples": o.examples, "tests": o.tests, "failure": o.failure}
+             "message": o.message, "examples": o.examples, "tests": o.tests,
+             "failure": with_reproducer(o.failure, settings, seed=state.seed)}
             for o in outcomes
         ],
     }
