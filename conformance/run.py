@@ -188,7 +188,9 @@ class RunState:
 
     # -- selection -----------------------------------------------------------------------------------------
     def skip_reason(self, clauses: list[str]) -> str | None:
-        if self.only and not any(_matches(self.only, c) for c in clauses):
+        # Wire clauses are checked on every response: selecting one selects its operation's tests.
+        only = self.only | {s.split("-WIRE-", 1)[0] for s in self.only if "-WIRE-" in s}
+        if only and not any(_matches(only, c) for c in clauses):
             return "not selected (--only)"
         if self.skip and all(_matches(self.skip, c) for c in clauses):
             return "deselected (--skip)"
