@@ -53,6 +53,14 @@ class Outcomes:
                             examples=item.get("examples", 0) if i == 0 else 0, test=test,
                             failure=item.get("failure"))
 
+    def propagate_not_implemented(self) -> None:
+        """An operation the target lacks has no answers to check: its wire clauses are not implemented too."""
+        lacking = {CATALOGUE[o.clause].operation for o in self.by_clause.values()
+                   if o.status == NOT_IMPLEMENTED and o.clause in CATALOGUE}
+        for clause in CATALOGUE.values():
+            if clause.operation in lacking and "-WIRE-" in clause.id and clause.id not in self.by_clause:
+                self.record(clause.id, NOT_IMPLEMENTED, message=f"{clause.operation} is not implemented")
+
     def completed(self, selected_reason: str = "not checked by this run (no selected test covers it)"
                   ) -> list[Outcome]:
         """Every clause of the catalogue, in catalogue order; unreported ones are skipped with a reason."""

@@ -233,6 +233,7 @@ class RunState:
     def finish(self, pytest_status: int) -> int:
         from conformance import report
 
+        self.outcomes.propagate_not_implemented()
         outcomes = self.outcomes.completed()
         baseline = report.load_baseline(self.config.getoption("bc_baseline"))
         counts = totals(outcomes)
