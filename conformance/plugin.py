@@ -162,7 +162,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
                                   failure=details)
         report.longrepr = f"not implemented: {details['message']}"
     elif isinstance(exc, ConformanceFailure) and exc.clause_id in CATALOGUE:
-        state.outcomes.record(exc.clause_id, FAILED, message=exc.message, test=test, failure=exc.details())
+        state.outcomes.record(exc.clause_id, FAILED, message=exc.message, test=test,
+                              failure={**exc.details(), **state.progress()})
         for clause in clauses:
             if clause != exc.clause_id:
                 state.outcomes.record(clause, SKIPPED, message=f"not reached: the test stopped at "

@@ -202,6 +202,11 @@ class RunState:
                 return "billable clause: needs --allow-billable against real AWS"
         return None
 
+    def progress(self) -> dict[str, Any]:
+        """How far the run was when something failed: requests sent (this worker) and seconds elapsed."""
+        requests = self.target.checker.responses if self.target is not None else None
+        return {"requests_so_far": requests, "elapsed_seconds": round(time.time() - self.started, 3)}
+
     # -- the target ----------------------------------------------------------------------------------------
     def open_target(self) -> Any:
         from conformance.targets import open_target

@@ -1,0 +1,129 @@
+"""Detection benchmark: every faulty variant of the reference emulator, run through the full suite (quick
+profile) and through schemathesis alone (schemas/openapi.json, its best settings that stay silent on the
+unmodified reference), in the same invocation.
+
+    python -m benchmarks.detection [--only FAULT ...] [--examples N] [--profile quick]
+
+For each variant: caught or not, the first failing clause, wall time and requests until that failure; the
+same for schemathesis; totals and the ratio. Writes reports/benchmarks/detection.json and .md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from bedrock_emulator.config import EmulatorConfig
+from bedrock_emulator.core import Emulator
+from bedrock_emulator.faults import FAULTS
+from bedrock_emulator.server import start
+
+from benchmarks.fault_catalogue import EXPECTED
+
+OUT = Path("reports/benchmarks")
+CAUGHT = ("failed", "not implemented")
+
+
+def suite_run(fault: str | None, profile: str, seed: int) -> dict:
+    extra = EXPECTED[fault][1] if fault else ()
+    with tempfile.TemporaryDirectory() as tmp:
+        args = [sys.executable, "-m", "conformance", "run", "--profile", profile, "--seed", str(seed),
+                "--report-dir", tmp, "-q", *extra] + (["--fault", fault] if fault else [])
+        started = time.perf_counter()
+        result = subprocess.run(args, capture_output=True, text=True, timeout=900)
+        seconds = time.perf_counter() - started
+        report_path = Path(tmp) / "report.json"
+        report = json.loads(report_path.read_text()) if report_path.exists() else {"clauses": []}
+    failures = [c for c in report["clauses"] if c["status"] in CAUGHT]
+    first = min(failures, key=lambda c: ((c.get("failure") or {}).get("elapsed_seconds") or 1e9), default=None)
+    info = (first or {}).get("failure") or {}
+    expected = EXPECTED[fault][0] if fault else set()
+    return {
+        "caught": result.returncode == 1 and bool(failures),
+        "named_expected": bool(expected & {c["id"] for c in failures}) if fault else None,
+        "exit_code": result.returncode,
+        "first_clause": first["id"] if first else None,
+        "failing_clauses": len(failures),
+        "seconds_to_first_failure": info.get("elapsed_seconds"),
+        "requests_to_first_failure": info.get("requests_so_far"),
+        "wall_seconds": round(seconds, 2),
+    }
+
+
+def schemathesis_run(fault: str | None, examples: int, seed: int) -> dict:
+    from conformance.schemathesis_phase import run_schemathesis_only
+
+    extra = EXPECTED[fault][1] if fault else ()
+    delays = {"create_delay": float(extra[extra.index("--create-delay") + 1])} if "--create-delay" in extra else {}
+    handle = start(Emulator(EmulatorConfig(faults=frozenset([fault]) if fault else frozenset(), **delays)))
+    started = time.perf_counter()
+    try:
+        failed = run_schemathesis_only(handle.url, max_examples=examples, seed=seed)
+        error = None
+    except Exception as exc:  # noqa: BLE001 - a crash of the baseline tool is its outcome, not ours
+        failed, error = [], f"{type(exc).__name__}: {exc}"
+    finally:
+        handle.stop()
+    return {"caught": bool(failed), "checks": failed, "error": error,
+            "wall_seconds": round(time.perf_counter() - started, 2)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", nargs="*", help="just these faults")
+    parser.add_argument("--profile", default="quick")
+    parser.add_argument("--examples", type=int, default=25, help="schemathesis examples per operation")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--jobs", type=int, default=2, help="suite runs in parallel")
+    args = parser.parse_args(argv)
+    faults = args.only or sorted(FAULTS)
+
+    baseline_suite = suite_run(None, args.profile, args.seed)
+    baseline_st = schemathesis_run(None, args.examples, args.seed)
+    with ThreadPoolExecutor(args.jobs) as pool:
+        suite = dict(zip(faults, pool.map(lambda f: suite_run(f, args.profile, args.seed), faults)))
+    st = {fault: schemathesis_run(fault, args.examples, args.seed) for fault in faults}
+
+    caught_suite = sum(r["caught"] for r in suite.values())
+    caught_st = sum(r["caught"] for r in st.values())
+    results = {
+        "profile": args.profile, "seed": args.seed, "schemathesis_examples": args.examples,
+        "reference": {"suite_exit_code": baseline_suite["exit_code"], "suite_false_alarms":
+                      baseline_suite["failing_clauses"], "schemathesis_false_alarms": baseline_st["checks"]},
+        "variants": len(faults), "suite_caught": caught_suite, "schemathesis_caught": caught_st,
+        "ratio": round(caught_suite / caught_st, 2) if caught_st else None,
+        "faults": {f: {"description": FAULTS[f], "suite": suite[f], "schemathesis": st[f]} for f in faults},
+    }
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "detection.json").write_text(json.dumps(results, indent=2) + "\n")
+    lines = [
+        "# Detection", "",
+        f"{len(faults)} faulty variants · suite profile {args.profile} · schemathesis {args.examples} examples per "
+        f"operation · seed {args.seed}", "",
+        f"- unmodified reference: suite exit {baseline_suite['exit_code']} with "
+        f"{baseline_suite['failing_clauses']} failing clauses; schemathesis alone failed checks: "
+        f"{baseline_st['checks'] or 'none'}",
+        f"- **suite caught {caught_suite}/{len(faults)}; schemathesis alone caught {caught_st}/{len(faults)}**"
+        + (f" (ratio {results['ratio']})" if results["ratio"] else ""), "",
+        "| fault | suite | first failing clause | s to first failure | requests | schemathesis alone |",
+        "|---|---|---|---|---|---|",
+    ]
+    for f in faults:
+        s, t = suite[f], st[f]
+        lines.append(f"| {f} | {'caught' if s['caught'] else 'MISSED'} | {s['first_clause'] or '-'} | "
+                     f"{s['seconds_to_first_failure'] if s['seconds_to_first_failure'] is not None else '-'} | "
+                     f"{s['requests_to_first_failure'] if s['requests_to_first_failure'] is not None else '-'} | "
+                     f"{', '.join(t['checks']) if t['caught'] else ('error: ' + t['error'] if t['error'] else 'missed')} |")
+    (OUT / "detection.md").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
