@@ -106,6 +106,7 @@ class Target:
         self._local = threading.local()
         self._closers: list[Callable[[], None]] = []
         self._in_process: Callable[..., Any] | None = None
+        self._http_url: str | None = None
         self.emulator: Any = None
         self.custom_models: tuple[CustomModel, ...] = settings.custom_models
         self.endpoint = self._start(shared_url)
@@ -238,6 +239,26 @@ class Target:
             while self._closers:
                 with contextlib.suppress(Exception):
                     self._closers.pop()()
+
+    def http_endpoint(self) -> str | None:
+        """A URL any HTTP client (not only botocore) can reach, or None when the target has none.
+
+        The endpoint itself for servers (reference-http, moto-server, URL, aws); for the in-process reference, a
+        loopback server on the same emulator (same state as the SDK channel), started once and stopped on
+        close(); None for in-process moto (it patches botocore: its endpoint is the real AWS URL).
+        """
+        if self.settings.target == "moto":
+            return None
+        if self._in_process is None:
+            return self.endpoint
+        with self._lock:
+            if self._http_url is None:
+                from bedrock_emulator.server import start
+
+                handle = start(self.emulator)
+                self._closers.append(handle.stop)
+                self._http_url = handle.url
+            return self._http_url
 
     # -- event handlers ------------------------------------------------------------------------------------
     def _record_request(self, request: Any, **_: Any) -> None:

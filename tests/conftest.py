@@ -17,7 +17,7 @@ def safe_env(**extra: str) -> dict[str, str]:
     """An environment with no AWS credentials and no instance-metadata lookups (never leave the machine)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "BEDROCK_CONFORMANCE_"))}
     env.update(AWS_EC2_METADATA_DISABLED="true", AWS_SHARED_CREDENTIALS_FILE=os.devnull,
-               AWS_CONFIG_FILE=os.devnull, PYTHONDONTWRITEBYTECODE="1")
+               AWS_CONFIG_FILE=os.devnull)
     env.update(extra)
     return env
 
