@@ -71,7 +71,7 @@ EXPECTED: dict[str, tuple[set[str], tuple[str, ...]]] = {
     "update-keeps-last-modified": ({"UPDATE-TIMESTAMPS"}, ()),
     "update-changes-model-units": ({"UPDATE-IMMUTABLE"}, ()),
     "desired-model-on-base-accepted": ({"UPDATE-DESIRED-MODEL-BASE"}, ()),
-    "custom-foundation-arn-wrong": ({"CREATE-FOUNDATION-ARN"}, ()),
+    "custom-foundation-arn-wrong": ({"CREATE-FOUNDATION-ARN", "GET-WIRE-SCHEMA", "LIST-WIRE-SCHEMA"}, ()),
     "commitment-delete-allowed": ({"DELETE-COMMITMENT-REFUSED"}, ()),
     "commitment-expiration-missing": ({"CREATE-COMMITMENT"}, ()),
     "get-by-arn-broken": ({"GET-BY-NAME-AND-ARN", "DELETE-GONE", "UPDATE-RENAME"}, ()),
