@@ -205,7 +205,9 @@ class Target:
         config = Config(
             region_name=s.region, parameter_validation=validate,
             connect_timeout=s.connect_timeout, read_timeout=s.read_timeout,
-            retries={"mode": "standard", "max_attempts": s.max_attempts},
+            # Real AWS: botocore's standard retries (throttling and transient 5xx). Emulators: a 5xx is a finding,
+            # not something to wait out, so only throttling is retried (see _retry_throttling).
+            retries={"mode": "standard", "max_attempts": s.max_attempts if s.is_aws else 1},
             signature_version="v4",
         )
         kwargs: dict[str, Any] = {"config": config, "region_name": s.region}
@@ -220,6 +222,8 @@ class Target:
         if s.is_aws:
             events.register_first("before-send.bedrock", self._guard_billable)
         events.register("before-parse.bedrock", self._check_parsed)
+        if not s.is_aws:
+            events.register("needs-retry.bedrock", self._retry_throttling)
         if self._in_process is not None:
             events.register("before-send.bedrock", self._route_in_process)
         return client
@@ -267,6 +271,14 @@ class Target:
     def _guard_billable(self, request: Any, event_name: str = "", **_: Any) -> None:
         if self.guard is not None and event_name.endswith("CreateProvisionedModelThroughput"):
             self.guard.check_create(request.body)
+
+    def _retry_throttling(self, response: Any = None, attempts: int = 1, **_: Any) -> float | None:
+        """Seconds to wait before retrying a ThrottlingException (429), up to max_attempts; else no retry."""
+        if response is None or attempts >= self.settings.max_attempts:
+            return None
+        if response[0] is not None and response[0].status_code == 429:
+            return min(0.05 * 2 ** attempts, 2.0)
+        return None
 
     def _route_in_process(self, request: Any, **_: Any) -> Any:
         return self._in_process(request)

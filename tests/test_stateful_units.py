@@ -1,0 +1,141 @@
+"""Self-tests of the stateful machines' pure parts: queries, expectations, refusal lists, the reproducer text."""
+
+from __future__ import annotations
+
+import ast
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
+
+import pytest
+
+from conformance import stateful
+from conformance.stateful import Call, CallLog, Query, Snapshot
+
+T0 = datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
+NS = "bcabc123-gw0-l7-"
+TITAN = "arn:aws:bedrock:us-east-1::foundation-model/amazon.titan-text-express-v1:0:8k"
+
+
+def snap(name: str = NS + "a-1", status: str | None = "InService", model: str | None = TITAN,
+         created: datetime = T0) -> Snapshot:
+    return Snapshot("arn:aws:bedrock:us-east-1:123456789012:provisioned-model/abcdefabcdef", name, model, status,
+                    created)
+
+
+def test_documented_refusals_are_the_operations_4xx_less_throttling():
+    assert stateful.documented_refusals("DeleteProvisionedModelThroughput") == (
+        "AccessDeniedException", "ConflictException", "ResourceNotFoundException", "ValidationException")
+    create = stateful.documented_refusals("CreateProvisionedModelThroughput")
+    assert "ThrottlingException" not in create and "InternalServerException" not in create
+    assert {"ValidationException", "TooManyTagsException", "ServiceQuotaExceededException"} <= set(create)
+
+
+def test_query_params_and_filters():
+    query = Query(status="Creating", name=NS + "a", after=T0, max_results=2, order="Ascending", sort_by=True)
+    assert query.params() == {"statusEquals": "Creating", "nameContains": NS + "a", "creationTimeAfter": T0,
+                              "maxResults": 2, "sortOrder": "Ascending", "sortBy": "CreationTime"}
+    assert query.filters() == ["status", "name", "time"]
+    assert query.primary_clause() == "LIST-FILTER-COMBINED"
+    isolated = Query(max_results=1, isolation=NS)
+    assert isolated.params() == {"nameContains": NS, "maxResults": 1}
+    assert isolated.filters() == [] and isolated.primary_clause() == "LIST-PAGINATION-COMPLETE"
+    assert Query(model=TITAN, isolation=NS).primary_clause() == "LIST-FILTER-MODEL"
+    alone = query.only("status")
+    assert alone.params() == {"statusEquals": "Creating", "maxResults": 1000, "sortOrder": "Ascending"}
+    assert query.single_page().max_results == 1000
+
+
+@pytest.mark.parametrize("query,record,verdict", [
+    (Query(status="InService"), snap(), True),
+    (Query(status="Creating"), snap(), False),
+    (Query(status="Creating"), snap(status=None), None),  # a pending record may go either way
+    (Query(model=TITAN), snap(), True),
+    (Query(model=TITAN), snap(model="arn:aws:bedrock:us-east-1::foundation-model/x.y"), False),
+    (Query(model=TITAN), snap(model=None), None),  # a model update in progress
+    (Query(name=NS + "a"), snap(), True),
+    (Query(name=NS + "b"), snap(), False),
+    (Query(after=T0 - timedelta(microseconds=1)), snap(), True),
+    (Query(after=T0), snap(), None),  # exactly on a bound: inclusive or exclusive is undocumented
+    (Query(after=T0 + timedelta(microseconds=1)), snap(), False),
+    (Query(before=T0 + timedelta(seconds=1)), snap(), True),
+    (Query(before=T0), snap(), None),
+    (Query(after=T0 - timedelta(seconds=1), before=T0 - timedelta(microseconds=1)), snap(), False),
+    (Query(status="InService", model=TITAN, name=NS), snap(), True),
+    (Query(status="InService", name=NS + "b"), snap(), False),
+    (Query(isolation="bcother-"), snap(), False),
+])
+def test_matches(query, record, verdict):
+    assert stateful._matches(query, record) is verdict
+
+
+def test_summary_fails_accepts_inclusive_bounds_and_any_case():
+    summary = {"provisionedModelName": NS + "a-1", "status": "InService", "modelArn": TITAN,
+               "creationTime": T0}
+    assert not stateful._summary_fails(Query(after=T0), "time", summary)
+    assert not stateful._summary_fails(Query(before=T0), "time", summary)
+    assert stateful._summary_fails(Query(after=T0 + timedelta(microseconds=1)), "time", summary)
+    assert not stateful._summary_fails(Query(name=(NS + "A").upper()), "name", summary)
+    assert stateful._summary_fails(Query(name=NS + "b"), "name", summary)
+    assert stateful._summary_fails(Query(isolation="bcother-"), "name", summary)
+    assert stateful._summary_fails(Query(status="Creating"), "status", summary)
+    assert not stateful._summary_fails(Query(), "status", summary)
+
+
+def _log(calls: list[Call], **settings: object) -> CallLog:
+    values = {"target": "reference", "region": "us-east-1", "faults": ("list-page-loses-item",),
+              "create_delay": 0.0, "update_delay": 0.0, "poll_interval": 0.05, "is_aws": False,
+              "is_reference": True}
+    values.update(settings)
+    target = SimpleNamespace(settings=SimpleNamespace(**values), account_id="123456789012",
+                             endpoint="https://bedrock.us-east-1.amazonaws.com", sdk=None, wire=None)
+    log = CallLog(target)  # type: ignore[arg-type]
+    log.calls = calls
+    return log
+
+
+ARN = "arn:aws:bedrock:us-east-1:123456789012:provisioned-model/abcdefabcdef"
+
+
+def _calls() -> list[Call]:
+    return [
+        Call("create_provisioned_model_throughput",
+             {"provisionedModelName": "n1", "modelId": "m", "modelUnits": 1}, 201, {"provisionedModelArn": ARN}),
+        Call("get_provisioned_model_throughput", {"provisionedModelId": ARN}, 200,
+             {"provisionedModelName": "n1", "status": "Creating"}),
+        Call("get_provisioned_model_throughput", {"provisionedModelId": ARN}, 200,
+             {"provisionedModelName": "n1", "status": "InService"}),
+        Call("list_provisioned_model_throughputs", {"maxResults": 1, "creationTimeAfter": T0}, 200,
+             {"provisionedModelSummaries": [{"provisionedModelName": "n1"}], "nextToken": "tok/1=="}),
+        Call("list_provisioned_model_throughputs", {"maxResults": 1, "creationTimeAfter": T0,
+                                                     "nextToken": "tok/1=="}, 200,
+             {"provisionedModelSummaries": []}),
+        Call("delete_provisioned_model_throughput", {"provisionedModelId": ARN}, 400,
+             {"Code": "ConflictException", "Message": "a\nb"}),
+        Call("list_tags_for_resource", {"resourceARN": ARN}, 200,
+             {"tags": [{"key": f"k{n}", "value": "v"} for n in range(60)]}),
+    ]
+
+
+def test_reproducer_is_valid_python_with_variables_and_placeholders():
+    failure = stateful.ConformanceFailure("LIST-LAST-PAGE", "an empty\nlast page")
+    text = _log(_calls()).script(failure)
+    ast.parse(text)
+    assert "# LIST-LAST-PAGE: an empty last page" in text
+    assert "arn_1 = call('create_provisioned_model_throughput'" in text
+    assert "provisionedModelId=arn_1" in text and "resourceARN=arn_1" in text
+    assert "token_1 = call('list_provisioned_model_throughputs'" in text and "nextToken=token_1" in text
+    assert "poll(provisionedModelId=arn_1)" in text  # two Gets in a row: a poll
+    assert "datetime.datetime.fromisoformat('2026-01-02T03:04:05.678901+00:00')" in text
+    assert "faults=frozenset(['list-page-loses-item'])" in text
+    assert "aws_access_key_id='testing'" in text and "aws_secret_access_key='testing'" in text
+
+
+def test_reproducer_for_http_and_aws_targets():
+    http = _log(_calls(), target="http://127.0.0.1:9", is_reference=False).script()
+    ast.parse(http)
+    assert "ENDPOINT = sys.argv[1] if len(sys.argv) > 1 else" in http
+    reference_http = _log(_calls(), target="reference-http", create_delay=0.3).script()
+    assert "bedrock-conformance serve --port 5566 --fault list-page-loses-item --create-delay 0.3" in reference_http
+    aws = _log(_calls(), target="aws", is_aws=True, is_reference=False).script()
+    ast.parse(aws)
+    assert "aws_access_key_id" not in aws and "--allow-billable" in aws
