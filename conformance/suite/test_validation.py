@@ -28,15 +28,8 @@ from conformance.clauses import CATALOGUE, OPERATION_KEYS, ConformanceFailure, N
 from conformance.targets import BillableRefused, Target
 from strategies import invalid
 from strategies.invalid import InvalidCase
+from strategies.valid import CREATE, DELETE, GET, LIST, LIST_TAGS, TAG, UNTAG, UPDATE
 
-CREATE = "CreateProvisionedModelThroughput"
-GET = "GetProvisionedModelThroughput"
-LIST = "ListProvisionedModelThroughputs"
-UPDATE = "UpdateProvisionedModelThroughput"
-DELETE = "DeleteProvisionedModelThroughput"
-TAG = "TagResource"
-UNTAG = "UntagResource"
-LIST_TAGS = "ListTagsForResource"
 # Operations whose base request names a live Provisioned Throughput.
 NEEDS_LIVE = (UPDATE, TAG, UNTAG, LIST_TAGS)
 VALIDATION_TAG = {"key": "bc-validation", "value": "x"}
