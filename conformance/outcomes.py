@@ -32,7 +32,7 @@ class Outcome:
             if failure is not None:
                 self.failure = failure
         elif status == self.status == SKIPPED and message and message not in self.message:
-            self.message = message
+            self.message = f"{self.message}; {message}"  # every test's reason, e.g. cost class and quota
 
 
 class Outcomes:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
+
 import secrets
 import socket
 import string
@@ -22,7 +22,7 @@ import sys
 import threading
 import time
 import urllib.parse
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from typing import Any, Callable
 
 import boto3
@@ -31,10 +31,10 @@ from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.config import Config
 from botocore.credentials import Credentials
-from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError
+from botocore.exceptions import BotoCoreError, ClientError, ConnectionClosedError, EndpointConnectionError
 from botocore.httpsession import URLLib3Session
 
-from conformance.aws import BillableGuard, BillableRefused
+from conformance.aws import BillableGuard, BillableRefused  # noqa: F401 - re-exported for tests
 from conformance.checks import ResponseChecker, describe_request, error_code
 from conformance.clauses import TargetUnavailable
 from conformance.settings import CustomModel, Settings, SettingsError
@@ -332,21 +332,32 @@ class Target:
             self._guard_billable(prepared, event_name=operation)
         described = describe_request(method, url, prepared.headers, body)
         self._local.request = described
-        try:
-            if self._in_process is not None:
-                response = self._in_process(prepared)
-            else:
-                responses = self.sdk.meta.events.emit(f"before-send.bedrock.{operation}", request=prepared)
-                response = next((r for _, r in responses if r is not None), None)
-                if response is None:
-                    response = self._http.send(prepared)
-        except (BotoCoreError, OSError) as exc:
-            raise TargetUnavailable(f"{method} {url}: {exc}") from None
+        for attempt in range(1, self.settings.max_attempts + 1):
+            response = self._send_raw(operation, prepared, retry=attempt < self.settings.max_attempts)
+            if response is not None and (response.status_code != 429 or attempt == self.settings.max_attempts):
+                break
+            time.sleep(min(0.05 * 2 ** attempt, 2.0))  # throttled, or the connection dropped: like botocore
         headers_out = dict(response.headers.items())
         content = response.content or b""
         data = self.checker.check(operation, response.status_code, headers_out, content, described)
         self._track(operation, response.status_code, data, described)
         return RawResponse(response.status_code, headers_out, content, data, described)
+
+    def _send_raw(self, operation: str, prepared: Any, *, retry: bool) -> Any:
+        """One attempt; None when a kept-alive connection was closed before any answer and a retry is left."""
+        try:
+            if self._in_process is not None:
+                return self._in_process(prepared)
+            responses = self.sdk.meta.events.emit(f"before-send.bedrock.{operation}", request=prepared)
+            response = next((r for _, r in responses if r is not None), None)
+            return response if response is not None else self._http.send(prepared)
+        except ConnectionClosedError:
+            if retry:
+                return None
+            raise TargetUnavailable(f"{prepared.method} {prepared.url}: the connection closed without an answer"
+                                    ) from None
+        except (BotoCoreError, OSError) as exc:
+            raise TargetUnavailable(f"{prepared.method} {prepared.url}: {exc}") from None
 
     # -- helpers for tests ---------------------------------------------------------------------------------
     @property

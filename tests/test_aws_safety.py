@@ -102,7 +102,8 @@ def test_billable_run_needs_confirmation(fake_aws, tmp_path):
 
 def test_quota_refusal_is_an_outcome_and_the_run_goes_on(fake_aws, tmp_path):
     recorder, url = fake_aws(model_unit_quota=0)
-    result = run(url, tmp_path, "--profile", "quick", "--allow-billable", "--yes", "--only", "CREATE,GET")
+    result = run(url, tmp_path, "--profile", "quick", "--allow-billable", "--yes", "--only",
+                 "CREATE-ACCEPTS-VALID,GET-UNKNOWN-404")
     assert result.returncode == 0, result.stdout[-4000:]
     report = load_report(tmp_path / "out")
     messages = {c["id"]: c["message"] for c in report["clauses"]}
