@@ -106,6 +106,9 @@ def render_failure(exc: ConformanceFailure) -> str:
         lines.append(f"  request: {json.dumps(exc.request, default=str)[:1500]}")
     if exc.response:
         lines.append(f"  response: {json.dumps(exc.response, default=str)[:1500]}")
+    if exc.reproducer:
+        lines.append("  reproducer (a boto3 script replaying the calls; also in report.md/report.json):")
+        lines.extend(f"    {line}" for line in exc.reproducer.splitlines())
     return "\n".join(lines)
 
 
