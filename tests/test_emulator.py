@@ -27,6 +27,7 @@ from botocore.exceptions import ClientError
 from bedrock_emulator import FAULTS, CustomModel, Emulator, EmulatorConfig
 from bedrock_emulator.botocore_adapter import attach, handler_for
 from bedrock_emulator.server import ServerHandle, start
+from bedrock_emulator.spec import OPERATION_NAMES
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
@@ -37,16 +38,7 @@ T0 = datetime(2023, 10, 2, 12, 0, tzinfo=UTC).timestamp()
 PT_ARN = re.compile(r"arn:aws:bedrock:([a-z0-9-]+):(\d{12}):provisioned-model/[a-z0-9]{12}")
 WIRE_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z")
 MODEL = botocore.session.get_session().get_service_model("bedrock")
-OPERATIONS = (
-    "CreateProvisionedModelThroughput",
-    "GetProvisionedModelThroughput",
-    "UpdateProvisionedModelThroughput",
-    "DeleteProvisionedModelThroughput",
-    "ListProvisionedModelThroughputs",
-    "TagResource",
-    "UntagResource",
-    "ListTagsForResource",
-)
+OPERATIONS = OPERATION_NAMES
 
 
 def fm_arn(model_id: str, region: str = REGION) -> str:
