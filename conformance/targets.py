@@ -35,7 +35,7 @@ from botocore.exceptions import BotoCoreError, ClientError, ConnectionClosedErro
 from botocore.httpsession import URLLib3Session
 
 from conformance.aws import BillableGuard, BillableRefused  # noqa: F401 - re-exported for tests
-from conformance.checks import ResponseChecker, describe_request, error_code
+from conformance.checks import ResponseChecker, describe_request, error_code, parse_timestamp
 from conformance.clauses import TargetUnavailable
 from conformance.settings import CustomModel, Settings, SettingsError
 
@@ -60,6 +60,10 @@ class RawResponse:
 def new_run_id() -> str:
     alphabet = string.ascii_lowercase + string.digits
     return "".join(secrets.choice(alphabet) for _ in range(6))
+
+
+_TRACKED = frozenset({"CreateProvisionedModelThroughput", "DeleteProvisionedModelThroughput",
+                      "UpdateProvisionedModelThroughput"})
 
 
 def _body_member(request: dict[str, Any] | None, member: str) -> str | None:
@@ -230,6 +234,7 @@ class Target:
 
     def _botocore_session(self) -> botocore.session.Session:
         session = botocore.session.Session()
+        session.get_component("response_parser_factory").set_parser_defaults(timestamp_parser=parse_timestamp)
         if self.settings.is_aws:
             return session
         # Emulator targets never read the user's AWS files or environment credentials.
@@ -266,7 +271,7 @@ class Target:
 
     # -- event handlers ------------------------------------------------------------------------------------
     def _record_request(self, request: Any, **_: Any) -> None:
-        self._local.request = describe_request(request.method, request.url, request.headers, request.body)
+        self._local.request = request  # described (and redacted) only when something reads last_request
 
     def _guard_billable(self, request: Any, event_name: str = "", **_: Any) -> None:
         if self.guard is not None and event_name.endswith("CreateProvisionedModelThroughput"):
@@ -284,13 +289,16 @@ class Target:
         return self._in_process(request)
 
     def _check_parsed(self, operation_model: Any, response_dict: dict[str, Any], **_: Any) -> None:
-        request = getattr(self._local, "request", None)
-        data = self.checker.check(operation_model.name, response_dict["status_code"], response_dict["headers"],
-                                  response_dict["body"], request)
-        self._track(operation_model.name, response_dict["status_code"], data, request)
+        name = operation_model.name
+        data = self.checker.check(name, response_dict["status_code"], response_dict["headers"],
+                                  response_dict["body"], lambda: self.last_request)
+        if name in _TRACKED:
+            self._track(name, response_dict["status_code"], data, self.last_request)
 
     def _track(self, operation: str, status: int, data: Any, request: dict[str, Any] | None) -> None:
         """Keep the run's own resources: every ARN a create returned, and whether it is still alive."""
+        if operation not in _TRACKED:
+            return
         ok = 200 <= status < 300
         with self._lock:
             if operation == "CreateProvisionedModelThroughput":
@@ -362,7 +370,11 @@ class Target:
     # -- helpers for tests ---------------------------------------------------------------------------------
     @property
     def last_request(self) -> dict[str, Any] | None:
-        return getattr(self._local, "request", None)
+        request = getattr(self._local, "request", None)
+        if request is not None and not isinstance(request, dict):
+            request = describe_request(request.method, request.url, request.headers, request.body)
+            self._local.request = request
+        return request
 
     def new_name(self, hint: str = "") -> str:
         """A fresh name carrying the run prefix (the only names this run ever creates or touches)."""
