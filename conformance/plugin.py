@@ -94,6 +94,17 @@ def pytest_configure(config: pytest.Config) -> None:
     runmod.load_profile(state.profile)
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """One line before the progress dots: what is tested, and the seed that repeats this run."""
+    state = session.config.stash.get(runmod.STATE, None)
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if state is None or reporter is None or hasattr(session.config, "workerinput"):
+        return
+    faults = f" · faults {','.join(state.settings.faults)}" if state.settings.faults else ""
+    reporter.write_line(f"bedrock-conformance: target {state.settings.target} · profile {state.profile} · "
+                        f"seed {state.seed} (repeat with --seed {state.seed}) · run id {state.run_id}{faults}")
+
+
 def pytest_configure_node(node: Any) -> None:  # xdist controller -> worker
     state = node.config.stash.get(runmod.STATE, None)
     if state is not None:

@@ -230,8 +230,11 @@ class RunState:
                 self.outcomes.record(clause, PASSED, examples=count, test="(wire checker)")
             left = target.cleanup()
             if left:  # e.g. a commitment term still running on an emulator: reported, not a failed run
-                self.warnings.append(f"could not delete what the run created (sweep removes it later): "
-                                     f"{', '.join(left)}")
+                why = ", ".join(f"{arn} ({target.cleanup_refusals.get(arn, 'refused')})" for arn in left)
+                self.warnings.append(
+                    f"could not delete {len(left)} resource(s) this run created: {why}. A commitment term that has "
+                    f"not ended refuses deletion (expected for the commitment walk on emulators); "
+                    f"`bedrock-conformance sweep` lists the run's leftovers")
             target.close()
         if self._shared_stop is not None:
             stop, self._shared_stop = self._shared_stop, None

@@ -101,6 +101,7 @@ class Target:
         self.worker = worker
         self.checker = ResponseChecker()
         self.created: dict[str, bool] = {}  # ARN -> still alive as far as the run knows
+        self.cleanup_refusals: dict[str, str] = {}  # ARN -> why the last cleanup could not delete it
         self._arn_of_name: dict[str, str] = {}
         self.guard = BillableGuard(settings, live=lambda: sum(self.created.values())) if settings.is_aws else None
         self.create_requests = 0
@@ -405,12 +406,15 @@ class Target:
                 self.sdk.delete_provisioned_model_throughput(provisionedModelId=arn)
                 self.forget(arn)
             except ClientError as exc:
-                if exc.response.get("Error", {}).get("Code") == "ResourceNotFoundException":
+                code = exc.response.get("Error", {}).get("Code")
+                if code == "ResourceNotFoundException":
                     self.forget(arn)
                 else:
                     left.append(arn)
-            except Exception:  # noqa: BLE001 - cleanup must never mask the run's own outcome
+                    self.cleanup_refusals[arn] = str(code)
+            except Exception as exc:  # noqa: BLE001 - cleanup must never mask the run's own outcome
                 left.append(arn)
+                self.cleanup_refusals[arn] = type(exc).__name__
         return left
 
 
