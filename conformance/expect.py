@@ -11,6 +11,9 @@ from conformance.clauses import ConformanceFailure, QuotaRefused
 from conformance.targets import RawResponse, Target
 
 
+PLAUSIBLE_CLOCK_SKEW = 86400.0  # seconds: a creationTime further than a day from the client clock is wrong
+
+
 def _response_of(exc: ClientError) -> dict[str, Any]:
     meta = exc.response.get("ResponseMetadata", {})
     return {"status": meta.get("HTTPStatusCode"), "error": exc.response.get("Error", {})}
@@ -54,6 +57,23 @@ def refused(target: Target, clause: str, operation: str, codes: Iterable[str], *
         request=target.last_request,
         response={"status": meta.get("HTTPStatusCode"),
                   "body": {k: v for k, v in response.items() if k != "ResponseMetadata"}})
+
+
+def attempt(target: Target, clause: str, operation: str, codes: Iterable[str], *, client: Any = None,
+            **params: Any) -> tuple[dict[str, Any] | None, str | None]:
+    """Where the contract allows either: success returns (body, None), a refusal with one of ``codes`` returns
+    (None, code); any other refusal fails ``clause``."""
+    client = client or target.sdk
+    codes = tuple(codes)
+    try:
+        return getattr(client, operation)(**params), None
+    except ClientError as exc:
+        code = exc.response.get("Error", {}).get("Code")
+        if code in codes:
+            return None, code
+        raise ConformanceFailure(
+            clause, f"{operation}({_short(params)}) answered {code}; expected success or {' or '.join(codes)}",
+            request=target.last_request, response=_response_of(exc)) from None
 
 
 def raw_refused(clause: str, response: RawResponse, codes: Iterable[str]) -> str:
@@ -126,7 +146,6 @@ def record_matches(target: Target, record: dict[str, Any], *, name: str, model_i
     customs = {c.arn: c.base_model for c in target.custom_models}
     want = {
         "provisionedModelName": name,
-        "modelUnits": units,
         "desiredModelUnits": units,
         "modelArn": contract.expected_model_arn(model_id, region, customs),
         "desiredModelArn": contract.expected_model_arn(model_id, region, customs),
@@ -137,9 +156,23 @@ def record_matches(target: Target, record: dict[str, Any], *, name: str, model_i
     check(record.get("commitmentDuration") == commitment, "CREATE-RECORD-FIELDS",
           f"commitmentDuration is {record.get('commitmentDuration')!r}; the create asked for {commitment!r}",
           target)
+    allocated = record.get("modelUnits")
+    if record.get("status") == "Creating":  # what is allocated so far: 1 up to the request
+        check(type(allocated) is int and 1 <= allocated <= units, "CREATE-RECORD-FIELDS",
+              f"modelUnits is {allocated!r} while Creating; the create asked for {units}", target)
+    else:
+        check(allocated == units, "CREATE-RECORD-FIELDS",
+              f"modelUnits is {allocated!r} while {record.get('status')}; the create asked for {units}", target)
     foundation = contract.expected_foundation_arn(model_id, region, customs)
-    check(record.get("foundationModelArn") == foundation, "CREATE-FOUNDATION-ARN",
-          f"foundationModelArn is {record.get('foundationModelArn')!r}; expected {foundation!r}", target)
+    check(contract.foundation_arn_ok(record.get("foundationModelArn"), foundation), "CREATE-FOUNDATION-ARN",
+          f"foundationModelArn is {record.get('foundationModelArn')!r}; expected {foundation!r} (or the same "
+          "without the model id's version qualifiers)", target)
+    created = contract.parse_time(record["creationTime"]) if record.get("creationTime") else None
+    if created is not None:
+        drift = abs(created.timestamp() - time.time())
+        check(drift < PLAUSIBLE_CLOCK_SKEW, "CREATE-TIMESTAMPS",
+              f"creationTime {record['creationTime']} of a resource created just now is {drift / 3600:.1f} hours "
+              "away from this machine's clock", target)
 
 
 def wait_settled(target: Target, clause: str, ident: str) -> dict[str, Any]:

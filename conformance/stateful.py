@@ -481,10 +481,19 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
         same("provisionedModelArn", rec.arn, "GET-BY-NAME-AND-ARN")
         same("provisionedModelName", rec.name, "UPDATE-RENAME" if rec.old_names else "CREATE-RECORD-FIELDS")
         fixed = "UPDATE-IMMUTABLE" if rec.updated else "CREATE-RECORD-FIELDS"
-        same("modelUnits", rec.units, fixed)
+        if got.get("status") == "Creating" and rec.status in ("Creating", None) and not rec.updated:
+            # modelUnits is what is allocated so far: while Creating anything from 1 to the request (the shape's
+            # minimum is 1); desiredModelUnits is the request throughout
+            units = got.get("modelUnits")
+            check(type(units) is int and 1 <= units <= rec.units, fixed,
+                  f"modelUnits of {who} is {units!r} while Creating; expected 1..{rec.units}", t)
+        else:
+            same("modelUnits", rec.units, fixed)
         same("desiredModelUnits", rec.units, fixed)
         same("commitmentDuration", rec.commitment, fixed)
-        same("foundationModelArn", rec.foundation_arn, "CREATE-FOUNDATION-ARN")
+        check(contract.foundation_arn_ok(got.get("foundationModelArn"), rec.foundation_arn), "CREATE-FOUNDATION-ARN",
+              f"foundationModelArn of {who} is {got.get('foundationModelArn')!r}; expected {rec.foundation_arn!r} "
+              "(or the same without the model id's version qualifiers)", t)
         model_clause = "UPDATE-DESIRED-MODEL-CUSTOM" if rec.last_update == "model" or rec.model_arn != \
             rec.desired_model_arn else "CREATE-RECORD-FIELDS"
         same("desiredModelArn", rec.desired_model_arn, model_clause)
@@ -543,7 +552,10 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
                 check(when == rec.expiration, "UPDATE-IMMUTABLE" if rec.updated else "CREATE-COMMITMENT",
                       f"commitmentExpirationTime of {who} changed from {rec.expiration.isoformat()} to "
                       f"{when.isoformat()}", t)
-            rec.expiration = when
+            if status != "Creating":
+                # open question 6: the term may count from InService, so a value shown while Creating can be a
+                # provisional estimate; from InService on it never changes
+                rec.expiration = when
         else:
             check(status != "InService" and rec.expiration is None, "CREATE-COMMITMENT",
                   f"{who} has commitmentDuration {rec.commitment} but no commitmentExpirationTime while {status}", t)
@@ -586,7 +598,7 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
                 continue
             if member == "status" and advanced:
                 continue
-            if advanced and member in ("modelArn", "commitmentExpirationTime"):
+            if advanced and member in ("modelArn", "modelUnits", "commitmentExpirationTime"):
                 continue
             if advanced and member == "lastModifiedTime" and other is not None and other >= value:
                 continue
@@ -699,7 +711,11 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
         rec.last_update = "rename"
         rec.pending = rec.pending or "update"  # a rename may pass through Updating (undocumented)
         rec.floor_pending = floor
-        got = self.get("UPDATE-RENAME", new)
+        got, _ = self.attempt("UPDATE-RENAME", GET, NOT_FOUND, provisionedModelId=new)
+        if got is None:  # the new name may only take effect when an Updating phase ends (undocumented)
+            settled = expect.wait_settled(t, "UPDATE-RENAME", rec.arn)
+            self.verify(rec, settled)
+            got = self.get("UPDATE-RENAME", new)
         check(got.get("provisionedModelArn") == rec.arn, "UPDATE-RENAME",
               f"after renaming {old} to {new}, Get {new} answers {got.get('provisionedModelArn')}, not {rec.arn}", t)
         refused(t, "UPDATE-RENAME", GET, NOT_FOUND, client=t.sdk, provisionedModelId=old)
@@ -1257,7 +1273,7 @@ class ListMachine(ProvisionedThroughputMachine):
         times = sorted(set(self.times))
         queries = [
             Query(max_results=1, isolation=self.ns),
-            Query(max_results=2, order="Ascending", isolation=self.ns),
+            Query(max_results=2, order="Ascending", sort_by=True, isolation=self.ns),
             Query(max_results=1, order="Descending", sort_by=True, isolation=self.ns),
             Query(status="Failed", isolation=self.ns),
             Query(status=first.status, max_results=2, isolation=self.ns),
@@ -1272,12 +1288,19 @@ class ListMachine(ProvisionedThroughputMachine):
         return actions + [lambda: self.do_garbage_token("sweep", True)]
 
     def do_garbage_token(self, suffix: str, isolate: bool) -> None:
-        """LIST-GARBAGE-TOKEN: a nextToken the target never issued is refused with ValidationException."""
+        """LIST-GARBAGE-TOKEN: a nextToken the target never issued is refused with ValidationException, or ends
+        the listing (an empty page, no nextToken); it must not restart the listing from the first page."""
         params: dict[str, Any] = {"nextToken": "not-a-token-" + suffix}
         if isolate:
             params["nameContains"] = self.ns
         try:
-            refused(self.t, "LIST-GARBAGE-TOKEN", LIST, ("ValidationException",), **params)
+            page, _ = self.attempt("LIST-GARBAGE-TOKEN", LIST, ("ValidationException",), **params)
+            if page is not None:
+                own = [s.get("provisionedModelName") for s in page.get("provisionedModelSummaries", [])
+                       if self.is_own(s)]
+                check(not own and not page.get("nextToken"), "LIST-GARBAGE-TOKEN",
+                      f"a nextToken the target never issued answered a page with {own or 'a nextToken'}: expected "
+                      "ValidationException or an empty last page", self.t)
         except ConformanceFailure:
             # A target that ignores every nextToken accepts garbage too: name the root cause when it is that.
             if len(self.records) >= 2:
@@ -1385,8 +1408,15 @@ class ListMachine(ProvisionedThroughputMachine):
         seen: set[str] = set()
         token = None
         limit = (len(self.records) + len(self.deleted) + 50) if (query.isolation or query.name) else 1000
+        placeholder = query.model == contract.foundation_arn(UNUSED_MODEL_ID, self.region)
         for _ in range(limit):
-            page = ok(self.t, query.primary_clause(), LIST, **params, **({"nextToken": token} if token else {}))
+            if placeholder and token is None:
+                # a filter naming a model the target does not offer: an empty answer or ValidationException
+                page, _ = self.attempt(query.primary_clause(), LIST, ("ValidationException",), **params)
+                if page is None:
+                    return [[]]
+            else:
+                page = ok(self.t, query.primary_clause(), LIST, **params, **({"nextToken": token} if token else {}))
             items = page.get("provisionedModelSummaries", [])
             if query.max_results:
                 check(len(items) <= query.max_results, "LIST-MAXRESULTS",
@@ -1403,7 +1433,8 @@ class ListMachine(ProvisionedThroughputMachine):
             if not token:
                 break
         else:
-            check(False, "LIST-PAGINATION-COMPLETE", f"List still returned a nextToken after {limit} pages", self.t)
+            check(False, "LIST-LAST-PAGE", f"List with {_describe(query)} still returned a nextToken after {limit} "
+                  f"pages (more pages than the run's records allow)", self.t)
         return pages
 
     def stable_pages(self, query: Query) -> tuple[list[list[dict[str, Any]]], dict[str, Snapshot], bool]:
@@ -1434,9 +1465,6 @@ class ListMachine(ProvisionedThroughputMachine):
         pages, snap, stable = self.stable_pages(query)
         self.query_request = t.last_request  # the query's last page: what a failure of the query shows
         self.judge(query, pages, snap, stable, complete)
-        self.listing(len(pages) < 2 or bool(pages[-1]), "LIST-LAST-PAGE",
-                     f"with {_describe(query)} the last page with summaries carried a nextToken that led to an empty "
-                     "page")
 
     def listing(self, condition: bool, clause: str, message: str, **details: Any) -> None:
         """A verdict about the query just run: a failure shows the query's request, not a later Get."""
@@ -1502,12 +1530,18 @@ class ListMachine(ProvisionedThroughputMachine):
         falling = any(a > b for a, b in itertools.pairwise(created))
         names = [s.get("provisionedModelName") for s in own]
         times = {"creationTimes": [c.isoformat() for c in created]}
-        if query.order == "Ascending":
-            self.listing(not falling, "LIST-SORT-ORDER",
+        if query.order and query.sort_by:
+            self.listing(not (falling if query.order == "Ascending" else rising), "LIST-SORT-ORDER",
                          f"List with {_describe(query)} returned {names} out of creationTime order", **times)
-        elif query.order == "Descending":
-            self.listing(not rising, "LIST-SORT-ORDER",
-                         f"List with {_describe(query)} returned {names} out of creationTime order", **times)
+        elif query.order:
+            # sortOrder without sortBy: the model does not say it applies alone, so the asked order or the
+            # default order (whichever the target uses) is accepted
+            asked = not (falling if query.order == "Ascending" else rising)
+            seen = "Ascending" if rising else "Descending" if falling else None
+            default = not (rising and falling) and self.default_order in (None, seen)
+            self.listing(asked or default, "LIST-SORT-ORDER",
+                         f"List with {_describe(query)} returned {names} neither {query.order.lower()} by "
+                         "creationTime nor in the default order", **times)
         else:
             self.listing(not (rising and falling), "LIST-SORT-DEFAULT",
                          f"List with {_describe(query)} (no sortOrder) returned {names} in no creationTime order",
