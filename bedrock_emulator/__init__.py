@@ -7,5 +7,6 @@ the botocore service model itself and never imports `conformance`, `schemas` or 
 from .config import CustomModel, EmulatorConfig
 from .core import Emulator
 from .faults import FAULTS
+from .quirks import ALL_QUIRKS, QUIRKS
 
-__all__ = ["FAULTS", "CustomModel", "Emulator", "EmulatorConfig"]
+__all__ = ["ALL_QUIRKS", "FAULTS", "QUIRKS", "CustomModel", "Emulator", "EmulatorConfig"]

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from .faults import FAULTS
+from .quirks import QUIRKS
 
 DEFAULT_FOUNDATION_MODELS: tuple[str, ...] = (
     "amazon.titan-text-express-v1:0:8k",
@@ -58,6 +59,8 @@ class EmulatorConfig:
     throttle_every: int = 0
     model_unit_quota: int | None = None
     faults: frozenset[str] = frozenset()
+    # Conformant non-default choices (quirks.py); none by default.
+    quirks: frozenset[str] = frozenset()
     clock: Callable[[], float] = time.time
     page_token_secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
     # Creates on these model ids (as given, or the model's ARN / id / name) end in Failed after create_delay.
@@ -68,6 +71,10 @@ class EmulatorConfig:
         unknown = sorted(self.faults - FAULTS.keys())
         if unknown:
             raise ValueError(f"unknown fault(s) {unknown}; known faults: {', '.join(sorted(FAULTS))}")
+        self.quirks = frozenset(_as_names(self.quirks))
+        unknown = sorted(self.quirks - QUIRKS.keys())
+        if unknown:
+            raise ValueError(f"unknown quirk(s) {unknown}; known quirks: {', '.join(sorted(QUIRKS))}")
         if self.custom_models is None:
             self.custom_models = tuple(
                 CustomModel(name, custom_model_arn(self.region, self.account_id, name, base), base)

@@ -1,7 +1,8 @@
 """The reference emulator: the Provisioned Model Throughput contract as executable code.
 
 Where the contract is silent the code is marked CHOICE: each picks one answer the documented contract allows
-and answers only with errors the operation models.
+and answers only with errors the operation models. A quirk (quirks.py) switches a CHOICE to another answer the
+contract allows; a fault (faults.py) breaks the contract on purpose.
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ _ARN_ID_ALPHABET = string.ascii_lowercase + string.digits
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MAX_TAGS = 50
 _DEFAULT_MAX_RESULTS = 1000  # CHOICE: undocumented default; the model's maximum
+_QUIRK_DEFAULT_MAX_RESULTS = 2  # default-page-2
+_PENDING = frozenset({"Creating", "Updating"})
 _FAULTY_REGION = "us-west-2"
 _FAULTY_ACCOUNT = "000000000000"
 _DELETE_HISTORY_FAULTS = frozenset({"delete-leaves-listed", "delete-leaves-gettable", "delete-keeps-tags"})
@@ -102,6 +105,7 @@ class Emulator:
     def __init__(self, config: EmulatorConfig | None = None) -> None:
         self.config = config or EmulatorConfig()
         self.faults = self.config.faults
+        self.quirks = self.config.quirks
         self._skips = validation_skips(self.faults)
         self._create_delay = round(self.config.create_delay * 1_000_000)
         self._update_delay = round(self.config.update_delay * 1_000_000)
@@ -228,14 +232,37 @@ class Emulator:
 
     def _settle(self, pt: _Throughput, now: int) -> None:
         """Settle a pending Creating/Updating whose delay has passed (lazily, on every read)."""
-        if pt.status == "Creating" and "status-stuck-creating" not in self.faults:
-            if now - pt.status_since >= self._create_delay:
-                pt.status = "Failed" if pt.will_fail else "InService"
-                if pt.will_fail:
-                    pt.failure_message = f"Provisioning {pt.model.short_id} failed (emulated failure)"
-        elif pt.status == "Updating" and now - pt.status_since >= self._update_delay:
+        if (
+            pt.status == "Creating"
+            and "status-stuck-creating" not in self.faults
+            and now - pt.status_since >= self._create_delay
+        ):
+            in_service_at = pt.status_since + self._create_delay
+            pt.status = "Failed" if pt.will_fail else "InService"
+            if pt.will_fail:
+                pt.failure_message = f"Provisioning {pt.model.short_id} failed (emulated failure)"
+            elif pt.commitment is not None and "commitment-from-inservice" in self.quirks:
+                # The provisional estimate becomes final: the term counts from the InService moment.
+                pt.commitment_expiration = in_service_at + self._commitment_micros(pt.commitment)
+            if pt.status == "InService" and pt.desired_model != pt.model:
+                # update-accepted-while-pending: a model change asked for while Creating continues as an
+                # Updating that starts when Creating ends.
+                pt.status = "Updating"
+                pt.status_since = in_service_at
+        if pt.status == "Updating" and now - pt.status_since >= self._update_delay:
             pt.model = pt.desired_model
             pt.status = "InService"
+
+    def _commitment_micros(self, commitment: str) -> int:
+        return self.config.commitment_seconds[commitment] * 1_000_000
+
+    def _check_account(self, arn: str) -> None:
+        """foreign-account-denied: an ARN naming another account is not the caller's to touch."""
+        if "foreign-account-denied" not in self.quirks:
+            return
+        parts = arn.split(":")
+        if len(parts) > 4 and re.fullmatch(r"[0-9]{12}", parts[4]) and parts[4] != self.config.account_id:
+            raise ApiError("AccessDeniedException", f"You are not authorized to access {arn}")
 
     def _resolve_model(self, model_id: str, region: str) -> _Model:
         """A foundation model id or ARN, a custom model ARN or name; ResourceNotFoundException otherwise."""
@@ -256,6 +283,8 @@ class Emulator:
     def _find(self, request: _Request, ident: str, *, include_deleted: bool = False) -> _Throughput:
         """The PT a name or ARN names, settled; ResourceNotFoundException if there is none."""
         pt: _Throughput | None = None
+        if ident.startswith("arn:"):
+            self._check_account(ident)
         if not ident.startswith("arn:"):
             arn = self._names.get((request.region, ident))
             pt = self._live.get(arn) if arn else None
@@ -267,6 +296,7 @@ class Emulator:
         return pt
 
     def _tagged(self, request: _Request, arn: str, *, include_deleted: bool = False) -> _Throughput:
+        self._check_account(arn)
         pt = self._by_arn(request, arn, include_deleted=include_deleted)
         if pt is None:
             raise not_found(f"Resource {arn} was not found")
@@ -325,7 +355,12 @@ class Emulator:
                     raise validation("clientRequestToken was already used with different parameters")
                 return self._created(seen[1])  # an identical retry: same ARN, nothing created
 
-        model = self._resolve_model(model_id, request.region)
+        try:
+            model = self._resolve_model(model_id, request.region)
+        except ApiError as error:
+            if error.code == "ResourceNotFoundException" and "unknown-model-access-denied" in self.quirks:
+                raise ApiError("AccessDeniedException", f"You don't have access to the model {model_id}") from None
+            raise
         if "duplicate-names-accepted" not in self.faults and self._name_taken(request.region, name):
             # CHOICE: the duplicate-name error is undocumented; Create models no ConflictException.
             raise validation(f"A provisioned model named {name} already exists")
@@ -338,8 +373,10 @@ class Emulator:
 
         now = request.now
         expiration = None
-        if commitment is not None:  # CHOICE: the term counts from creation, not from InService
-            expiration = now + self.config.commitment_seconds[commitment] * 1_000_000
+        if commitment is not None:
+            # CHOICE: the term counts from creation, not from InService (commitment-from-inservice: this is a
+            # provisional estimate, fixed when the PT reaches InService).
+            expiration = now + self._commitment_micros(commitment)
         pt = _Throughput(
             arn=self._new_arn(request.region),
             region=request.region,
@@ -378,10 +415,14 @@ class Emulator:
         new_name: str | None = params.get("desiredProvisionedModelName")
         new_model_id: str | None = params.get("desiredModelId")
         if new_name is None and new_model_id is None:
+            if "empty-update-ok" in self.quirks:
+                self._find(request, params["provisionedModelId"])  # still 404 for an unknown PT
+                return 200, {}
             # CHOICE: an Update that asks for nothing is refused.
             raise validation("Specify desiredProvisionedModelName or desiredModelId")
         pt = self._find(request, params["provisionedModelId"])
-        if pt.status != "InService":
+        pending_ok = pt.status in _PENDING and "update-accepted-while-pending" in self.quirks
+        if pt.status != "InService" and not pending_ok:
             # CHOICE: only an InService PT can be updated; the code is undocumented.
             raise validation(f"Provisioned model {pt.name} is {pt.status}; only InService can be updated")
         if new_name == pt.name:
@@ -401,7 +442,11 @@ class Emulator:
             self._rename(pt, new_name)
         if new_model is not None:
             pt.desired_model = new_model
-            pt.status = "Updating"
+            if pt.status != "Creating":  # while Creating (a quirk) the change waits for Creating to end
+                pt.status = "Updating"
+                pt.status_since = request.now
+        elif new_name is not None and pt.status == "InService" and "rename-via-updating" in self.quirks:
+            pt.status = "Updating"  # desiredModelArn stays modelArn: only the name changes
             pt.status_since = request.now
         if "update-keeps-last-modified" not in self.faults:
             pt.last_modified_time = request.now
@@ -433,6 +478,8 @@ class Emulator:
 
     def _delete(self, request: _Request, params: Document) -> tuple[int, Document | None]:
         pt = self._find(request, params["provisionedModelId"])  # CHOICE: in any status, Creating included
+        if pt.status in _PENDING and "delete-refused-while-pending" in self.quirks:
+            raise ApiError("ConflictException", f"Provisioned model {pt.name} is {pt.status}; try again later")
         expiration = pt.commitment_expiration
         if (
             expiration is not None
@@ -455,11 +502,18 @@ class Emulator:
         after = params.get("creationTimeAfter")
         before = params.get("creationTimeBefore")
         sort_order = params.get("sortOrder")
-        max_results: int = params.get("maxResults", _DEFAULT_MAX_RESULTS)
+        if sort_order is not None and params.get("sortBy") is None and "sort-needs-sortby" in self.quirks:
+            sort_order = None  # ignored without sortBy: the default order applies
+        default_size = _QUIRK_DEFAULT_MAX_RESULTS if "default-page-2" in self.quirks else _DEFAULT_MAX_RESULTS
+        max_results: int = params.get("maxResults", default_size)
+        if model_arn is not None and "modelarn-filter-unknown-refused" in self.quirks:
+            self._check_offered(model_arn, request.region)
         scope = scope_digest(
             request.region, status, model_arn, name_part, after, before, params.get("sortBy"), sort_order
         )
         offset = self._page_offset(params.get("nextToken"), scope)
+        quirks = self.quirks
+        inclusive = "time-bounds-inclusive" in quirks
 
         faults = self.faults
         candidates = list(self._live.values())
@@ -482,11 +536,13 @@ class Emulator:
             if (
                 name_part is not None
                 and "list-ignores-name-filter" not in faults
-                and name_part not in pt.name
+                and not _contains(pt.name, name_part, fold="name-case-insensitive-filter" in quirks)
             ):
                 continue
             # CHOICE: both time bounds are exclusive (undocumented).
-            if "list-ignores-time-filters" not in faults and not _between(pt.creation_time, after, before):
+            if "list-ignores-time-filters" not in faults and not _between(
+                pt.creation_time, after, before, inclusive=inclusive
+            ):
                 continue
             items.append(pt)
 
@@ -494,17 +550,27 @@ class Emulator:
             items.sort(key=lambda pt: pt.name)
         else:
             # CHOICE: Descending by default, as sibling Bedrock list APIs document; ties broken by ARN.
+            if sort_order is None and "default-ascending" in quirks:
+                sort_order = "Ascending"
             descending = sort_order != "Ascending" or "list-sort-ignored" in faults
             items.sort(key=lambda pt: (pt.creation_time, pt.arn), reverse=descending)
 
         size = len(items) if "list-maxresults-ignored" in faults else max(max_results, 0)
         end = offset + size
-        document: Document = {
-            "provisionedModelSummaries": [self._describe(pt, summary=True) for pt in items[offset:end]]
-        }
-        if size and end < len(items):
+        page = items[offset:end]
+        document: Document = {"provisionedModelSummaries": [self._describe(pt, summary=True) for pt in page]}
+        # trailing-token: a full page announces a next page even when it will be empty.
+        full = "trailing-token" in quirks and len(page) == size
+        if size and (end < len(items) or full):
             document["nextToken"] = self._tokens.encode(self._next_offset(offset, end), scope)
         return 200, document
+
+    def _check_offered(self, model_arn: str, region: str) -> None:
+        """modelarn-filter-unknown-refused: a model filter must name a model this server offers."""
+        try:
+            self._resolve_model(model_arn, region)
+        except ApiError:
+            raise validation(f"modelArnEquals names no model offered in {region}: {model_arn}") from None
 
     def _page_offset(self, token: str | None, scope: str) -> int:
         if token is None or "list-token-ignored" in self.faults:
@@ -514,6 +580,8 @@ class Emulator:
             return offset
         if "list-garbage-token-accepted" in self.faults:
             return 0
+        if "garbage-token-empty" in self.quirks:
+            return 1 << 62  # past any list: an empty last page
         raise validation("Invalid nextToken (it must come from a List with the same filters and sort)")
 
     def _next_offset(self, offset: int, end: int) -> int:
@@ -529,13 +597,21 @@ class Emulator:
         self._check_empty_tag_value(tags)
         self._check_tag_count(pt.tags, [key for key, _ in tags], pt.arn)
         pt.tags.update(tags)
+        if "lastmod-on-tag" in self.quirks:
+            pt.last_modified_time = request.now
         return 200, {}
 
     def _untag(self, request: _Request, params: Document) -> tuple[int, Document]:
         pt = self._tagged(request, params["resourceARN"])
+        if "untag-absent-refused" in self.quirks:
+            absent = [key for key in params["tagKeys"] if key not in pt.tags]
+            if absent:
+                raise validation(f"Resource {pt.arn} has no tag(s) {', '.join(absent)}")
         if "untag-ignored" not in self.faults:
             for key in params["tagKeys"]:
-                pt.tags.pop(key, None)  # unknown keys are ignored
+                pt.tags.pop(key, None)  # CHOICE: unknown keys are ignored
+        if "lastmod-on-tag" in self.quirks:
+            pt.last_modified_time = request.now
         return 200, {}
 
     def _list_tags(self, request: _Request, params: Document) -> tuple[int, Document]:
@@ -552,11 +628,16 @@ class Emulator:
         if status == "InService" and "status-misspelled" in faults:
             status = "INSERVICE"
         foundation_arn = pt.model.foundation_arn
+        if "foundation-arn-unqualified" in self.quirks:
+            foundation_arn = _unqualified(foundation_arn)
         if pt.model.custom and "custom-foundation-arn-wrong" in faults:
             foundation_arn = pt.model.arn
+        units = pt.model_units
+        if pt.status == "Creating" and "units-ramp" in self.quirks:
+            units = 1  # allocated so far; desiredModelUnits keeps the request
         stamp = _epoch_seconds if "epoch-timestamps" in faults else iso_timestamp
         document: Document = {
-            "modelUnits": pt.model_units,
+            "modelUnits": units,
             "desiredModelUnits": pt.desired_model_units,
             "provisionedModelName": name,
             "provisionedModelArn": pt.arn,
@@ -591,8 +672,20 @@ def _tag_pairs(tags: list[Document]) -> list[tuple[str, str]]:
     return [(tag["key"], tag["value"]) for tag in tags]
 
 
-def _between(moment: int, after: int | None, before: int | None) -> bool:
+def _between(moment: int, after: int | None, before: int | None, *, inclusive: bool = False) -> bool:
+    if inclusive:  # time-bounds-inclusive
+        return (after is None or moment >= after) and (before is None or moment <= before)
     return (after is None or moment > after) and (before is None or moment < before)
+
+
+def _contains(name: str, part: str, *, fold: bool) -> bool:
+    return part.casefold() in name.casefold() if fold else part in name
+
+
+def _unqualified(foundation_arn: str) -> str:
+    """foundation-arn-unqualified: drop the ':<version>:<context>' qualifiers of the model id."""
+    prefix, _, model_id = foundation_arn.rpartition("/")
+    return f"{prefix}/{model_id.partition(':')[0]}"
 
 
 def _epoch_seconds(micros: int) -> float:

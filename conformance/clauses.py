@@ -181,7 +181,7 @@ declare("CREATE-NAME-UNIQUE", "CREATE",
         UG + "prov-thru-purchase.html", "inferred", "billable")
 declare("CREATE-UNKNOWN-MODEL", "CREATE",
         "A well-formed modelId naming no model the target offers is refused with a documented 4xx "
-        "(ResourceNotFoundException or ValidationException) and creates nothing.", MODEL, "inferred")
+        "(which one is undocumented) and creates nothing.", MODEL, "inferred")
 declare("CREATE-TAGS", "CREATE", "Tags given at create are returned by ListTagsForResource.", MODEL,
         cost="billable")
 declare("CREATE-TOO-MANY-TAGS", "CREATE",
@@ -208,9 +208,12 @@ declare("LIST-PAGINATION-COMPLETE", "LIST",
         "no gap.", MODEL, cost="billable")
 declare("LIST-MAXRESULTS", "LIST", "A page never holds more than maxResults summaries.", MODEL,
         cost="billable")
-declare("LIST-LAST-PAGE", "LIST", "The last page carries no nextToken.", MODEL, "observed", "billable")
+declare("LIST-LAST-PAGE", "LIST",
+        "Paging ends: following nextToken reaches a page without one (an empty final page after a full one is "
+        "allowed).", MODEL, "observed", "billable")
 declare("LIST-GARBAGE-TOKEN", "LIST",
-        "A nextToken the target never issued is refused with ValidationException (400).", MODEL, "inferred")
+        "A nextToken the target never issued is refused with ValidationException (400) or ends the listing (an "
+        "empty page, no nextToken); it never restarts from the first page.", MODEL, "inferred")
 declare("LIST-FILTER-STATUS", "LIST", "statusEquals returns exactly the records in that status.", MODEL,
         cost="billable")
 declare("LIST-FILTER-MODEL", "LIST", "modelArnEquals returns exactly the records whose modelArn equals it.",
@@ -224,7 +227,8 @@ declare("LIST-FILTER-TIME", "LIST",
         MODEL, cost="billable")
 declare("LIST-FILTER-COMBINED", "LIST", "Filters combine as a conjunction.", MODEL, "inferred", "billable")
 declare("LIST-SORT-ORDER", "LIST",
-        "sortOrder Ascending/Descending orders by creationTime across page boundaries.", MODEL,
+        "sortBy CreationTime with sortOrder Ascending/Descending orders by creationTime across page boundaries "
+        "(sortOrder alone: that order or the default one).", MODEL,
         cost="billable")
 declare("LIST-SORT-DEFAULT", "LIST",
         "Without sortOrder the records come in a creation-time order, the same on every page (which direction "
@@ -257,8 +261,8 @@ declare("UPDATE-IMMUTABLE", "UPDATE",
         "Update never changes modelUnits, desiredModelUnits, commitmentDuration or commitmentExpirationTime.",
         UG + "prov-thru-edit.html", cost="billable")
 declare("UPDATE-EMPTY", "UPDATE",
-        "An update naming neither a new name nor a new model answers 200 or ValidationException (undocumented: "
-        "both accepted), and changes nothing.", NOTES, "inferred", "billable")
+        "An update naming neither a new name nor a new model answers 200 or a documented 4xx (undocumented: "
+        "all accepted), and changes nothing.", NOTES, "inferred", "billable")
 
 # ---------------------------------------------------------------------------------------------------------
 # Delete
@@ -270,13 +274,15 @@ declare("DELETE-GONE", "DELETE",
         UG + "prov-thru-delete.html", cost="billable")
 declare("DELETE-COMMITMENT-REFUSED", "DELETE",
         "A Provisioned Throughput under a running commitment term can't be deleted: a documented 4xx "
-        "(ConflictException or ValidationException; the code is undocumented) and it stays.",
+        "(the code is undocumented: any but ResourceNotFoundException) and it stays.",
         UG + "prov-thru-delete.html", "inferred", "commitment")
 
 # ---------------------------------------------------------------------------------------------------------
 # Tags
 declare("TAG-ADD", "TAG", "TagResource adds or overwrites exactly the tags it names.", MODEL, cost="billable")
-declare("UNTAG-REMOVE", "UNTAG", "UntagResource removes exactly the keys it names.", MODEL, cost="billable")
+declare("UNTAG-REMOVE", "UNTAG",
+        "UntagResource removes exactly the keys it names (a key the resource lacks: ignored or "
+        "ValidationException, other tags unchanged).", MODEL, cost="billable")
 declare("TAG-LIMIT", "TAG",
         "Tagging beyond 50 tags on a resource (counting existing ones) is refused with TooManyTagsException "
         "(or ValidationException past the shape's 200) and changes nothing.", UG + "tagging.html",
