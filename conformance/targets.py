@@ -122,6 +122,8 @@ class Target:
         self._http = URLLib3Session(timeout=(settings.connect_timeout, settings.read_timeout))
         if settings.is_aws and not self.account_id:
             self.account_id = self._discover_account()
+        elif not self.account_id:
+            self.account_id = self._emulator_account()
 
     def _discover_account(self) -> str:
         """STS GetCallerIdentity: the account the ARNs must carry (credentials never printed)."""
@@ -138,6 +140,22 @@ class Target:
                                     f"{exc.response.get('Error', {}).get('Code')}") from None
         except BotoCoreError as exc:
             raise TargetUnavailable(f"STS GetCallerIdentity failed: {exc}") from None
+
+    def _emulator_account(self) -> str | None:
+        """A URL target's account from its own STS GetCallerIdentity (moto, LocalStack and the reference serve it);
+        None when it has none, and the account is then learned from the first ARN a create returns."""
+        if self._in_process is not None:
+            return None
+        kwargs: dict[str, Any] = {"region_name": self.settings.region, "endpoint_url": self.endpoint,
+                                  "config": Config(connect_timeout=self.settings.connect_timeout,
+                                                   read_timeout=self.settings.read_timeout,
+                                                   retries={"mode": "standard", "max_attempts": 1})}
+        try:
+            sts = boto3.Session(botocore_session=self._botocore_session()).client("sts", **kwargs)
+            account = str(sts.get_caller_identity().get("Account", ""))
+        except Exception:  # noqa: BLE001 - no STS there is normal for a Bedrock-only fake
+            return None
+        return account if account.isdigit() and len(account) == 12 else None
 
     # -- starting and stopping -----------------------------------------------------------------------------
     def _start(self, shared_url: str | None) -> str:
