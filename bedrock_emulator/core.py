@@ -107,6 +107,8 @@ class Emulator:
         self.faults = self.config.faults
         self.quirks = self.config.quirks
         self._skips = validation_skips(self.faults)
+        if "malformed-id-404" in self.quirks:  # an unmatched identifier is simply not found
+            self._skips |= {("provisionedModelId", "pattern"), ("resourceARN", "pattern")}
         self._create_delay = round(self.config.create_delay * 1_000_000)
         self._update_delay = round(self.config.update_delay * 1_000_000)
         self._foundation_models = frozenset(self.config.foundation_models)

@@ -44,6 +44,9 @@ def _add_target_flags(parser: argparse.ArgumentParser) -> None:
         parser.add_argument(flag, dest=name, type=kind, default=None, help=text)
     parser.add_argument("--fault", dest="faults", action="append", default=None,
                         help="reference targets: turn on a faulty variant (repeatable; see `faults`)")
+    parser.add_argument("--quirk", dest="quirks", action="append", default=None,
+                        help="reference targets: turn on a conformant alternative behaviour (repeatable, or 'all'; "
+                             "see `faults`)")
 
 
 def _settings_from(args: argparse.Namespace, **extra: Any) -> Any:
@@ -51,7 +54,7 @@ def _settings_from(args: argparse.Namespace, **extra: Any) -> Any:
     from conformance.plugin import SETTING_FLAGS
 
     flags = {name: getattr(args, name) for _, name, _, _ in SETTING_FLAGS}
-    flags.update(target=args.target, faults=args.faults, **extra)
+    flags.update(target=args.target, faults=args.faults, quirks=args.quirks, **extra)
     return settings_mod.load(flags, config=args.config)
 
 
@@ -67,6 +70,8 @@ def _pytest_args(args: argparse.Namespace, passthrough: list[str]) -> list[str]:
             out += [flag, str(getattr(args, name))]
     for fault in args.faults or []:
         out += ["--fault", fault]
+    for quirk in args.quirks or []:
+        out += ["--quirk", quirk]
     for flag in ("profile", "seed", "report_dir", "baseline", "fail_under"):
         value = getattr(args, flag)
         if value is not None:
@@ -170,6 +175,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     argv = ["--host", args.host, "--port", str(args.port)]
     for fault in args.faults or []:
         argv += ["--fault", fault]
+    for quirk in _quirk_names(args.quirks):
+        argv += ["--quirk", quirk]
     for flag in ("create_delay", "update_delay", "region", "account_id"):
         if getattr(args, flag) is not None:
             argv += [f"--{flag.replace('_', '-')}", str(getattr(args, flag))]
@@ -201,12 +208,23 @@ def cmd_clauses(args: argparse.Namespace) -> int:
     return 0
 
 
+def _quirk_names(names: list[str] | None) -> list[str]:
+    from bedrock_emulator.quirks import QUIRKS
+
+    return sorted(QUIRKS) if "all" in (names or []) else list(names or [])
+
+
 def cmd_faults(args: argparse.Namespace) -> int:
     from bedrock_emulator.faults import FAULTS
+    from bedrock_emulator.quirks import QUIRKS
 
-    width = max(map(len, FAULTS))
+    width = max(map(len, [*FAULTS, *QUIRKS]))
+    print("Faults (realistic bugs; the suite must fail each):")
     for name, text in FAULTS.items():
-        print(f"{name:{width}}  {text}")
+        print(f"  {name:{width}}  {text}")
+    print("\nQuirks (conformant alternatives the contract allows; the suite must pass them, `--quirk all` too):")
+    for name, text in QUIRKS.items():
+        print(f"  {name:{width}}  {text}")
     return 0
 
 

@@ -51,6 +51,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         group.addoption(flag, dest=f"bc_{name}", type=kind, default=None, help=text)
     group.addoption("--fault", dest="bc_faults", action="append", default=None,
                     help="reference targets: turn on a named faulty behaviour (repeatable)")
+    group.addoption("--quirk", dest="bc_quirks", action="append", default=None,
+                    help="reference targets: turn on a conformant alternative behaviour (repeatable; 'all')")
     group.addoption("--profile", dest="bc_profile", default="standard", choices=sorted(runmod.PROFILES),
                     help="example counts and step counts (default standard)")
     group.addoption("--seed", dest="bc_seed", type=int, default=None, help="make the run repeatable")
@@ -101,6 +103,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     if state is None or reporter is None or hasattr(session.config, "workerinput"):
         return
     faults = f" · faults {','.join(state.settings.faults)}" if state.settings.faults else ""
+    faults += f" · quirks {','.join(state.settings.quirks)}" if state.settings.quirks else ""
     reporter.write_line(f"bedrock-conformance: target {state.settings.target} · profile {state.profile} · "
                         f"seed {state.seed} (repeat with --seed {state.seed}) · run id {state.run_id}{faults}")
 

@@ -156,6 +156,7 @@ class RunState:
         flags = {name: config.getoption(f"bc_{name}") for _, name, _, _ in _setting_flags()}
         flags["target"] = config.getoption("bc_target")
         flags["faults"] = config.getoption("bc_faults")
+        flags["quirks"] = config.getoption("bc_quirks")
         flags["allow_billable"] = config.getoption("bc_allow_billable")
         try:
             settings = settings_mod.load(flags, config=config.getoption("bc_config"))

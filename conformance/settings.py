@@ -48,6 +48,7 @@ class Settings:
     max_attempts: int = 5
     # Reference-emulator targets only.
     faults: tuple[str, ...] = ()
+    quirks: tuple[str, ...] = ()  # reference targets: conformant alternatives (bedrock_emulator.quirks)
     create_delay: float = 0.0
     update_delay: float = 0.0
     # Real AWS only (see docs/aws.md).
@@ -74,11 +75,12 @@ class Settings:
         data["custom_models"] = [dataclasses.asdict(c) for c in self.custom_models]
         data["models"] = list(self.models)
         data["faults"] = list(self.faults)
+        data["quirks"] = list(self.quirks)
         return data
 
 
 _FIELDS = {f.name: f for f in dataclasses.fields(Settings)}
-_TUPLE_FIELDS = {"models", "faults"}
+_TUPLE_FIELDS = {"models", "faults", "quirks"}
 
 
 def _coerce(name: str, value: Any, origin: str) -> Any:
@@ -197,8 +199,9 @@ def _validated(settings: Settings) -> Settings:
         raise SettingsError("name_prefix must be 1-10 letters or digits")
     if not settings.models:
         raise SettingsError("settings name no model id (models)")
-    if (settings.faults or settings.create_delay or settings.update_delay) and not settings.is_reference:
-        raise SettingsError("faults and delays apply to the reference targets only")
+    if (settings.faults or settings.quirks or settings.create_delay or settings.update_delay) \
+            and not settings.is_reference:
+        raise SettingsError("faults, quirks and delays apply to the reference targets only")
     if settings.endpoint_url and not settings.is_aws:
         raise SettingsError("endpoint_url applies to the aws target only (give other targets as a URL)")
     if settings.is_aws:

@@ -165,12 +165,18 @@ class Target:
             from bedrock_emulator.config import EmulatorConfig
             from bedrock_emulator.core import Emulator
 
+            from bedrock_emulator.quirks import QUIRKS
+
             unknown = sorted(set(s.faults) - set(emulator_faults.FAULTS))
             if unknown:
                 raise SettingsError(f"unknown fault {', '.join(unknown)} (see bedrock-conformance faults)")
+            quirks = set(QUIRKS) if "all" in s.quirks else set(s.quirks)
+            unknown = sorted(quirks - set(QUIRKS))
+            if unknown:
+                raise SettingsError(f"unknown quirk {', '.join(unknown)} (see bedrock-conformance faults)")
             config = EmulatorConfig(region=s.region, account_id=s.account_id or "123456789012",
-                                    faults=frozenset(s.faults), create_delay=s.create_delay,
-                                    update_delay=s.update_delay)
+                                    faults=frozenset(s.faults), quirks=frozenset(quirks),
+                                    create_delay=s.create_delay, update_delay=s.update_delay)
             self.account_id = config.account_id
             if not self.custom_models:
                 self.custom_models = tuple(CustomModel(c.arn, c.base_model_id) for c in config.custom_models)

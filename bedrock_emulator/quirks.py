@@ -1,0 +1,68 @@
+"""Behaviours the API contract allows but the reference emulator does not choose by default.
+
+A fault (faults.py) is a bug the suite must catch; a quirk is a different *conformant* choice the suite must
+accept. Each quirk takes one freedom the contract leaves open (docs/contract.md, "Open questions", or an
+undocumented detail) and answers only with errors the operation models. Quirks are never on by default and
+compose: `ALL_QUIRKS` at once is still a consistent, conformant server.
+"""
+
+from __future__ import annotations
+
+QUIRKS: dict[str, str] = {
+    # Open question 5: delete while Creating/Updating (200 or a documented 4xx).
+    "delete-refused-while-pending": "Delete of a PT in Creating or Updating answers ConflictException 400 "
+    "(open question 5: delete while pending may succeed or be refused).",
+    # Open question 4: the reference refuses an Update outside InService (ValidationException); Update models
+    # no ConflictException, so the other documented answer is to accept it.
+    "update-accepted-while-pending": "Update of a PT in Creating or Updating is accepted: a rename applies at "
+    "once, a model change retargets the pending update (after Creating it continues as Updating) "
+    "(open question 4: update outside InService may answer 200).",
+    # Pagination details are undocumented.
+    "trailing-token": "A full List page always carries a nextToken, even when nothing follows; the next page "
+    "is then empty with no nextToken (the paginator's contract is only: no token, no more pages).",
+    "untag-absent-refused": "UntagResource naming a key the resource doesn't have answers ValidationException "
+    "and removes nothing (undocumented: absent keys may be ignored or refused).",
+    "garbage-token-empty": "An unknown, tampered or foreign nextToken answers 200 with an empty page and no "
+    "nextToken instead of ValidationException (undocumented token handling).",
+    "unknown-model-access-denied": "Create with a well-formed modelId naming no offered model answers "
+    "AccessDeniedException 403 (modelled for Create; the code for an unknown model is undocumented).",
+    "foreign-account-denied": "A provisionedModelId or resourceARN that names another account answers "
+    "AccessDeniedException 403 instead of ResourceNotFoundException (modelled; cross-account access is "
+    "undocumented).",
+    # Open question 6.
+    "commitment-from-inservice": "commitmentExpirationTime is a provisional estimate (creation + term) while "
+    "Creating, fixed at InService time + term when the PT reaches InService, never changed afterwards "
+    "(open question 6: the term's origin).",
+    "malformed-id-404": "provisionedModelId (path) and resourceARN (tag operations) are not checked against "
+    "their patterns: an identifier that matches nothing answers ResourceNotFoundException 404; length, type "
+    "and missing-member errors stay ValidationException (docs/contract.md, further freedoms).",
+    "modelarn-filter-unknown-refused": "List with modelArnEquals naming a model the server does not offer "
+    "answers ValidationException (undocumented: an unknown model filter may match nothing or be refused).",
+    "sort-needs-sortby": "sortOrder without sortBy is ignored and the default order is used (undocumented "
+    "interplay of sortBy and sortOrder).",
+    # Open question 4.
+    "empty-update-ok": "An Update naming neither desiredProvisionedModelName nor desiredModelId answers 200 "
+    "and changes nothing (open question 4: an empty update).",
+    "rename-via-updating": "A rename passes through Updating for update_delay seconds, the new name effective "
+    "at once (open question 4: whether a rename passes through Updating).",
+    # Open question 3.
+    "default-ascending": "Without sortOrder, List is in ascending creation time (open question 3: the default "
+    "sortOrder).",
+    "default-page-2": "Without maxResults, a List page holds at most 2 summaries (open question 3: the default "
+    "maxResults).",
+    "lastmod-on-tag": "TagResource and UntagResource advance lastModifiedTime (undocumented: what counts as a "
+    "modification).",
+    "foundation-arn-unqualified": "foundationModelArn drops the model id's ':<version>:<context>' qualifiers "
+    "(…/foundation-model/amazon.titan-text-express-v1 for amazon.titan-text-express-v1:0:8k); modelArn and "
+    "desiredModelArn unchanged (the FoundationModelArn pattern allows both).",
+    "units-ramp": "While Creating, modelUnits reports 1 (the units allocated so far) and reaches the requested "
+    "units at InService; desiredModelUnits is the requested number throughout (modelUnits is what is "
+    "allocated, desiredModelUnits what was requested).",
+    # Open question 3.
+    "name-case-insensitive-filter": "nameContains matches case-insensitively (open question 3: nameContains "
+    "case sensitivity).",
+    "time-bounds-inclusive": "creationTimeAfter/creationTimeBefore are inclusive: a PT created exactly on a "
+    "bound is listed (open question 3: inclusive or exclusive time bounds; the reference is exclusive).",
+}
+
+ALL_QUIRKS: frozenset[str] = frozenset(QUIRKS)
