@@ -565,6 +565,9 @@ class Emulator:
         full = "trailing-token" in quirks and len(page) == size
         if size and (end < len(items) or full):
             document["nextToken"] = self._tokens.encode(self._next_offset(offset, end), scope)
+        elif "list-token-never-ends" in faults and offset >= len(items) - size:
+            # the last page points at itself past the end: an empty page with a token, forever
+            document["nextToken"] = self._tokens.encode(max(end, len(items)), scope)
         return 200, document
 
     def _check_offered(self, model_arn: str, region: str) -> None:

@@ -49,6 +49,8 @@ FAULTS: dict[str, str] = {
     "list-page-loses-item": "Each page boundary skips one item.",
     "list-page-repeats-item": "Each next page starts with the previous page's last item.",
     "list-maxresults-ignored": "maxResults is ignored: the whole list comes in one page.",
+    "list-token-never-ends": "The last page carries a nextToken that leads to an empty page with a nextToken, "
+                             "forever.",
     "list-token-ignored": "nextToken is ignored: always the first page, with a nextToken while more items "
     "exist (callers must bound their loops).",
     "list-garbage-token-accepted": "An unparseable or tampered nextToken restarts from the first page.",

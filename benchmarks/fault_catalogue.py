@@ -54,6 +54,7 @@ EXPECTED: dict[str, tuple[set[str], tuple[str, ...]]] = {
     "list-page-repeats-item": ({"LIST-PAGINATION-COMPLETE"}, ()),
     "list-maxresults-ignored": ({"LIST-MAXRESULTS"}, ()),
     "list-token-ignored": ({"LIST-PAGINATION-COMPLETE"}, ()),
+    "list-token-never-ends": ({"LIST-LAST-PAGE"}, ()),
     "list-garbage-token-accepted": ({"LIST-GARBAGE-TOKEN", "LIST-REJECT-nextToken"}, ()),
     "list-summary-stale-status": ({"LIST-SUMMARY-MATCHES-GET", "LIST-FILTER-STATUS"}, DELAY),
     "rename-stale-index": ({"UPDATE-RENAME"}, ()),

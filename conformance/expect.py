@@ -203,8 +203,8 @@ def list_all(target: Target, clause: str, *, max_pages: int = 1000, **params: An
         token = page.get("nextToken")
         if not token:
             return summaries
-    raise ConformanceFailure(clause, f"List still returned a nextToken after {max_pages} pages",
-                             request=target.last_request)
+    raise ConformanceFailure("LIST-LAST-PAGE", f"List ({_short(params)}) still returned a nextToken after "
+                             f"{max_pages} pages", request=target.last_request)
 
 
 def documented_4xx(operation: str) -> tuple[str, ...]:

@@ -96,6 +96,16 @@ class Wire:
                 break
         return names
 
+    def page_count(self, limit: int = 10, **query: Any) -> int:
+        token, pages = None, 0
+        while pages < limit:
+            pages += 1
+            page = self.call("GET", COLLECTION + "s", query={**query, **({"nextToken": token} if token else {})}).json
+            token = page.get("nextToken")
+            if not token:
+                break
+        return pages
+
     def tags(self, arn: str) -> Answer:
         return self.call("POST", "/listTagsForResource", {"resourceARN": arn})
 
@@ -305,6 +315,12 @@ CHECKS: dict[str, Check] = {
         lambda w: w.all_pages(maxResults=2, sortOrder="Ascending")[:4],
         ["a", "b", "c"],
         ["a", "b", "a", "b"],
+        three,
+    ),
+    "list-token-never-ends": Check(
+        lambda w: (w.all_pages(maxResults=2, sortOrder="Ascending"), w.page_count(maxResults=2)),
+        (["a", "b", "c"], 2),
+        (["a", "b", "c"], 10),  # stops only at the page limit
         three,
     ),
     "list-garbage-token-accepted": Check(lambda w: list_status(w, nextToken="garbage"), 400, 200, three),

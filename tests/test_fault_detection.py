@@ -38,3 +38,15 @@ def test_unmodified_reference_passes(delays, seed, tmp_path):
     report = load_report(tmp_path / "out")
     bad = {c["id"]: c["message"] for c in report["clauses"] if c["status"] in ("failed", "error")}
     assert result.returncode == 0 and not bad, f"seed {report['seed']}: {bad}\n{result.stdout[-2000:]}"
+
+
+@pytest.mark.parametrize("seed", ["1", "random"])
+def test_reference_with_every_quirk_passes(seed, tmp_path):
+    """Silent on a conformant server that chose differently: every quirk of the reference (a behaviour the contract
+    allows but the reference does not use by default) on at once, with status delays so Creating/Updating last."""
+    seed_args = ("--seed", seed) if seed != "random" else ()
+    result = run_cli("run", "--quirk", "all", "--profile", "quick", "--report-dir", "out", "-q", *seed_args,
+                     *DELAY, cwd=tmp_path)
+    report = load_report(tmp_path / "out")
+    bad = {c["id"]: c["message"] for c in report["clauses"] if c["status"] in ("failed", "error")}
+    assert result.returncode == 0 and not bad, f"seed {report['seed']}: {bad}\n{result.stdout[-2000:]}"
