@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import platform
 import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
 from bedrock_emulator.config import EmulatorConfig
@@ -30,11 +32,20 @@ OUT = Path("reports/benchmarks")
 CAUGHT = ("failed", "not implemented")
 
 
+QUIRKS_RUN = "(every quirk)"
+QUIRK_ARGS = ("--quirk", "all", "--create-delay", "0.3", "--update-delay", "0.3")
+
+
 def suite_run(fault: str | None, profile: str, seed: int) -> dict:
-    extra = EXPECTED[fault][1] if fault else ()
+    """One full suite run (all clauses of the profile) against a variant, the reference (None), or the reference
+    with every quirk on (QUIRKS_RUN: a conformant server that chose differently)."""
+    if fault == QUIRKS_RUN:
+        extra, fault_args = QUIRK_ARGS, []
+    else:
+        extra, fault_args = (EXPECTED[fault][1] if fault else ()), (["--fault", fault] if fault else [])
     with tempfile.TemporaryDirectory() as tmp:
         args = [sys.executable, "-m", "conformance", "run", "--profile", profile, "--seed", str(seed),
-                "--report-dir", tmp, "-q", *extra] + (["--fault", fault] if fault else [])
+                "--report-dir", tmp, "-q", *extra, *fault_args]
         started = time.perf_counter()
         result = subprocess.run(args, capture_output=True, text=True, timeout=900)
         seconds = time.perf_counter() - started
@@ -43,10 +54,11 @@ def suite_run(fault: str | None, profile: str, seed: int) -> dict:
     failures = [c for c in report["clauses"] if c["status"] in CAUGHT]
     first = min(failures, key=lambda c: ((c.get("failure") or {}).get("elapsed_seconds") or 1e9), default=None)
     info = (first or {}).get("failure") or {}
-    expected = EXPECTED[fault][0] if fault else set()
+    expected = EXPECTED[fault][0] if fault in EXPECTED else set()
     return {
         "caught": result.returncode == 1 and bool(failures),
-        "named_expected": bool(expected & {c["id"] for c in failures}) if fault else None,
+        "named_expected": bool(expected & {c["id"] for c in failures}) if fault in EXPECTED else None,
+        "failing": sorted(c["id"] for c in failures),
         "exit_code": result.returncode,
         "first_clause": first["id"] if first else None,
         "failing_clauses": len(failures),
@@ -84,18 +96,41 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     faults = args.only or sorted(FAULTS)
 
-    baseline_suite = suite_run(None, args.profile, args.seed)
-    baseline_st = schemathesis_run(None, args.examples, args.seed)
-    with ThreadPoolExecutor(args.jobs) as pool:
-        suite = dict(zip(faults, pool.map(lambda f: suite_run(f, args.profile, args.seed), faults)))
-    st = {fault: schemathesis_run(fault, args.examples, args.seed) for fault in faults}
+    started = time.perf_counter()
+
+    def progress(kind: str, done: int, fault: str | None, result: dict) -> None:
+        verdict = "caught" if result["caught"] else "missed"
+        print(f"[{time.perf_counter() - started:6.0f}s] {kind} {done}/{len(names)} {fault or '(reference)'}: "
+              f"{verdict if fault in EXPECTED else 'silent' if not result['caught'] else 'FALSE ALARM'}",
+              file=sys.stderr, flush=True)
+
+    names: list[str | None] = [None, QUIRKS_RUN, *faults]
+    suite: dict[str | None, dict] = {}
+    with ThreadPoolExecutor(args.jobs) as pool:  # each suite run is its own process
+        for done, (fault, result) in enumerate(zip(names, pool.map(
+                lambda f: suite_run(f, args.profile, args.seed), names)), 1):
+            suite[fault] = result
+            progress("suite", done, fault, result if fault in EXPECTED else {"caught": result["exit_code"] != 0})
+    st: dict[str | None, dict] = {}
+    st_names = [n for n in names if n != QUIRKS_RUN]
+    with ProcessPoolExecutor(args.jobs) as pool:  # schemathesis runs in-process: one process each
+        for done, (fault, result) in enumerate(zip(st_names, pool.map(
+                schemathesis_run, st_names, [args.examples] * len(st_names), [args.seed] * len(st_names))), 1):
+            st[fault] = result
+            progress("schemathesis", done, fault, result)
+    baseline_suite, baseline_st, quirks_suite = suite.pop(None), st.pop(None), suite.pop(QUIRKS_RUN)
 
     caught_suite = sum(r["caught"] for r in suite.values())
     caught_st = sum(r["caught"] for r in st.values())
     results = {
+        "date": time.strftime("%Y-%m-%d"), "wall_seconds": round(time.perf_counter() - started),
+        "machine": f"{platform.machine()} {platform.python_implementation()} {platform.python_version()}, "
+                   f"{os.cpu_count()} cores",
         "profile": args.profile, "seed": args.seed, "schemathesis_examples": args.examples,
         "reference": {"suite_exit_code": baseline_suite["exit_code"], "suite_false_alarms":
-                      baseline_suite["failing_clauses"], "schemathesis_false_alarms": baseline_st["checks"]},
+                      baseline_suite["failing"], "schemathesis_false_alarms": baseline_st["checks"]},
+        "reference_with_every_quirk": {"suite_exit_code": quirks_suite["exit_code"],
+                                       "suite_false_alarms": quirks_suite["failing"]},
         "variants": len(faults), "suite_caught": caught_suite, "schemathesis_caught": caught_st,
         "ratio": round(caught_suite / caught_st, 2) if caught_st else None,
         "faults": {f: {"description": FAULTS[f], "suite": suite[f], "schemathesis": st[f]} for f in faults},
@@ -105,10 +140,13 @@ def main(argv: list[str] | None = None) -> int:
     lines = [
         "# Detection", "",
         f"{len(faults)} faulty variants · suite profile {args.profile} · schemathesis {args.examples} examples per "
-        f"operation · seed {args.seed}", "",
+        f"operation · seed {args.seed} · {results['machine']} · {results['date']} · {results['wall_seconds']} s", "",
         f"- unmodified reference: suite exit {baseline_suite['exit_code']} with "
         f"{baseline_suite['failing_clauses']} failing clauses; schemathesis alone failed checks: "
         f"{baseline_st['checks'] or 'none'}",
+        f"- reference with every quirk (conformant alternatives) and 0.3 s status delays: suite exit "
+        f"{quirks_suite['exit_code']} with {quirks_suite['failing_clauses']} failing clauses "
+        f"{quirks_suite['failing'] or ''}",
         f"- **suite caught {caught_suite}/{len(faults)}; schemathesis alone caught {caught_st}/{len(faults)}**"
         + (f" (ratio {results['ratio']})" if results["ratio"] else ""), "",
         "| fault | suite | first failing clause | s to first failure | requests | schemathesis alone |",
