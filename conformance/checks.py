@@ -78,9 +78,10 @@ def describe_response(status: int, headers: Mapping[str, Any], body: bytes) -> d
     return {"status": status, "headers": {k: str(v) for k, v in headers.items()}, "body": text}
 
 
-def error_code(headers: Mapping[str, Any], data: Any) -> str | None:
+def error_code(headers: Mapping[str, Any], data: Any, lowered: Mapping[str, Any] | None = None) -> str | None:
     """The error's code: x-amzn-ErrorType up to the first ':', else the body's __type/code."""
-    lowered = {k.lower(): v for k, v in headers.items()}
+    if lowered is None:
+        lowered = {k.lower(): v for k, v in headers.items()}
     raw = lowered.get("x-amzn-errortype")
     if raw:
         return str(raw).split(":", 1)[0].strip()
@@ -143,7 +144,8 @@ class ResponseChecker:
                 decoded = True
             except ValueError:
                 pass
-        code = error_code(headers, data)
+        lowered = {k.lower(): v for k, v in headers.items()}
+        code = error_code(headers, data, lowered) if status >= 300 or data is None else None
         if status == 501 or (status >= 400 and (code in _NOT_IMPLEMENTED_CODES or (
                 not decoded and body.strip() and _NOT_IMPLEMENTED_TEXT.search(body[:2000])))) or (
                 status == 404 and not decoded and code is None):
@@ -152,7 +154,7 @@ class ResponseChecker:
         if code in _AUTH_CODES:
             raise TargetUnavailable(f"the target refused the credentials: {code} (HTTP {status})")
 
-        content_type = {k.lower(): v for k, v in headers.items()}.get("content-type", "")
+        content_type = lowered.get("content-type", "")
         if body.strip() or status >= 300:
             if "json" not in str(content_type).lower():
                 raise fail("CONTENT-TYPE", f"Content-Type is {content_type!r}, not JSON")
