@@ -8,13 +8,13 @@ contract allows; a fault (faults.py) breaks the contract on purpose.
 from __future__ import annotations
 
 import json
-from collections import Counter
 import logging
 import random
 import re
 import string
 import threading
 import uuid
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta

@@ -14,8 +14,8 @@ import json
 import os
 import platform
 import resource
-import subprocess
 import statistics
+import subprocess
 import sys
 import tempfile
 import time

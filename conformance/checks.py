@@ -25,14 +25,14 @@ from conformance.fastschema import compile_schema
 
 _NOT_IMPLEMENTED_CODES = {"UnknownOperationException", "NotImplemented", "NotImplementedException",
                           "InvalidAction", "UnsupportedOperation", "UnsupportedOperationException"}
-_NOT_IMPLEMENTED_TEXT = re.compile(rb"not (yet )?implemented|unknown operation|no route|<html", re.I)
+_NOT_IMPLEMENTED_TEXT = re.compile(rb"not (yet )?implemented|unknown operation|no route|<html", re.IGNORECASE)
 # Authentication failures are not the operation's answer: the run cannot be made with these credentials.
 _AUTH_CODES = {"UnrecognizedClientException", "InvalidSignatureException", "ExpiredTokenException",
                "MissingAuthenticationTokenException", "IncompleteSignatureException",
                "InvalidClientTokenId", "SignatureDoesNotMatch"}
 _TZUTC = tzutc()
 _ZERO = timedelta(0)
-_REDACT = re.compile(r"(Signature=)[0-9a-f]+|(Credential=)[^/,\s]+", re.I)
+_REDACT = re.compile(r"(Signature=)[0-9a-f]+|(Credential=)[^/,\s]+", re.IGNORECASE)
 
 
 def parse_timestamp(value: Any) -> Any:
@@ -93,7 +93,7 @@ def error_code(headers: Mapping[str, Any], data: Any, lowered: Mapping[str, Any]
 
 
 class _OperationSchema:
-    __slots__ = ("name", "key", "status", "errors", "validator", "fast", "empty_output")
+    __slots__ = ("empty_output", "errors", "fast", "key", "name", "status", "validator")
 
     def __init__(self, name: str) -> None:
         doc = schemas.load(name)

@@ -8,7 +8,7 @@ billable / commitment). Tests name the clauses they check (``@pytest.mark.clause
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 OPERATIONS = {

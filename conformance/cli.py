@@ -13,10 +13,10 @@ Exit codes: 0 conformant / ok, 1 non-conformance found / drift, 2 the run could 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 SUITE_DIR = Path(__file__).resolve().parent / "suite"
 

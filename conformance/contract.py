@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import secrets
 import string
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 STATUSES = ("Creating", "InService", "Updating", "Failed")
@@ -81,7 +81,7 @@ def expected_foundation_arn(model_id: str, region: str, custom_models: dict[str,
 def parse_time(value: Any) -> datetime:
     """botocore parses ISO 8601 timestamps to aware datetimes; accept both for comparisons."""
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
     return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import time
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from botocore.exceptions import ClientError, ParamValidationError
 
 from conformance.clauses import ConformanceFailure, QuotaRefused
 from conformance.targets import RawResponse, Target
-
 
 PLAUSIBLE_CLOCK_SKEW = 86400.0  # seconds: a creationTime further than a day from the client clock is wrong
 

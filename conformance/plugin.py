@@ -14,8 +14,13 @@ import pytest
 
 from conformance import run as runmod
 from conformance.aws import BillableRefused
-from conformance.clauses import (CATALOGUE, ConformanceFailure, NotImplementedOutcome, QuotaRefused,
-                                 TargetUnavailable)
+from conformance.clauses import (
+    CATALOGUE,
+    ConformanceFailure,
+    NotImplementedOutcome,
+    QuotaRefused,
+    TargetUnavailable,
+)
 from conformance.outcomes import ERROR, FAILED, NOT_IMPLEMENTED, PASSED, SKIPPED
 
 COST_MARKERS = {

@@ -7,12 +7,12 @@ import json
 import shutil
 import time
 from dataclasses import asdict
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from conformance.clauses import CATALOGUE, OPERATIONS
-from conformance.outcomes import FAILED, NOT_IMPLEMENTED, PASSED, SKIPPED, ERROR, Outcome
+from conformance.outcomes import ERROR, FAILED, NOT_IMPLEMENTED, Outcome
 from conformance.reproducer import with_reproducer
 
 REPORT_VERSION = "1.0"
@@ -20,7 +20,7 @@ DEFAULT_ROOT = Path("reports")
 
 
 def _iso(ts: float) -> str:
-    return datetime.fromtimestamp(ts, timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return datetime.fromtimestamp(ts, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def build_json(state: Any, outcomes: list[Outcome], summary: dict[str, Any]) -> dict[str, Any]:
@@ -94,7 +94,7 @@ def write_all(state: Any, outcomes: list[Outcome], summary: dict[str, Any], repo
     if report_dir:
         directory = Path(report_dir)
     else:
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + f"-{state.run_id}"
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + f"-{state.run_id}"
         directory = DEFAULT_ROOT / stamp
     directory.mkdir(parents=True, exist_ok=True)
     files = {"report.json": json.dumps(doc, indent=2, default=str) + "\n", "report.md": build_markdown(doc)}

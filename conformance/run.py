@@ -11,16 +11,19 @@ import random
 import time
 import traceback
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
-from botocore.exceptions import (ConnectionClosedError, ConnectTimeoutError, EndpointConnectionError,
-                                 ReadTimeoutError)
+from botocore.exceptions import (
+    ConnectionClosedError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    ReadTimeoutError,
+)
 
 from conformance import settings as settings_mod
 from conformance.clauses import CATALOGUE, OPERATIONS, ConformanceFailure, TargetUnavailable
-from conformance.outcomes import ERROR, FAILED, NOT_IMPLEMENTED, PASSED, SKIPPED, Outcomes, totals
+from conformance.outcomes import ERROR, FAILED, NOT_IMPLEMENTED, PASSED, Outcomes, totals
 
 STATE = pytest.StashKey["RunState"]()
 EXIT_OK, EXIT_NONCONFORMANT, EXIT_UNUSABLE = 0, 1, 2
@@ -152,7 +155,7 @@ class RunState:
 
     # -- construction --------------------------------------------------------------------------------------
     @classmethod
-    def from_config(cls, config: pytest.Config, workerinput: dict[str, Any] | None) -> "RunState":
+    def from_config(cls, config: pytest.Config, workerinput: dict[str, Any] | None) -> RunState:
         flags = {name: config.getoption(f"bc_{name}") for _, name, _, _ in _setting_flags()}
         flags["target"] = config.getoption("bc_target")
         flags["faults"] = config.getoption("bc_faults")

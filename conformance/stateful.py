@@ -437,18 +437,7 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
                 ) -> tuple[dict[str, Any] | None, str | None]:
         """Call; a success returns (body, None), a refusal with one of ``codes`` returns (None, code), any other
         refusal fails ``clause``."""
-        codes = tuple(codes)
-        try:
-            return getattr(self.t.sdk, operation)(**params), None
-        except ClientError as exc:
-            code = exc.response.get("Error", {}).get("Code")
-            if code in codes:
-                return None, code
-            raise ConformanceFailure(
-                clause, f"{operation}({params}) answered {code}; expected success or {' or '.join(codes)}",
-                request=self.t.last_request,
-                response={"status": exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode"),
-                          "error": exc.response.get("Error")}) from None
+        return expect.attempt(self.t, clause, operation, codes, **params)
 
     def get(self, clause: str, ident: str) -> dict[str, Any]:
         return ok(self.t, clause, GET, provisionedModelId=ident)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-
 import secrets
 import socket
 import string
@@ -22,8 +21,9 @@ import sys
 import threading
 import time
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import boto3
 import botocore.session
@@ -164,7 +164,6 @@ class Target:
             from bedrock_emulator import faults as emulator_faults
             from bedrock_emulator.config import EmulatorConfig
             from bedrock_emulator.core import Emulator
-
             from bedrock_emulator.quirks import QUIRKS
 
             unknown = sorted(set(s.faults) - set(emulator_faults.FAULTS))

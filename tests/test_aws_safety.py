@@ -11,11 +11,11 @@ import threading
 import time
 
 import pytest
+from conftest import load_report, safe_env
 
 from bedrock_emulator.config import EmulatorConfig
 from bedrock_emulator.core import Emulator
 from bedrock_emulator.server import start
-from conftest import REPO, load_report, safe_env
 
 SECRET = "wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY"
 CREATE = "CreateProvisionedModelThroughput"

@@ -6,7 +6,6 @@ import shutil
 import socket
 
 import pytest
-
 from conftest import load_report, statuses
 
 

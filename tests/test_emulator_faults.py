@@ -13,35 +13,13 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 import pytest
+from emulator_wire import Answer, Clock
 
 from bedrock_emulator import FAULTS, Emulator, EmulatorConfig
 
 TITAN = "amazon.titan-text-express-v1:0:8k"
 CLAUDE = "anthropic.claude-v2:1:200k"
 COLLECTION = "/provisioned-model-throughput"
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_696_248_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@dataclass
-class Answer:
-    status: int
-    headers: dict[str, str]
-    body: bytes
-
-    @property
-    def json(self) -> Any:
-        return json.loads(self.body) if self.body else None
-
-    @property
-    def error(self) -> str | None:
-        return self.headers.get("x-amzn-ErrorType")
 
 
 class Wire:

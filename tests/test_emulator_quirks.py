@@ -17,6 +17,7 @@ from urllib.parse import quote, urlencode
 
 import botocore.session
 import pytest
+from emulator_wire import START, Answer, Clock
 
 from bedrock_emulator import ALL_QUIRKS, FAULTS, QUIRKS, Emulator, EmulatorConfig, core
 from bedrock_emulator.config import custom_model_arn
@@ -31,34 +32,6 @@ CUSTOM_B = custom_model_arn(REGION, ACCOUNT, "conformance-titan-custom-b", TITAN
 COLLECTION = "/provisioned-model-throughput"
 UNKNOWN_ARN = f"arn:aws:bedrock:{REGION}:{ACCOUNT}:provisioned-model/abcdefabcdef"
 FOREIGN_ARN = f"arn:aws:bedrock:{REGION}:999999999999:provisioned-model/abcdefabcdef"
-START = 1_696_248_000.0
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@dataclass
-class Answer:
-    status: int
-    headers: dict[str, str]
-    body: bytes
-
-    @property
-    def json(self) -> Any:
-        return json.loads(self.body) if self.body else None
-
-    @property
-    def error(self) -> str | None:
-        return self.headers.get("x-amzn-ErrorType")
-
-    @property
-    def outcome(self) -> tuple[int, str | None]:
-        return self.status, self.error
 
 
 class Wire:

@@ -4,9 +4,9 @@ naming an expected clause, and passes the unmodified reference, with zero delay 
 from __future__ import annotations
 
 import pytest
+from conftest import load_report, run_cli
 
 from bedrock_emulator.faults import FAULTS
-from conftest import load_report, run_cli
 from benchmarks.fault_catalogue import DELAY, EXPECTED
 
 CAUGHT = ("failed", "not implemented")

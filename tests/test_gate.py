@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from conftest import load_report
+
 import schemas
 from conformance.clauses import CATALOGUE, OPERATION_KEYS
-from conftest import load_report
 
 SUITE = Path(__file__).resolve().parent.parent / "conformance"
 

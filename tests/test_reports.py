@@ -26,7 +26,7 @@ FILES = ("report.json", "report.md", "junit.xml", "report.html")
 CHROMIUM = Path("/usr/bin/chromium")
 ENDPOINT = "https://bedrock.us-east-1.amazonaws.com"
 # A live SigV4 signature or credential would show as hex after Signature= or as the key after Credential=.
-SECRETS = re.compile(r"Signature=[0-9a-f]{8}|Credential=(?!<redacted>|&lt;redacted&gt;)", re.I)
+SECRETS = re.compile(r"Signature=[0-9a-f]{8}|Credential=(?!<redacted>|&lt;redacted&gt;)", re.IGNORECASE)
 
 
 def validate(doc: dict[str, Any]) -> None:

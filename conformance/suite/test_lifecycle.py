@@ -9,8 +9,17 @@ import time
 import pytest
 
 from conformance import contract
-from conformance.expect import (attempt, check, create_pt, documented_4xx, list_all, ok, refused, tags_of,
-                                wait_settled)
+from conformance.expect import (
+    attempt,
+    check,
+    create_pt,
+    documented_4xx,
+    list_all,
+    ok,
+    refused,
+    tags_of,
+    wait_settled,
+)
 
 NOT_FOUND = ("ResourceNotFoundException",)
 CREATE, UPDATE, DELETE = ("CreateProvisionedModelThroughput", "UpdateProvisionedModelThroughput",

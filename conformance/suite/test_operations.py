@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from conformance import contract
-from conformance import expect
+from conformance import contract, expect
 from conformance.expect import check, ok, refused
 
 NOT_FOUND = ("ResourceNotFoundException",)
