@@ -257,7 +257,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve the reference emulator over HTTP")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=4566 + 1000)
-    serve.add_argument("--fault", dest="faults", action="append")
+    serve.add_argument("--fault", dest="faults", action="append", help="a faulty variant (repeatable)")
+    serve.add_argument("--quirk", dest="quirks", action="append",
+                       help="a conformant alternative behaviour (repeatable, or 'all')")
     serve.add_argument("--create-delay", type=float)
     serve.add_argument("--update-delay", type=float)
     serve.add_argument("--region")

@@ -27,6 +27,8 @@ def _one_line_exit_2(result):
     ["run", "--create-timeout", "-3"],
     ["run", "--fault", "no-such-fault", "--no-report"],
     ["run", "--fault", "create-status-200", "--target", "http://127.0.0.1:1"],
+    ["run", "--quirk", "no-such-quirk", "--no-report"],
+    ["run", "--quirk", "all", "--target", "http://127.0.0.1:1"],
     ["run", "--only", "NO-SUCH-CLAUSE"],
     ["run", "--config", "missing.toml"],
 ])
@@ -101,3 +103,39 @@ def test_clauses_prints_the_catalogue(cli):
     assert result.returncode == 0
     for clause_id in CATALOGUE:
         assert f"`{clause_id}`" in result.stdout
+
+
+def test_serve_with_a_quirk_and_a_fault(tmp_path):
+    """`serve` takes --quirk (and 'all') and --fault, and the served emulator shows them to any boto3 client."""
+    import subprocess
+    import sys
+    import time
+
+    import boto3
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "conformance", "serve", "--port", str(port), "--quirk",
+                             "default-page-2", "--fault", "create-status-200"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        client = boto3.client("bedrock", region_name="us-east-1", endpoint_url=f"http://127.0.0.1:{port}",
+                              aws_access_key_id="testing", aws_secret_access_key="testing")
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                client.list_provisioned_model_throughputs()
+                break
+            except Exception:
+                assert time.monotonic() < deadline and proc.poll() is None, proc.stderr.read()
+                time.sleep(0.2)
+        for i in range(3):
+            answer = client.create_provisioned_model_throughput(
+                modelUnits=1, provisionedModelName=f"served{i}", modelId="amazon.titan-text-express-v1:0:8k")
+            assert answer["ResponseMetadata"]["HTTPStatusCode"] == 200  # the fault: 200, not 201
+        page = client.list_provisioned_model_throughputs()
+        assert len(page["provisionedModelSummaries"]) == 2 and page.get("nextToken")  # the quirk: pages of 2
+    finally:
+        proc.terminate()
+        proc.wait(10)
