@@ -170,7 +170,8 @@ class Emulator:
             params = spec.parse_input(operation, labels, query_string, body, self._skips)
             region = self._region(headers)
             with self._lock:
-                request = _Request(region, round(self.config.clock() * 1_000_000))
+                skew = -2 * 86_400 if "clock-two-days-behind" in self.faults else 0
+                request = _Request(region, round((self.config.clock() + skew) * 1_000_000))
                 status, document = self._handlers[operation.name](request, params)
         except ApiError as error:
             return self._error(operation, error, request_id)
@@ -366,7 +367,13 @@ class Emulator:
         if "duplicate-names-accepted" not in self.faults and self._name_taken(request.region, name):
             # CHOICE: the duplicate-name error is undocumented; Create models no ConflictException.
             raise validation(f"A provisioned model named {name} already exists")
-        self._check_tag_count({}, [key for key, _ in tags], name)
+        tag_error = None
+        try:
+            self._check_tag_count({}, [key for key, _ in tags], name)
+        except ApiError as error:
+            if "refused-create-leaves-record" not in self.faults:
+                raise
+            tag_error = error  # refused, but the record is stored anyway
         quota = self.config.model_unit_quota
         if quota is not None:
             used = sum(pt.model_units for pt in self._live.values() if pt.region == request.region)
@@ -402,6 +409,8 @@ class Emulator:
         self._names[(request.region, name)] = pt.arn
         if token_key is not None:
             self._idempotency[token_key] = (fingerprint, pt.arn)
+        if tag_error is not None:
+            raise tag_error
         return self._created(pt.arn)
 
     def _created(self, arn: str) -> tuple[int, Document]:

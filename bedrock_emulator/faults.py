@@ -49,6 +49,10 @@ FAULTS: dict[str, str] = {
     "list-page-loses-item": "Each page boundary skips one item.",
     "list-page-repeats-item": "Each next page starts with the previous page's last item.",
     "list-maxresults-ignored": "maxResults is ignored: the whole list comes in one page.",
+    "refused-create-leaves-record": "A create refused for too many tags (TooManyTagsException) still stores the "
+                                    "Provisioned Throughput.",
+    "clock-two-days-behind": "The server clock runs two days behind: creationTime of a new resource is two days "
+                             "old.",
     "list-token-never-ends": "The last page carries a nextToken that leads to an empty page with a nextToken, "
                              "forever.",
     "list-token-ignored": "nextToken is ignored: always the first page, with a nextToken while more items "

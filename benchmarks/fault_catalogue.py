@@ -55,6 +55,8 @@ EXPECTED: dict[str, tuple[set[str], tuple[str, ...]]] = {
     "list-maxresults-ignored": ({"LIST-MAXRESULTS"}, ()),
     "list-token-ignored": ({"LIST-PAGINATION-COMPLETE"}, ()),
     "list-token-never-ends": ({"LIST-LAST-PAGE"}, ()),
+    "refused-create-leaves-record": ({"CREATE-TOO-MANY-TAGS"}, ()),
+    "clock-two-days-behind": ({"CREATE-TIMESTAMPS"}, ()),
     "list-garbage-token-accepted": ({"LIST-GARBAGE-TOKEN", "LIST-REJECT-nextToken"}, ()),
     "list-summary-stale-status": ({"LIST-SUMMARY-MATCHES-GET", "LIST-FILTER-STATUS"}, DELAY),
     "rename-stale-index": ({"UPDATE-RENAME"}, ()),

@@ -295,6 +295,13 @@ CHECKS: dict[str, Check] = {
         ["a", "b", "a", "b"],
         three,
     ),
+    "refused-create-leaves-record": Check(
+        lambda w: (w.create(tags=[{"key": f"k{i}", "value": "v"} for i in range(51)]).error, w.get().status),
+        ("TooManyTagsException", 404),
+        ("TooManyTagsException", 200),
+    ),
+    "clock-two-days-behind": Check(
+        lambda w: w.get().json["creationTime"][:10], "2023-10-02", "2023-09-30", create),
     "list-token-never-ends": Check(
         lambda w: (w.all_pages(maxResults=2, sortOrder="Ascending"), w.page_count(maxResults=2)),
         (["a", "b", "c"], 2),
