@@ -8,6 +8,8 @@ compose: `ALL_QUIRKS` at once is still a consistent, conformant server.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 QUIRKS: dict[str, str] = {
     # Open question 5: delete while Creating/Updating (200 or a documented 4xx).
     "delete-refused-while-pending": "Delete of a PT in Creating or Updating answers ConflictException 400 "
@@ -66,3 +68,9 @@ QUIRKS: dict[str, str] = {
 }
 
 ALL_QUIRKS: frozenset[str] = frozenset(QUIRKS)
+
+
+def expand(names: Iterable[str]) -> frozenset[str]:
+    """Command-line quirk names: "all" stands for ALL_QUIRKS (EmulatorConfig itself takes real names only)."""
+    names = frozenset(names)
+    return (names - {"all"}) | ALL_QUIRKS if "all" in names else names

@@ -16,7 +16,7 @@ from types import FrameType
 from .config import EmulatorConfig
 from .core import Emulator, RequestHandler
 from .faults import FAULTS
-from .quirks import QUIRKS
+from .quirks import QUIRKS, expand
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +123,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--quirk", action="append", default=[], metavar="NAME",
-        help=f"a conformant non-default behaviour, one of: {', '.join(QUIRKS)}",
+        help=f"a conformant non-default behaviour ('all' for every one), one of: {', '.join(QUIRKS)}",
     )
     parser.add_argument("--create-delay", type=float, default=0.0, metavar="S")
     parser.add_argument("--update-delay", type=float, default=0.0, metavar="S")
@@ -141,7 +141,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             region=args.region,
             account_id=args.account_id,
             faults=frozenset(args.fault),
-            quirks=frozenset(args.quirk),
+            quirks=expand(args.quirk),
             create_delay=args.create_delay,
             update_delay=args.update_delay,
             throttle_every=args.throttle_every,

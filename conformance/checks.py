@@ -145,7 +145,7 @@ class ResponseChecker:
             except ValueError:
                 pass
         lowered = {k.lower(): v for k, v in headers.items()}
-        code = error_code(headers, data, lowered) if status >= 300 or data is None else None
+        code = error_code(headers, data, lowered)
         if status == 501 or (status >= 400 and (code in _NOT_IMPLEMENTED_CODES or (
                 not decoded and body.strip() and _NOT_IMPLEMENTED_TEXT.search(body[:2000])))) or (
                 status == 404 and not decoded and code is None):

@@ -175,7 +175,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     argv = ["--host", args.host, "--port", str(args.port)]
     for fault in args.faults or []:
         argv += ["--fault", fault]
-    for quirk in _quirk_names(args.quirks):
+    for quirk in args.quirks or []:
         argv += ["--quirk", quirk]
     for flag in ("create_delay", "update_delay", "region", "account_id"):
         if getattr(args, flag) is not None:
@@ -206,12 +206,6 @@ def cmd_clauses(args: argparse.Namespace) -> int:
 
     print(catalogue_markdown())
     return 0
-
-
-def _quirk_names(names: list[str] | None) -> list[str]:
-    from bedrock_emulator.quirks import QUIRKS
-
-    return sorted(QUIRKS) if "all" in (names or []) else list(names or [])
 
 
 def cmd_faults(args: argparse.Namespace) -> int:

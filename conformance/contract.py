@@ -52,7 +52,7 @@ def foundation_arn_ok(actual: Any, expected: str) -> bool:
     if actual == expected:
         return True
     head, _, model = expected.rpartition("/")
-    return isinstance(actual, str) and actual == f"{head}/{_QUALIFIERS.sub('', model)}" and actual != expected
+    return actual == f"{head}/{_QUALIFIERS.sub('', model)}"
 
 
 def is_arn(value: str) -> bool:
@@ -83,6 +83,14 @@ def parse_time(value: Any) -> datetime:
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=UTC)
     return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+
+
+def units_ok(allocated: Any, status: Any, requested: int) -> bool:
+    """modelUnits is what is allocated: while Creating anything from 1 (the shape's minimum) up to the request,
+    after that the request itself (Update never changes units)."""
+    if status == "Creating":
+        return type(allocated) is int and 1 <= allocated <= requested
+    return allocated == requested
 
 
 def same_value(a: Any, b: Any) -> bool:

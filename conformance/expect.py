@@ -156,13 +156,9 @@ def record_matches(target: Target, record: dict[str, Any], *, name: str, model_i
     check(record.get("commitmentDuration") == commitment, "CREATE-RECORD-FIELDS",
           f"commitmentDuration is {record.get('commitmentDuration')!r}; the create asked for {commitment!r}",
           target)
-    allocated = record.get("modelUnits")
-    if record.get("status") == "Creating":  # what is allocated so far: 1 up to the request
-        check(type(allocated) is int and 1 <= allocated <= units, "CREATE-RECORD-FIELDS",
-              f"modelUnits is {allocated!r} while Creating; the create asked for {units}", target)
-    else:
-        check(allocated == units, "CREATE-RECORD-FIELDS",
-              f"modelUnits is {allocated!r} while {record.get('status')}; the create asked for {units}", target)
+    check(contract.units_ok(record.get("modelUnits"), record.get("status"), units), "CREATE-RECORD-FIELDS",
+          f"modelUnits is {record.get('modelUnits')!r} while {record.get('status')}; the create asked for {units}",
+          target)
     foundation = contract.expected_foundation_arn(model_id, region, customs)
     check(contract.foundation_arn_ok(record.get("foundationModelArn"), foundation), "CREATE-FOUNDATION-ARN",
           f"foundationModelArn is {record.get('foundationModelArn')!r}; expected {foundation!r} (or the same "

@@ -107,10 +107,10 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     if state is None or reporter is None or hasattr(session.config, "workerinput"):
         return
-    faults = f" · faults {','.join(state.settings.faults)}" if state.settings.faults else ""
-    faults += f" · quirks {','.join(state.settings.quirks)}" if state.settings.quirks else ""
+    variants = "".join(f" · {kind} {','.join(names)}" for kind, names in
+                       (("faults", state.settings.faults), ("quirks", state.settings.quirks)) if names)
     reporter.write_line(f"bedrock-conformance: target {state.settings.target} · profile {state.profile} · "
-                        f"seed {state.seed} (repeat with --seed {state.seed}) · run id {state.run_id}{faults}")
+                        f"seed {state.seed} (repeat with --seed {state.seed}) · run id {state.run_id}{variants}")
 
 
 def pytest_configure_node(node: Any) -> None:  # xdist controller -> worker

@@ -234,7 +234,7 @@ class RunState:
                 self.outcomes.record(clause, PASSED, examples=count, test="(wire checker)")
             left = target.cleanup()
             if left:  # e.g. a commitment term still running on an emulator: reported, not a failed run
-                why = ", ".join(f"{arn} ({target.cleanup_refusals.get(arn, 'refused')})" for arn in left)
+                why = ", ".join(f"{arn} ({code})" for arn, code in left.items())
                 self.warnings.append(
                     f"could not delete {len(left)} resource(s) this run created: {why}. A commitment term that has "
                     f"not ended refuses deletion (expected for the commitment walk on emulators); "

@@ -470,14 +470,9 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
         same("provisionedModelArn", rec.arn, "GET-BY-NAME-AND-ARN")
         same("provisionedModelName", rec.name, "UPDATE-RENAME" if rec.old_names else "CREATE-RECORD-FIELDS")
         fixed = "UPDATE-IMMUTABLE" if rec.updated else "CREATE-RECORD-FIELDS"
-        if got.get("status") == "Creating":
-            # modelUnits is what is allocated so far: while Creating anything from 1 to the request (the shape's
-            # minimum is 1); desiredModelUnits is the request throughout
-            units = got.get("modelUnits")
-            check(type(units) is int and 1 <= units <= rec.units, fixed,
-                  f"modelUnits of {who} is {units!r} while Creating; expected 1..{rec.units}", t)
-        else:
-            same("modelUnits", rec.units, fixed)
+        check(contract.units_ok(got.get("modelUnits"), got.get("status"), rec.units), fixed,
+              f"modelUnits of {who} is {got.get('modelUnits')!r} while {got.get('status')}; expected {rec.units} "
+              "(1 up to it while Creating)", t)
         same("desiredModelUnits", rec.units, fixed)
         same("commitmentDuration", rec.commitment, fixed)
         check(contract.foundation_arn_ok(got.get("foundationModelArn"), rec.foundation_arn), "CREATE-FOUNDATION-ARN",
@@ -870,8 +865,8 @@ class LifecycleMachine(ProvisionedThroughputMachine):
         check([s.get("provisionedModelArn") for s in listed] == [rec.arn], "CREATE-IDEMPOTENT",
               f"after reusing a token List shows {len(listed)} Provisioned Throughputs named {rec.name}", self.t)
         got = self.get("CREATE-IDEMPOTENT", rec.arn)
-        check(got.get("desiredModelUnits") == rec.units and (
-            got.get("modelUnits") == rec.units or got.get("status") == "Creating"), "CREATE-IDEMPOTENT",
+        check(got.get("desiredModelUnits") == rec.units
+              and contract.units_ok(got.get("modelUnits"), got.get("status"), rec.units), "CREATE-IDEMPOTENT",
               f"a create reusing the clientRequestToken of {rec.name} with modelUnits={params['modelUnits']} "
               f"changed its units from {rec.units} to {got.get('desiredModelUnits')} (desired) / "
               f"{got.get('modelUnits')} (allocated, {got.get('status')})", self.t)
@@ -1528,23 +1523,22 @@ class ListMachine(ProvisionedThroughputMachine):
         falling = any(a > b for a, b in itertools.pairwise(created))
         names = [s.get("provisionedModelName") for s in own]
         times = {"creationTimes": [c.isoformat() for c in created]}
+        seen = "Ascending" if rising else "Descending" if falling else None  # the direction, when there is one
+        in_asked_order = query.order is not None and not (falling if query.order == "Ascending" else rising)
         if query.order and query.sort_by:
-            self.listing(not (falling if query.order == "Ascending" else rising), "LIST-SORT-ORDER",
+            self.listing(in_asked_order, "LIST-SORT-ORDER",
                          f"List with {_describe(query)} returned {names} out of creationTime order", **times)
         elif query.order:
             # sortOrder without sortBy: the model does not say it applies alone, so the asked order or the
             # default order (whichever the target uses) is accepted
-            asked = not (falling if query.order == "Ascending" else rising)
-            seen = "Ascending" if rising else "Descending" if falling else None
-            default = not (rising and falling) and self.default_order in (None, seen)
-            self.listing(asked or default, "LIST-SORT-ORDER",
+            in_default_order = not (rising and falling) and self.default_order in (None, seen)
+            self.listing(in_asked_order or in_default_order, "LIST-SORT-ORDER",
                          f"List with {_describe(query)} returned {names} neither {query.order.lower()} by "
                          "creationTime nor in the default order", **times)
         else:
             self.listing(not (rising and falling), "LIST-SORT-DEFAULT",
                          f"List with {_describe(query)} (no sortOrder) returned {names} in no creationTime order",
                          **times)
-            seen = "Ascending" if rising else "Descending" if falling else None
             if seen:
                 self.listing(self.default_order in (None, seen), "LIST-SORT-DEFAULT",
                              f"List with {_describe(query)} (no sortOrder) returned {names} {seen.lower()} by "

@@ -101,7 +101,6 @@ class Target:
         self.worker = worker
         self.checker = ResponseChecker()
         self.created: dict[str, bool] = {}  # ARN -> still alive as far as the run knows
-        self.cleanup_refusals: dict[str, str] = {}  # ARN -> why the last cleanup could not delete it
         self._arn_of_name: dict[str, str] = {}
         self.guard = BillableGuard(settings, live=lambda: sum(self.created.values())) if settings.is_aws else None
         self.create_requests = 0
@@ -125,34 +124,36 @@ class Target:
         elif not self.account_id:
             self.account_id = self._emulator_account()
 
-    def _discover_account(self) -> str:
-        """STS GetCallerIdentity: the account the ARNs must carry (credentials never printed)."""
+    def _caller_account(self, endpoint_url: str | None, max_attempts: int) -> str:
+        """The account of STS GetCallerIdentity at ``endpoint_url`` (None: the region's AWS endpoint)."""
         kwargs: dict[str, Any] = {"region_name": self.settings.region, "config": Config(
             connect_timeout=self.settings.connect_timeout, read_timeout=self.settings.read_timeout,
-            retries={"mode": "standard", "max_attempts": self.settings.max_attempts})}
-        if self.settings.endpoint_url:
-            kwargs["endpoint_url"] = self.settings.endpoint_url
+            retries={"mode": "standard", "max_attempts": max_attempts})}
+        if endpoint_url:
+            kwargs["endpoint_url"] = endpoint_url
         sts = boto3.Session(botocore_session=self._botocore_session()).client("sts", **kwargs)
+        return str(sts.get_caller_identity().get("Account", ""))
+
+    def _discover_account(self) -> str:
+        """AWS: the account the ARNs must carry, from STS (credentials never printed)."""
         try:
-            return str(sts.get_caller_identity()["Account"])
+            account = self._caller_account(self.settings.endpoint_url, self.settings.max_attempts)
         except ClientError as exc:
             raise TargetUnavailable(f"STS GetCallerIdentity refused the credentials: "
                                     f"{exc.response.get('Error', {}).get('Code')}") from None
         except BotoCoreError as exc:
             raise TargetUnavailable(f"STS GetCallerIdentity failed: {exc}") from None
+        if not account:
+            raise TargetUnavailable("STS GetCallerIdentity answered no account")
+        return account
 
     def _emulator_account(self) -> str | None:
         """A URL target's account from its own STS GetCallerIdentity (moto, LocalStack and the reference serve it);
         None when it has none, and the account is then learned from the first ARN a create returns."""
         if self._in_process is not None:
             return None
-        kwargs: dict[str, Any] = {"region_name": self.settings.region, "endpoint_url": self.endpoint,
-                                  "config": Config(connect_timeout=self.settings.connect_timeout,
-                                                   read_timeout=self.settings.read_timeout,
-                                                   retries={"mode": "standard", "max_attempts": 1})}
         try:
-            sts = boto3.Session(botocore_session=self._botocore_session()).client("sts", **kwargs)
-            account = str(sts.get_caller_identity().get("Account", ""))
+            account = self._caller_account(self.endpoint, 1)
         except Exception:  # noqa: BLE001 - no STS there is normal for a Bedrock-only fake
             return None
         return account if account.isdigit() and len(account) == 12 else None
@@ -164,17 +165,17 @@ class Target:
             from bedrock_emulator import faults as emulator_faults
             from bedrock_emulator.config import EmulatorConfig
             from bedrock_emulator.core import Emulator
-            from bedrock_emulator.quirks import QUIRKS
+            from bedrock_emulator.quirks import QUIRKS, expand
 
             unknown = sorted(set(s.faults) - set(emulator_faults.FAULTS))
             if unknown:
                 raise SettingsError(f"unknown fault {', '.join(unknown)} (see bedrock-conformance faults)")
-            quirks = set(QUIRKS) if "all" in s.quirks else set(s.quirks)
+            quirks = expand(s.quirks)
             unknown = sorted(quirks - set(QUIRKS))
             if unknown:
                 raise SettingsError(f"unknown quirk {', '.join(unknown)} (see bedrock-conformance faults)")
             config = EmulatorConfig(region=s.region, account_id=s.account_id or "123456789012",
-                                    faults=frozenset(s.faults), quirks=frozenset(quirks),
+                                    faults=frozenset(s.faults), quirks=quirks,
                                     create_delay=s.create_delay, update_delay=s.update_delay)
             self.account_id = config.account_id
             if not self.custom_models:
@@ -321,8 +322,6 @@ class Target:
 
     def _track(self, operation: str, status: int, data: Any, request: dict[str, Any] | None) -> None:
         """Keep the run's own resources: every ARN a create returned, and whether it is still alive."""
-        if operation not in _TRACKED:
-            return
         ok = 200 <= status < 300
         with self._lock:
             if operation == "CreateProvisionedModelThroughput":
@@ -419,9 +418,10 @@ class Target:
         with self._lock:
             self.created[arn] = False
 
-    def cleanup(self) -> list[str]:
-        """Delete what this run created and is still alive; nothing else. Returns what it could not delete."""
-        left = []
+    def cleanup(self) -> dict[str, str]:
+        """Delete what this run created and is still alive; nothing else. Returns what it could not delete
+        (ARN -> the error that refused it)."""
+        left: dict[str, str] = {}
         for arn, alive in list(self.created.items()):
             if not alive:
                 continue
@@ -433,11 +433,9 @@ class Target:
                 if code == "ResourceNotFoundException":
                     self.forget(arn)
                 else:
-                    left.append(arn)
-                    self.cleanup_refusals[arn] = str(code)
+                    left[arn] = str(code)
             except Exception as exc:  # noqa: BLE001 - cleanup must never mask the run's own outcome
-                left.append(arn)
-                self.cleanup_refusals[arn] = type(exc).__name__
+                left[arn] = type(exc).__name__
         return left
 
 
