@@ -1,0 +1,466 @@
+"""The base machine: its shared actions (create, delete, rename, wait for a record to settle), the check of a Get
+answer against the model, and the rules and invariant every machine has."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from botocore.exceptions import ClientError
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+
+from conformance import contract, expect
+from conformance.expect import check, ok, refused
+from conformance.stateful.calllog import CallLog, step
+from conformance.stateful.common import (
+    CREATE,
+    DELETE,
+    GET,
+    INDEX,
+    LIST_TAGS,
+    NAME_PATTERN,
+    NOT_FOUND,
+    PENDING_STATUSES,
+    TAGS,
+    TIMESTAMPS,
+    UPDATE,
+    WORD,
+    _body,
+    _jsonable,
+    _utc,
+    documented_refusals,
+)
+from conformance.stateful.model import Record, created_at
+from conformance.targets import Target
+
+
+class ProvisionedThroughputMachine(RuleBasedStateMachine):
+    """The model and the rules every machine has. Subclasses add rules (fakeredis style)."""
+
+    target: Target | None = None  # set by run() for each test
+    log: CallLog | None = None
+    hint = "s"
+    max_live = 6
+    min_live_to_delete = 1
+    max_commitments = 0
+    _machines = itertools.count(1)
+
+    def __init__(self) -> None:
+        super().__init__()
+        cls = type(self)
+        if cls.target is None:
+            raise RuntimeError("run the machine with conformance.stateful.run(Machine, target)")
+        self.t: Target = cls.target
+        if self.log is not None:
+            self.log.reset()
+        self.hint_id = f"{cls.hint}{next(ProvisionedThroughputMachine._machines)}"
+        self.ns = f"{self.t.run_prefix}-{self.t.worker}-{self.hint_id}-"
+        self.records: dict[str, Record] = {}
+        self.deleted: dict[str, Record] = {}
+        self.refused_names: dict[str, str] = {}  # name -> clause of a create the target had to refuse
+        self.floor: datetime | None = None  # the latest server timestamp seen so far
+        self.times: list[datetime] = []  # creationTime of every record this run created
+        self.commitments = 0
+        self.tokens = itertools.count(1)
+        self.touched: set[str] = set()  # ARNs the current step acted on
+        self.fresh: set[str] = set()  # ARNs the current step verified (every action verifies after its change)
+        region = self.t.settings.region
+        self.customs = {c.arn: c.base_model for c in self.t.custom_models}
+        self.choices: list[tuple[str, str]] = [("base", m) for m in self.t.settings.models]
+        self.choices += [("custom", arn) for arn in self.customs]
+        self.region = region
+
+    # -- names, choices -------------------------------------------------------------------------------------
+    def new_name(self, word: str = "") -> str:
+        name = self.t.new_name(f"{self.hint_id}-{word}-" if word else f"{self.hint_id}-")
+        if not name.startswith(self.ns) or not NAME_PATTERN.fullmatch(name):
+            raise RuntimeError(f"target.new_name gave {name!r}, outside the machine's namespace {self.ns!r}")
+        return name
+
+    def new_token(self) -> str:
+        return f"tok-{self.t.run_id}-{self.hint_id}-{next(self.tokens)}".replace("_", "-")
+
+    def live(self) -> list[Record]:
+        return list(self.records.values())
+
+    def pick(self, items: list[Any], index: int) -> Any:
+        """items[index] (modulo), or None when there is nothing to pick.
+
+        Rules have no preconditions on the model: whether a record is still Creating, or whether a delete or an
+        update was accepted, can depend on timing, and Hypothesis needs the same choices to draw the same way
+        when it replays a run. A rule with nothing to act on does nothing."""
+        if not items:
+            return None
+        chosen = items[index % len(items)]
+        if isinstance(chosen, Record):
+            self.touched.add(chosen.arn)
+        return chosen
+
+    def model_id_for(self, choice: int, foundation_form: bool) -> tuple[str, bool]:
+        kind, value = self.pick(self.choices, choice)
+        if kind == "custom":
+            return value, True
+        return (contract.foundation_arn(value, self.region) if foundation_form else value), False
+
+    def full_model_arn(self, model_id: str) -> str:
+        return contract.expected_model_arn(model_id, self.region, self.customs)
+
+    def observe(self, *times: datetime) -> None:
+        for value in times:
+            if self.floor is None or value > self.floor:
+                self.floor = value
+
+    def is_own(self, summary: dict[str, Any]) -> bool:
+        arn = summary.get("provisionedModelArn")
+        return arn in self.records or arn in self.deleted or str(summary.get("provisionedModelName", "")).startswith(
+            self.ns)
+
+    @property
+    def exclusive(self) -> bool:
+        """Nobody else changes this target while a query runs (an in-process target of this worker)."""
+        return self.t.emulator is not None or self.t.settings.target == "moto"
+
+    # -- calls that may go either way -----------------------------------------------------------------------
+    def attempt(self, clause: str, operation: str, codes: Iterable[str], **params: Any
+                ) -> tuple[dict[str, Any] | None, str | None]:
+        """Call; a success returns (body, None), a refusal with one of ``codes`` returns (None, code), any other
+        refusal fails ``clause``."""
+        return expect.attempt(self.t, clause, operation, codes, **params)
+
+    def get(self, clause: str, ident: str) -> dict[str, Any]:
+        return ok(self.t, clause, GET, provisionedModelId=ident)
+
+    # -- clause attribution ---------------------------------------------------------------------------------
+    @staticmethod
+    def status_clause(rec: Record) -> str:
+        return {"rename": "UPDATE-RENAME", "model": "UPDATE-DESIRED-MODEL-CUSTOM",
+                "empty": "UPDATE-EMPTY"}.get(rec.last_update or "", "CREATE-LIFECYCLE")
+
+    @staticmethod
+    def tag_clause(rec: Record) -> str:
+        return {"create": "CREATE-TAGS", "tag": "TAG-ADD", "untag": "UNTAG-REMOVE", "limit": "TAG-LIMIT"}[rec.tag_op]
+
+    @staticmethod
+    def history(rec: Record) -> str:
+        done = f"after {rec.last_update} update" if rec.last_update else "after create"
+        return f"{rec.name} ({rec.arn}, {done})"
+
+    # -- the model's check of one Get answer ----------------------------------------------------------------
+    def verify(self, rec: Record, got: dict[str, Any]) -> None:
+        """``got`` (a Get answer for ``rec``) agrees with the model; then the model learns the new status."""
+        t = self.t
+        who = self.history(rec)
+
+        def same(member: str, want: Any, clause: str) -> None:
+            check(got.get(member) == want, clause, f"{member} of {who} is {got.get(member)!r}; expected {want!r}",
+                  t)
+
+        same("provisionedModelArn", rec.arn, "GET-BY-NAME-AND-ARN")
+        same("provisionedModelName", rec.name, "UPDATE-RENAME" if rec.old_names else "CREATE-RECORD-FIELDS")
+        fixed = "UPDATE-IMMUTABLE" if rec.updated else "CREATE-RECORD-FIELDS"
+        check(contract.units_ok(got.get("modelUnits"), got.get("status"), rec.units), fixed,
+              f"modelUnits of {who} is {got.get('modelUnits')!r} while {got.get('status')}; expected {rec.units} "
+              "(1 up to it while Creating)", t)
+        same("desiredModelUnits", rec.units, fixed)
+        same("commitmentDuration", rec.commitment, fixed)
+        check(contract.foundation_arn_ok(got.get("foundationModelArn"), rec.foundation_arn), "CREATE-FOUNDATION-ARN",
+              f"foundationModelArn of {who} is {got.get('foundationModelArn')!r}; expected {rec.foundation_arn!r} "
+              "(or the same without the model id's version qualifiers)", t)
+        model_clause = "UPDATE-DESIRED-MODEL-CUSTOM" if rec.last_update == "model" or rec.model_arn != \
+            rec.desired_model_arn else "CREATE-RECORD-FIELDS"
+        same("desiredModelArn", rec.desired_model_arn, model_clause)
+
+        status = str(got.get("status"))
+        status_clause = self.status_clause(rec)
+        if rec.pending is None:
+            check(status == rec.status, status_clause,
+                  f"status of {who} changed from {rec.status} to {status} without a request", t)
+        else:
+            allowed = {"InService", "Failed"}
+            if rec.pending == "create" or rec.status == "Creating":
+                allowed.add("Creating")
+            if rec.updated:
+                allowed.add("Updating")
+            check(status in allowed, status_clause,
+                  f"status of {who} is {status}; expected one of {sorted(allowed)}", t)
+        settled = status in ("InService", "Failed")
+        if status == "Failed":
+            check(bool(got.get("failureMessage")), status_clause, f"{who} is Failed without a failureMessage", t)
+        elif status == "InService":
+            same("modelArn", rec.desired_model_arn, model_clause)
+        else:
+            check(got.get("modelArn") in (rec.model_arn, rec.desired_model_arn), model_clause,
+                  f"modelArn of {who} is {got.get('modelArn')!r} while {status}; expected {rec.model_arn!r} or "
+                  f"{rec.desired_model_arn!r}", t)
+
+        created, modified = _utc(got["creationTime"]), _utc(got["lastModifiedTime"])
+        times = "UPDATE-TIMESTAMPS" if rec.updated else "CREATE-TIMESTAMPS"
+        if rec.creation_time is not None:
+            check(created == rec.creation_time, times,
+                  f"creationTime of {who} changed from {rec.creation_time.isoformat()} to {created.isoformat()}",
+                  t)
+        check(modified >= created, "CREATE-TIMESTAMPS" if not rec.updated else "UPDATE-TIMESTAMPS",
+              f"lastModifiedTime {modified.isoformat()} of {who} is before its creationTime {created.isoformat()}",
+              t)
+        if rec.last_modified is not None:
+            check(modified >= rec.last_modified, times,
+                  f"lastModifiedTime of {who} went back from {rec.last_modified.isoformat()} to "
+                  f"{modified.isoformat()}", t)
+        if settled and rec.floor_pending is not None:
+            check(modified >= rec.floor_pending, "UPDATE-TIMESTAMPS",
+                  f"lastModifiedTime of {who} is {modified.isoformat()}, before {rec.floor_pending.isoformat()}, "
+                  "a server time seen before the update was sent: the update did not advance it", t)
+            rec.floor_pending = None
+
+        expiration = got.get("commitmentExpirationTime")
+        if rec.commitment is None:
+            check(expiration is None, "CREATE-RECORD-FIELDS",
+                  f"{who} has a commitmentExpirationTime but was created without a commitment", t)
+        elif expiration is not None:
+            when = _utc(expiration)
+            check(when > created, "CREATE-COMMITMENT",
+                  f"commitmentExpirationTime {when.isoformat()} of {who} is not after its creationTime", t)
+            if rec.expiration is not None:
+                check(when == rec.expiration, "UPDATE-IMMUTABLE" if rec.updated else "CREATE-COMMITMENT",
+                      f"commitmentExpirationTime of {who} changed from {rec.expiration.isoformat()} to "
+                      f"{when.isoformat()}", t)
+            if status != "Creating":
+                # open question 6: the term may count from InService, so a value shown while Creating can be a
+                # provisional estimate; from InService on it never changes
+                rec.expiration = when
+        else:
+            check(status != "InService" and rec.expiration is None, "CREATE-COMMITMENT",
+                  f"{who} has commitmentDuration {rec.commitment} but no commitmentExpirationTime while {status}", t)
+
+        rec.creation_time = created
+        rec.last_modified = modified
+        rec.status = status
+        self.fresh.add(rec.arn)
+        if settled:
+            rec.pending = None
+            rec.model_arn = got["modelArn"]
+        self.observe(created, modified)
+
+    def check_tags(self, rec: Record, clause: str | None = None) -> None:
+        clause = clause or self.tag_clause(rec)
+        answer = ok(self.t, clause, LIST_TAGS, resourceARN=rec.arn)
+        tags = contract.tag_dict(answer.get("tags"))
+        check(tags == rec.tags, clause,
+              f"ListTagsForResource of {rec.name} answers {tags}; expected {rec.tags}", self.t)
+
+    def compare(self, first: dict[str, Any], later: dict[str, Any], clause: str, what: str,
+                rec: Record | None = None) -> None:
+        """Every member ``first`` carries agrees with ``later`` (fetched after it). The status may have moved on
+        (Creating -> InService/Failed/Updating, Updating -> InService/Failed), and with it lastModifiedTime,
+        modelArn and commitmentExpirationTime."""
+        before, after = first.get("status"), later.get("status")
+        advanced = before != after and before in PENDING_STATUSES and (
+            after in ("InService", "Failed") or (before, after) == ("Creating", "Updating"))
+        name = first.get("provisionedModelName")
+        if rec is not None and name != later.get("provisionedModelName") and name in rec.old_names:
+            check(False, "UPDATE-RENAME", f"{what} still shows the old name {name!r} of {rec.name} "
+                                          f"(renamed; Get answers {later.get('provisionedModelName')!r})", self.t)
+        for member, value in first.items():
+            if member == "ResponseMetadata":
+                continue
+            other = later.get(member)
+            if member in TIMESTAMPS and value is not None and other is not None:
+                value, other = _utc(value), _utc(other)
+            if value == other:
+                continue
+            if member == "status" and advanced:
+                continue
+            if advanced and member in ("modelArn", "modelUnits", "commitmentExpirationTime"):
+                continue
+            if advanced and member == "lastModifiedTime" and other is not None and other >= value:
+                continue
+            check(False, clause, f"{what}: {member} is {value!r} but Get (after it) answers {other!r}", self.t,
+                  first=_jsonable(first), get=_jsonable(later))
+
+    # -- actions shared by the machines ---------------------------------------------------------------------
+    def do_create(self, choice: int, foundation_form: bool, units: int, tags: dict[str, str], use_token: bool,
+                  word: str = "", commitment: str | None = None) -> Record:
+        t = self.t
+        model_id, custom = self.model_id_for(choice, foundation_form)
+        name = self.new_name(word)
+        params: dict[str, Any] = {"provisionedModelName": name, "modelId": model_id, "modelUnits": units,
+                                  "tags": [dict(t.run_tag)] + [{"key": k, "value": v} for k, v in tags.items()]}
+        token = self.new_token() if use_token else None
+        if token:
+            params["clientRequestToken"] = token
+        if commitment:
+            params["commitmentDuration"] = commitment
+        created = ok(t, "CREATE-ACCEPTS-VALID", CREATE, **params)
+        arn = str(created.get("provisionedModelArn"))
+        expect.arn_ok(t, "CREATE-ARN-FORMAT", arn)
+        check(arn not in self.records and arn not in self.deleted, "CREATE-ACCEPTS-VALID",
+              f"Create of {name} answered the ARN {arn} of an earlier Provisioned Throughput", t)
+        full = self.full_model_arn(model_id)
+        base = self.customs[model_id] if custom else None
+        rec = Record(arn=arn, name=name, model_id=model_id, model_arn=full, desired_model_arn=full,
+                     foundation_arn=contract.foundation_arn(base, self.region) if base else full, units=units,
+                     commitment=commitment, tags={t.run_tag["key"]: t.run_tag["value"], **tags},
+                     purchased_custom=custom, create_params=params, token=token)
+        self.records[arn] = rec
+        by_name = self.get("GET-BY-NAME-AND-ARN", name)
+        by_arn = self.get("GET-BY-NAME-AND-ARN", arn)
+        check(by_name.get("provisionedModelArn") == by_arn.get("provisionedModelArn") == arn, "GET-BY-NAME-AND-ARN",
+              f"Get by name answers {by_name.get('provisionedModelArn')}, Get by ARN answers "
+              f"{by_arn.get('provisionedModelArn')}; Create answered {arn}", t)
+        self.compare(by_name, by_arn, "GET-BY-NAME-AND-ARN", f"Get of {name} by name then by ARN")
+        expect.record_matches(t, by_arn, name=name, model_id=model_id, units=units, commitment=commitment)
+        check(by_arn.get("status") in ("Creating", "InService", "Failed"), "CREATE-LIFECYCLE",
+              f"a new Provisioned Throughput is {by_arn.get('status')}; expected Creating or InService", t)
+        self.verify(rec, by_arn)
+        self.times.append(created_at(rec))
+        self.check_tags(rec, "CREATE-TAGS")
+        return rec
+
+    def settle(self, rec: Record) -> None:
+        """Wait (poll with the target's interval, up to its timeout) until ``rec`` is InService or Failed."""
+        if rec.pending is None:
+            return
+        got = expect.wait_settled(self.t, self.status_clause(rec), rec.arn)
+        self.verify(rec, got)
+
+    def gone(self, rec: Record) -> None:
+        """After an accepted Delete: nothing answers for the record any more."""
+        t = self.t
+        self.records.pop(rec.arn, None)
+        self.deleted[rec.arn] = rec
+        t.forget(rec.arn)
+        for ident in (rec.arn, rec.name):
+            refused(t, "DELETE-GONE", GET, NOT_FOUND, client=t.sdk, provisionedModelId=ident)
+        refused(t, "DELETE-GONE", UPDATE, NOT_FOUND, client=t.sdk, provisionedModelId=rec.arn,
+                desiredProvisionedModelName=self.new_name("gone"))
+        refused(t, "DELETE-GONE", DELETE, NOT_FOUND, client=t.sdk, provisionedModelId=rec.arn)
+        refused(t, "DELETE-GONE", LIST_TAGS, NOT_FOUND, client=t.sdk, resourceARN=rec.arn)
+        listed = expect.list_all(t, "DELETE-GONE", nameContains=rec.name)
+        check(rec.arn not in {s.get("provisionedModelArn") for s in listed}, "DELETE-GONE",
+              f"the deleted {rec.name} ({rec.arn}) is still listed", t)
+
+    def listed_with_name(self, clause: str, name: str) -> list[dict[str, Any]]:
+        return [s for s in expect.list_all(self.t, clause, nameContains=name) if s.get("provisionedModelName") == name]
+
+    def do_delete(self, rec: Record, by_name: bool) -> None:
+        t = self.t
+        ident = rec.name if by_name else rec.arn
+        if rec.commitment:
+            self.settle(rec)
+            if rec.expiration is not None and self.floor is not None and rec.expiration > self.floor:
+                refused(t, "DELETE-COMMITMENT-REFUSED", DELETE, documented_refusals(
+                    "DeleteProvisionedModelThroughput"), client=t.sdk, provisionedModelId=ident)
+                self.verify(rec, self.get("DELETE-COMMITMENT-REFUSED", rec.arn))
+                return
+        answer: dict[str, Any] | None
+        if rec.pending is None:
+            answer = ok(t, "DELETE-GONE", DELETE, provisionedModelId=ident)
+        else:  # open question 5: Delete while Creating/Updating; success or a documented 4xx
+            answer, _ = self.attempt("DELETE-GONE", DELETE, documented_refusals("DeleteProvisionedModelThroughput"),
+                                     provisionedModelId=ident)
+            if answer is None:
+                self.verify(rec, self.get("DELETE-GONE", rec.arn))
+                return
+        check(_body(answer) == {}, "DELETE-GONE", f"Delete of {rec.name} answered {_body(answer)}; expected {{}}", t)
+        self.gone(rec)
+
+    def do_rename(self, rec: Record, by_name: bool, word: str) -> None:
+        """UPDATE-RENAME: the new name resolves, the old one answers 404, List shows the new name only."""
+        t = self.t
+        old, new = rec.name, self.new_name(word)
+        params = {"provisionedModelId": old if by_name else rec.arn, "desiredProvisionedModelName": new}
+        floor = self.floor
+        if rec.pending is None and rec.status == "InService":
+            ok(t, "UPDATE-RENAME", UPDATE, **params)
+        else:  # open question 4: an update outside InService; success or a documented 4xx
+            answer, _ = self.attempt("UPDATE-RENAME", UPDATE, documented_refusals(
+                "UpdateProvisionedModelThroughput"), **params)
+            if answer is None:
+                self.verify(rec, self.get("UPDATE-RENAME", rec.arn))
+                return
+        rec.old_names.append(old)
+        rec.name = new
+        rec.last_update = "rename"
+        rec.pending = rec.pending or "update"  # a rename may pass through Updating (undocumented)
+        rec.floor_pending = floor
+        got, _ = self.attempt("UPDATE-RENAME", GET, NOT_FOUND, provisionedModelId=new)
+        if got is None:  # the new name may only take effect when an Updating phase ends (undocumented)
+            settled = expect.wait_settled(t, "UPDATE-RENAME", rec.arn)
+            self.verify(rec, settled)
+            got = self.get("UPDATE-RENAME", new)
+        check(got.get("provisionedModelArn") == rec.arn, "UPDATE-RENAME",
+              f"after renaming {old} to {new}, Get {new} answers {got.get('provisionedModelArn')}, not {rec.arn}", t)
+        refused(t, "UPDATE-RENAME", GET, NOT_FOUND, client=t.sdk, provisionedModelId=old)
+        self.verify(rec, got)
+        listed = expect.list_all(t, "UPDATE-RENAME", nameContains=new)
+        check(any(s.get("provisionedModelArn") == rec.arn and s.get("provisionedModelName") == new for s in listed),
+              "UPDATE-RENAME", f"after renaming {old} to {new}, List (nameContains={new}) does not show it", t)
+        stale = [s for s in expect.list_all(t, "UPDATE-RENAME", nameContains=old)
+                 if s.get("provisionedModelName") == old]
+        check(not stale, "UPDATE-RENAME", f"after renaming {old} to {new}, List still shows the old name", t,
+              listed=_jsonable(stale))
+
+    # -- rules every machine has ----------------------------------------------------------------------------
+    @rule(choice=INDEX, foundation_form=st.booleans(), units=st.integers(1, 3), tags=TAGS,
+          use_token=st.booleans(), word=WORD)
+    @step
+    def create(self, choice: int, foundation_form: bool, units: int, tags: dict[str, str], use_token: bool,
+               word: str) -> None:
+        if len(self.records) < self.max_live:
+            self.do_create(choice, foundation_form, units, tags, use_token, word)
+
+    @rule(index=INDEX)
+    @step
+    def wait_for_settled(self, index: int) -> None:
+        rec = self.pick([r for r in self.live() if r.pending], index)
+        if rec:
+            self.settle(rec)
+
+    @rule(index=INDEX, by_name=st.booleans())
+    @step
+    def delete(self, index: int, by_name: bool) -> None:
+        if len(self.records) >= self.min_live_to_delete:
+            self.do_delete(self.pick(self.live(), index), by_name)
+
+    @invariant()
+    @step
+    def records_agree_with_get(self) -> None:
+        """After every step: every live record agrees with Get (other records included: a change must not leak
+        to them); the tags of the records the step touched agree with ListTagsForResource."""
+        for rec in self.live():
+            if rec.arn not in self.fresh:  # the step itself already checked a Get answered after its last change
+                self.verify(rec, self.get("GET-BY-NAME-AND-ARN", rec.arn))
+            if rec.arn in self.touched:
+                self.check_tags(rec)
+        self.touched.clear()
+        self.fresh.clear()
+
+    # -- cleanup --------------------------------------------------------------------------------------------
+    def teardown(self) -> None:
+        """Delete what this run created and is still alive; never raise (a failing step's error wins)."""
+        for rec in list(self.records.values()):
+            try:
+                self._delete_quietly(rec)
+            except Exception:  # noqa: BLE001, S110 - the session cleanup tries again
+                pass
+        self.records.clear()
+
+    def _delete_quietly(self, rec: Record) -> None:
+        for attempt in range(2):
+            try:
+                self.t.sdk.delete_provisioned_model_throughput(provisionedModelId=rec.arn)
+                self.t.forget(rec.arn)
+                return
+            except ClientError as exc:
+                code = exc.response.get("Error", {}).get("Code")
+                if code == "ResourceNotFoundException" or rec.commitment:
+                    # A commitment term can't be cut short: it stays on the (per-run) emulator.
+                    self.t.forget(rec.arn)
+                    return
+                if attempt == 0 and rec.pending:  # refused while Creating/Updating: wait, then once more
+                    expect.wait_settled(self.t, "DELETE-GONE", rec.arn)
+
+

@@ -1,0 +1,71 @@
+"""Names, strategies and small helpers every stateful module shares."""
+
+from __future__ import annotations
+
+import functools
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+from hypothesis import strategies as st
+
+import schemas
+from conformance import contract
+
+CREATE = "create_provisioned_model_throughput"
+GET = "get_provisioned_model_throughput"
+LIST = "list_provisioned_model_throughputs"
+UPDATE = "update_provisioned_model_throughput"
+DELETE = "delete_provisioned_model_throughput"
+TAG = "tag_resource"
+UNTAG = "untag_resource"
+LIST_TAGS = "list_tags_for_resource"
+
+NOT_FOUND = ("ResourceNotFoundException",)
+NAME_PATTERN = re.compile(r"(?:[0-9a-zA-Z][_-]?)+")
+TIMESTAMPS = ("creationTime", "lastModifiedTime", "commitmentExpirationTime")
+PENDING_STATUSES = ("Creating", "Updating")
+# A model id that follows the foundation-model pattern and that no target offers (modelArnEquals probes).
+UNUSED_MODEL_ID = "amazon.conformance-unused-v1:0:4k"
+
+INDEX = st.integers(min_value=0, max_value=63)
+# On/off flags of the initial battery of actions: each on 15 times in 16 (Hypothesis' first, simplest example has
+# them all off), and off once shrunk to 0.
+BATTERY = st.tuples(*[st.integers(0, 15)] * 16)
+WORDS = ("a", "b", "ab", "ba", "abc", "c")
+WORD = st.sampled_from(WORDS)
+TAG_KEYS = ("k0", "k1", "k2", "k3", "Team", "cost:centre", "a.b/c")
+TAG_VALUES = ("v", "", "blue", "x y", "a=b", "1")
+TAGS = st.dictionaries(st.sampled_from(TAG_KEYS), st.sampled_from(TAG_VALUES), max_size=3)
+
+FILTER_CLAUSES = {"status": "LIST-FILTER-STATUS", "model": "LIST-FILTER-MODEL", "name": "LIST-FILTER-NAME",
+                  "time": "LIST-FILTER-TIME"}
+
+
+@functools.cache
+def documented_refusals(operation: str) -> tuple[str, ...]:
+    """The 4xx errors an operation documents, less ThrottlingException: any of them is an acceptable refusal
+    where the contract leaves the exact code open."""
+    errors = schemas.load(operation)["errors"]
+    return tuple(sorted(code for code, status in errors.items()
+                        if 400 <= int(status) < 500 and code != "ThrottlingException"))
+
+
+def _utc(value: Any) -> datetime:
+    return contract.parse_time(value).astimezone(UTC)
+
+
+def _body(response: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in response.items() if k != "ResponseMetadata"}
+
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items() if k != "ResponseMetadata"}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, datetime):
+        return _utc(value).isoformat()
+    return value
+

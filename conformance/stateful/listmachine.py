@@ -1,0 +1,374 @@
+"""The List machine: populates records, then List queries (pagination, filters, sorts, summaries against
+Get, garbage tokens), each judged against the model."""
+
+from __future__ import annotations
+
+import functools
+import itertools
+from collections.abc import Callable
+from typing import Any
+
+from hypothesis import strategies as st
+from hypothesis.stateful import initialize, rule
+
+from conformance import contract
+from conformance.clauses import ConformanceFailure
+from conformance.expect import check, ok
+from conformance.stateful.base import ProvisionedThroughputMachine
+from conformance.stateful.calllog import step
+from conformance.stateful.common import (
+    BATTERY,
+    FILTER_CLAUSES,
+    INDEX,
+    LIST,
+    NAME_PATTERN,
+    UNUSED_MODEL_ID,
+    WORD,
+    WORDS,
+    _jsonable,
+    _utc,
+)
+from conformance.stateful.listquery import Query, _describe, _match_one, _matches, _summary_fails
+from conformance.stateful.model import Record, Snapshot, created_at
+
+
+class ListMachine(ProvisionedThroughputMachine):
+    """Populates 3 to ``max_live`` records, then List queries, each checked against the model.
+
+    The first three names carry the words b, c, a: name order is then no creation-time order. Unless Hypothesis
+    shrinks it away, a sweep (each filter, each order, small pages, a garbage token) follows the populate, so that a
+    short run still meets every clause; then random queries, creates, renames and deletes."""
+
+    hint = "l"
+    max_live = 8
+    min_live_to_delete = 3  # so that most queries have several records to page through
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.default_order: str | None = None  # Ascending/Descending once a default-order List showed one
+        self.query_request: dict[str, Any] | None = None
+
+    @initialize(specs=st.lists(st.integers(0, 31), min_size=3, max_size=6), sweep=BATTERY)
+    @step
+    def populate(self, specs: list[int], sweep: tuple[int, ...]) -> None:
+        """One small integer per record (model, model id form, word): little for Hypothesis to shrink."""
+        for n, spec in enumerate(specs):
+            word = "bca"[n] if n < 3 else WORDS[spec % len(WORDS)]
+            self.do_create(spec // 2, bool(spec % 2), 1, {}, False, word)
+        for flag, action in zip(sweep, self.sweep()):
+            if flag:
+                action()
+
+    def sweep(self) -> list[Callable[[], None]]:
+        """Each kind of query once (each on unless Hypothesis shrinks its flag to 0)."""
+        live = self.live()
+        first, middle = live[0], live[len(live) // 2]
+        times = sorted(set(self.times))
+        queries = [
+            Query(max_results=1, isolation=self.ns),
+            Query(max_results=2, order="Ascending", sort_by=True, isolation=self.ns),
+            Query(max_results=1, order="Descending", sort_by=True, isolation=self.ns),
+            Query(status="Failed", isolation=self.ns),
+            Query(status=first.status, max_results=2, isolation=self.ns),
+            Query(model=self.model_options()[-1], isolation=self.ns),
+            Query(model=first.model_arn, max_results=1, isolation=self.ns),
+            Query(name=self.ns + first.name[len(self.ns)]),
+            Query(after=times[len(times) // 2], isolation=self.ns),
+            Query(before=times[len(times) // 2], order="Ascending", isolation=self.ns),
+            Query(status=middle.status, model=middle.model_arn, after=times[0], isolation=self.ns),
+        ]
+        actions: list[Callable[[], None]] = [functools.partial(self.check_query, q, complete=True) for q in queries]
+        return actions + [lambda: self.do_garbage_token("sweep", True)]
+
+    def do_garbage_token(self, suffix: str, isolate: bool) -> None:
+        """LIST-GARBAGE-TOKEN: a nextToken the target never issued is refused with ValidationException, or ends
+        the listing (an empty page, no nextToken); it must not restart the listing from the first page."""
+        params: dict[str, Any] = {"nextToken": "not-a-token-" + suffix}
+        if isolate:
+            params["nameContains"] = self.ns
+        try:
+            page, _ = self.attempt("LIST-GARBAGE-TOKEN", LIST, ("ValidationException",), **params)
+            if page is not None:
+                own = [s.get("provisionedModelName") for s in page.get("provisionedModelSummaries", [])
+                       if self.is_own(s)]
+                check(not own and not page.get("nextToken"), "LIST-GARBAGE-TOKEN",
+                      f"a nextToken the target never issued answered a page with {own or 'a nextToken'}: expected "
+                      "ValidationException or an empty last page", self.t)
+        except ConformanceFailure:
+            # A target that ignores every nextToken accepts garbage too: name the root cause when it is that.
+            if len(self.records) >= 2:
+                self.check_query(Query(max_results=1, isolation=self.ns), complete=True)
+            raise
+
+    @rule(index=INDEX, word=WORD)
+    @step
+    def rename(self, index: int, word: str) -> None:
+        """A rename, so that List sees names move (the lifecycle machine checks renames in full)."""
+        rec = self.pick(self.live(), index)
+        if rec is None:
+            return
+        self.settle(rec)
+        if rec.status == "InService":
+            self.do_rename(rec, False, word)
+
+    @rule(suffix=st.text("abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=12), isolate=st.booleans())
+    @step
+    def garbage_token(self, suffix: str, isolate: bool) -> None:
+        self.do_garbage_token(suffix, isolate)
+
+    # -- the query rule -------------------------------------------------------------------------------------
+    def model_options(self) -> list[str]:
+        used = {r.model_arn for r in [*self.records.values(), *self.deleted.values()]}
+        offered = {self.full_model_arn(m) for m in self.t.settings.models} | set(self.customs)
+        unused = sorted(offered - used) or [contract.foundation_arn(UNUSED_MODEL_ID, self.region)]
+        return sorted(used) + unused
+
+    def fragments(self, rec: Record, isolated: bool) -> list[str]:
+        """Substrings of a live name usable as nameContains: the namespace plus a part of the rest (isolated),
+        or a part of the rest alone."""
+        rest = rec.name[len(self.ns):]
+        if isolated:
+            candidates = [self.ns + rest[:k] for k in range(1, len(rest) + 1)]
+        else:
+            candidates = [rest[i:j] for i in range(len(rest)) for j in range(i + 1, len(rest) + 1)]
+        return [c for c in candidates if NAME_PATTERN.fullmatch(c) and len(c) <= 63] or [self.ns]
+
+    @rule(max_results=st.one_of(st.integers(1, 4), st.none(), st.just(1000)),
+          order=st.sampled_from((None, "Ascending", "Descending")), sort_by=st.booleans(), isolate=st.booleans())
+    @step
+    def paginate(self, max_results: int | None, order: str | None, sort_by: bool, isolate: bool) -> None:
+        """Every record once across pages, no page over maxResults, no token on the last page, the order."""
+        self.do_query(max_results, order, sort_by, None, None, None, None, None, isolate)
+
+    @rule(kind=st.sampled_from(("status", "model", "name", "time")), value=INDEX, other=INDEX,
+          max_results=st.one_of(st.none(), st.integers(1, 4)), order=st.sampled_from((None, "Ascending", "Descending")),
+          isolate=st.booleans())
+    @step
+    def filter_one(self, kind: str, value: int, other: int, max_results: int | None, order: str | None,
+                   isolate: bool) -> None:
+        """One filter: exactly the records it selects."""
+        status = contract.STATUSES[value % len(contract.STATUSES)] if kind == "status" else None
+        model = value if kind == "model" else None
+        name = (value, other, isolate) if kind == "name" else None
+        after = value if kind == "time" and other % 3 != 1 else None
+        before = other if kind == "time" and other % 3 != 0 else None
+        self.do_query(max_results, order, False, status, model, name, after, before, isolate)
+
+    @rule(max_results=st.one_of(st.none(), st.integers(1, 5), st.just(1000)),
+          order=st.sampled_from((None, "Ascending", "Descending")), sort_by=st.booleans(),
+          status=st.one_of(st.none(), st.sampled_from(contract.STATUSES)),
+          model=st.one_of(st.none(), INDEX),
+          name=st.one_of(st.none(), st.tuples(INDEX, INDEX, st.booleans())),
+          after=st.one_of(st.none(), INDEX), before=st.one_of(st.none(), INDEX), isolate=st.booleans())
+    @step
+    def query(self, max_results: int | None, order: str | None, sort_by: bool, status: str | None,
+              model: int | None, name: tuple[int, int, bool] | None, after: int | None, before: int | None,
+              isolate: bool) -> None:
+        """Any combination of filters, paging and sorting."""
+        self.do_query(max_results, order, sort_by, status, model, name, after, before, isolate)
+
+    def do_query(self, max_results: int | None, order: str | None, sort_by: bool, status: str | None,
+                 model: int | None, name: tuple[int, int, bool] | None, after: int | None, before: int | None,
+                 isolate: bool) -> None:
+        """Build a query from drawn indices (over the run's own records, times and model ARNs) and check it.
+        Unless the target is this worker's alone, the query is isolated on the namespace."""
+        isolated = isolate or not self.exclusive
+        fragment = None
+        if name is not None and self.records:
+            rec_index, frag_index, frag_isolated = name
+            frag_isolated = frag_isolated or not self.exclusive
+            fragment = self.pick(self.fragments(self.pick(self.live(), rec_index), frag_isolated), frag_index)
+            isolated = frag_isolated
+        times = sorted(set(self.times))
+        query = Query(
+            status=status,
+            model=self.pick(self.model_options(), model) if model is not None else None,
+            name=fragment,
+            after=self.pick(times, after) if after is not None and times else None,
+            before=self.pick(times, before) if before is not None and times else None,
+            max_results=max_results, order=order, sort_by=sort_by,
+            isolation=self.ns if isolated and fragment is None else None)
+        self.check_query(query, complete=isolated or self.exclusive)
+
+    # -- running and judging one query ----------------------------------------------------------------------
+    def snapshot(self) -> dict[str, Snapshot]:
+        return {r.arn: Snapshot(r.arn, r.name, r.model_arn if r.model_arn == r.desired_model_arn else None,
+                                None if r.pending else r.status, created_at(r)) for r in self.live()}
+
+    def pages(self, query: Query, *, check_duplicates: bool) -> list[list[dict[str, Any]]]:
+        params = query.params()
+        pages: list[list[dict[str, Any]]] = []
+        seen: set[str] = set()
+        token = None
+        limit = (len(self.records) + len(self.deleted) + 50) if (query.isolation or query.name) else 1000
+        placeholder = query.model == contract.foundation_arn(UNUSED_MODEL_ID, self.region)
+        for _ in range(limit):
+            if placeholder and token is None:
+                # a filter naming a model the target does not offer: an empty answer or ValidationException
+                page, _ = self.attempt(query.primary_clause(), LIST, ("ValidationException",), **params)
+                if page is None:
+                    return [[]]
+            else:
+                page = ok(self.t, query.primary_clause(), LIST, **params, **({"nextToken": token} if token else {}))
+            items = page.get("provisionedModelSummaries", [])
+            if query.max_results:
+                check(len(items) <= query.max_results, "LIST-MAXRESULTS",
+                      f"a page holds {len(items)} summaries; maxResults was {query.max_results}", self.t)
+            for summary in items:
+                arn = summary.get("provisionedModelArn")
+                if check_duplicates and self.is_own(summary):
+                    check(arn not in seen, "LIST-PAGINATION-COMPLETE",
+                          f"{summary.get('provisionedModelName')} ({arn}) comes twice while following nextToken "
+                          f"(maxResults={query.max_results})", self.t)
+                seen.add(arn)
+            pages.append(items)
+            token = page.get("nextToken")
+            if not token:
+                break
+        else:
+            check(False, "LIST-LAST-PAGE", f"List with {_describe(query)} still returned a nextToken after {limit} "
+                  f"pages (more pages than the run's records allow)", self.t)
+        return pages
+
+    def stable_pages(self, query: Query) -> tuple[list[list[dict[str, Any]]], dict[str, Snapshot], bool]:
+        """Run the query while no record changes status: pending records are fetched before and after, and the
+        query runs again (a few times) if one moved. Returns (pages, what the records were, stable)."""
+        for _ in range(4):
+            before = self.refresh_pending()
+            snap = self.snapshot()
+            # a record entering or leaving a status filter mid-query may shift offsets: judge duplicates later
+            pages = self.pages(query, check_duplicates=not (query.status and before))
+            if self.refresh_pending() == before:
+                exact = {arn: Snapshot(s.arn, s.name, s.model_arn, before.get(arn, s.status), s.creation_time)
+                         for arn, s in snap.items()}
+                return pages, exact, True
+        return pages, snap, False
+
+    def refresh_pending(self) -> dict[str, str]:
+        statuses = {}
+        for rec in self.live():
+            if rec.pending:
+                got = self.get("LIST-SUMMARY-MATCHES-GET", rec.arn)
+                self.verify(rec, got)
+                statuses[rec.arn] = got["status"]
+        return statuses
+
+    def check_query(self, query: Query, *, complete: bool) -> None:
+        t = self.t
+        pages, snap, stable = self.stable_pages(query)
+        self.query_request = t.last_request  # the query's last page: what a failure of the query shows
+        self.judge(query, pages, snap, stable, complete)
+
+    def listing(self, condition: bool, clause: str, message: str, **details: Any) -> None:
+        """A verdict about the query just run: a failure shows the query's request, not a later Get."""
+        if not condition:
+            raise ConformanceFailure(clause, message, request=self.query_request, response=details or None)
+
+    def judge(self, query: Query, pages: list[list[dict[str, Any]]], snap: dict[str, Snapshot], stable: bool,
+              complete: bool) -> None:
+        if stable:
+            # the records held still: now duplicates are the target's doing (re-check them page by page)
+            ordered = [s for page in pages for s in page if self.is_own(s)]
+            arns = [str(s.get("provisionedModelArn")) for s in ordered]
+            dupes = sorted({a for a in arns if arns.count(a) > 1})
+            self.listing(not dupes, "LIST-PAGINATION-COMPLETE",
+                         f"following nextToken with {_describe(query)} returned {dupes} more than once")
+        summaries = [s for page in pages for s in page]
+        own = [s for s in summaries if self.is_own(s)]
+
+        # 1. nothing deleted, nothing unknown in our namespace
+        for summary in own:
+            arn = summary.get("provisionedModelArn")
+            if arn in self.deleted:
+                self.listing(False, "DELETE-GONE", f"the deleted {self.deleted[arn].name} ({arn}) is still listed")
+            if arn not in self.records:
+                clause = self.refused_names.get(summary.get("provisionedModelName", ""), "LIST-PAGINATION-COMPLETE")
+                self.listing(False, clause, f"List shows {summary.get('provisionedModelName')} ({arn}), which this "
+                                            "run never created")
+
+        # 2. each summary agrees with Get (fetched after it)
+        for arn in dict.fromkeys(str(s.get("provisionedModelArn")) for s in own):
+            summary = next(s for s in own if s.get("provisionedModelArn") == arn)
+            rec = self.records[arn]
+            got = self.get("LIST-SUMMARY-MATCHES-GET", arn)
+            self.compare(summary, got, "LIST-SUMMARY-MATCHES-GET", f"the List summary of {rec.name}", rec)
+            self.verify(rec, got)
+
+        # 3. every summary passes every filter it was listed under
+        for summary in summaries:
+            for kind in ("name", "status", "model", "time"):
+                if _summary_fails(query, kind, summary):
+                    self.blame(query, kind, summary.get("provisionedModelArn"), present=True,
+                               why=f"{summary.get('provisionedModelName')} ({kind} filter; summary "
+                                   f"{_jsonable({k: summary.get(k) for k in ('status', 'modelArn', 'creationTime')})})")
+
+        # 4. exactly the model's set (records whose membership is undecided may go either way)
+        if complete:
+            returned = {s.get("provisionedModelArn") for s in own}
+            for arn, record in snap.items():
+                verdict = _matches(query, record)
+                if verdict is True and arn not in returned:
+                    self.blame_missing(query, record)
+                if verdict is False and arn in returned:
+                    failing = [k for k in ("status", "model", "name", "time") if _match_one(query, k, record) is False]
+                    if len(failing) != 1:
+                        self.listing(False, "LIST-FILTER-COMBINED" if failing else "LIST-FILTER-NAME",
+                                     f"List with {_describe(query)} returned {record.name}, which fails "
+                                     f"{failing or ['the namespace filter']}")
+                    self.blame(query, failing[0], arn, present=True, why=f"{record.name} (by the model)")
+
+        # 5. order by creationTime across pages (ties in any order)
+        created = [_utc(s["creationTime"]) for s in own]
+        rising = any(a < b for a, b in itertools.pairwise(created))
+        falling = any(a > b for a, b in itertools.pairwise(created))
+        names = [s.get("provisionedModelName") for s in own]
+        times = {"creationTimes": [c.isoformat() for c in created]}
+        seen = "Ascending" if rising else "Descending" if falling else None  # the direction, when there is one
+        in_asked_order = query.order is not None and not (falling if query.order == "Ascending" else rising)
+        if query.order and query.sort_by:
+            self.listing(in_asked_order, "LIST-SORT-ORDER",
+                         f"List with {_describe(query)} returned {names} out of creationTime order", **times)
+        elif query.order:
+            # sortOrder without sortBy: the model does not say it applies alone, so the asked order or the
+            # default order (whichever the target uses) is accepted
+            in_default_order = not (rising and falling) and self.default_order in (None, seen)
+            self.listing(in_asked_order or in_default_order, "LIST-SORT-ORDER",
+                         f"List with {_describe(query)} returned {names} neither {query.order.lower()} by "
+                         "creationTime nor in the default order", **times)
+        else:
+            self.listing(not (rising and falling), "LIST-SORT-DEFAULT",
+                         f"List with {_describe(query)} (no sortOrder) returned {names} in no creationTime order",
+                         **times)
+            if seen:
+                self.listing(self.default_order in (None, seen), "LIST-SORT-DEFAULT",
+                             f"List with {_describe(query)} (no sortOrder) returned {names} {seen.lower()} by "
+                             f"creationTime; an earlier default-order List was {str(self.default_order).lower()}",
+                             **times)
+                self.default_order = seen
+
+    def blame(self, query: Query, kind: str, arn: str | None, *, present: bool, why: str) -> None:
+        """A record was listed against filter ``kind``: that filter's clause, or LIST-FILTER-COMBINED when the
+        filter alone works."""
+        clause = FILTER_CLAUSES[kind]
+        if len(query.filters()) > 1 and kind in query.filters():
+            alone = self.pages(query.only(kind), check_duplicates=False)
+            if arn not in {s.get("provisionedModelArn") for page in alone for s in page}:
+                clause = "LIST-FILTER-COMBINED"
+        self.listing(False, clause, f"List with {_describe(query)} returned {why}")
+
+    def blame_missing(self, query: Query, record: Snapshot) -> None:
+        """A record that matches every filter was not listed: pagination lost it, or a filter dropped it."""
+        whole = self.pages(query.single_page(), check_duplicates=False)
+        if record.arn in {s.get("provisionedModelArn") for page in whole for s in page} or not query.filters():
+            self.listing(False, "LIST-PAGINATION-COMPLETE",
+                         f"following nextToken with {_describe(query)} never returned {record.name} ({record.arn})")
+        clause = query.primary_clause()
+        if len(query.filters()) > 1:
+            for kind in query.filters():
+                alone = self.pages(query.only(kind), check_duplicates=False)
+                if record.arn not in {s.get("provisionedModelArn") for page in alone for s in page}:
+                    clause = FILTER_CLAUSES[kind]
+                    break
+        self.listing(False, clause, f"List with {_describe(query)} left out {record.name} ({record.arn}), which "
+                                    "matches every filter")
+

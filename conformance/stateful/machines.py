@@ -1,0 +1,378 @@
+"""The lifecycle machines: Create, Get, Update, Delete and tagging (LifecycleMachine), on custom models
+(CustomModelMachine) and with a commitment term (CommitmentMachine)."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from typing import Any
+
+from hypothesis import strategies as st
+from hypothesis.stateful import initialize, precondition, rule
+
+from conformance import contract
+from conformance.expect import check, ok, refused
+from conformance.stateful.base import ProvisionedThroughputMachine
+from conformance.stateful.calllog import step
+from conformance.stateful.common import (
+    BATTERY,
+    CREATE,
+    INDEX,
+    TAG,
+    TAG_KEYS,
+    TAG_VALUES,
+    TAGS,
+    UNTAG,
+    UPDATE,
+    WORD,
+    documented_refusals,
+)
+from conformance.stateful.model import Record
+from conformance.targets import RUN_TAG_KEY
+
+
+class LifecycleMachine(ProvisionedThroughputMachine):
+    """Create, Get, Update, Delete and tagging, checked against the model after every step.
+
+    It starts from two records (one on a base model, one on a custom model when the target has one) and, unless
+    Hypothesis shrinks it away, a battery that takes every action once, so that a short run still meets every
+    clause; then random steps."""
+
+    hint = "s"
+    max_live = 6
+    custom_moves = False  # desiredModelId on custom-model PTs: CustomModelMachine (needs target.custom_models)
+
+    def _custom_movable(self) -> list[Record]:
+        if not self.custom_moves:
+            return []
+        return [r for r in self.live() if r.purchased_custom and r.desired_model_arn in self.customs
+                and r.status != "Failed"]
+
+    def _retryable(self) -> list[Record]:
+        return [r for r in self.live() if r.token and not r.old_names]
+
+    # -- the start ------------------------------------------------------------------------------------------
+    @initialize(battery=BATTERY, foundation_form=st.booleans(), units=st.integers(1, 3), tags=TAGS,
+                words=st.tuples(WORD, WORD))
+    @step
+    def populate(self, battery: tuple[int, ...], foundation_form: bool, units: int, tags: dict[str, str],
+                 words: tuple[str, str]) -> None:
+        first = self.do_create(0, foundation_form, units, tags, True, words[0])
+        custom = next((n for n, (kind, _) in enumerate(self.choices) if kind == "custom"), 0)
+        second = self.do_create(custom, not foundation_form, 1, {}, False, words[1])
+        actions = self.battery(first, second)
+        for flag, action in zip(battery, actions):
+            if flag:
+                action()
+
+    def battery(self, first: Record, second: Record) -> list[Callable[[], None]]:
+        """Every action once, in an order where each meets the state it needs. Each is on unless Hypothesis
+        shrinks its flag to 0, so a failure found here shrinks to the actions it needs."""
+        return [
+            lambda: self.settle(first),
+            lambda: self.do_get_both(first),
+            lambda: self.do_retry(first) if first.arn in self.records else None,
+            lambda: self.do_create_with_live_name(second, 0, True) if second.arn in self.records else None,
+            lambda: self.do_tag(first, {"k0": "v", "k1": ""}),
+            lambda: self.do_untag(first, ["k0"]),
+            lambda: self.do_fill_tags(second, 1),
+            lambda: self.do_desired_model_on_base(first, 0, False, True) if not first.purchased_custom else None,
+            lambda: self.do_desired_model_custom(second, 0, False) if second in self._custom_movable() else None,
+            lambda: self.do_update_nothing(first, True),
+            lambda: self.do_rename(first, False, "b"),
+            lambda: self.do_rename_onto_live_name(second, first, True),
+            lambda: self.settle(second),
+            lambda: self.do_delete(second, False),
+        ]
+
+    # -- actions --------------------------------------------------------------------------------------------
+    def do_get_both(self, rec: Record) -> None:
+        """GET-BY-NAME-AND-ARN: both identifiers answer the same record."""
+        by_name = self.get("GET-BY-NAME-AND-ARN", rec.name)
+        by_arn = self.get("GET-BY-NAME-AND-ARN", rec.arn)
+        self.compare(by_name, by_arn, "GET-BY-NAME-AND-ARN", f"Get of {rec.name} by name then by ARN", rec)
+        self.verify(rec, by_arn)
+
+    def do_retry(self, rec: Record) -> None:
+        """CREATE-IDEMPOTENT: the same request with the same clientRequestToken returns the same ARN."""
+        answer = ok(self.t, "CREATE-IDEMPOTENT", CREATE, **rec.create_params)
+        check(answer.get("provisionedModelArn") == rec.arn, "CREATE-IDEMPOTENT",
+              f"a retry of the create of {rec.name} (same clientRequestToken {rec.token}) answered "
+              f"{answer.get('provisionedModelArn')}; the first answer was {rec.arn}", self.t)
+        listed = self.listed_with_name("CREATE-IDEMPOTENT", rec.name)
+        check([s.get("provisionedModelArn") for s in listed] == [rec.arn], "CREATE-IDEMPOTENT",
+              f"after a retry List shows {len(listed)} Provisioned Throughputs named {rec.name}: "
+              f"{[s.get('provisionedModelArn') for s in listed]}", self.t)
+        self.verify(rec, self.get("CREATE-IDEMPOTENT", rec.arn))
+
+    def do_reuse_token(self, rec: Record, units: int) -> None:
+        """Open question 2: a reused token with other parameters. 201 with the same ARN (changing nothing) or a
+        documented 4xx are accepted; either way nothing new exists."""
+        params = dict(rec.create_params, modelUnits=rec.units % 3 + 1 if units == rec.units else units)
+        answer, _ = self.attempt("CREATE-IDEMPOTENT", CREATE, documented_refusals("CreateProvisionedModelThroughput"),
+                                 **params)
+        if answer is not None:
+            check(answer.get("provisionedModelArn") == rec.arn, "CREATE-IDEMPOTENT",
+                  f"a create reusing the clientRequestToken of {rec.name} with other modelUnits answered a new "
+                  f"ARN {answer.get('provisionedModelArn')} (the first create answered {rec.arn})", self.t)
+        listed = self.listed_with_name("CREATE-IDEMPOTENT", rec.name)
+        check([s.get("provisionedModelArn") for s in listed] == [rec.arn], "CREATE-IDEMPOTENT",
+              f"after reusing a token List shows {len(listed)} Provisioned Throughputs named {rec.name}", self.t)
+        got = self.get("CREATE-IDEMPOTENT", rec.arn)
+        check(got.get("desiredModelUnits") == rec.units
+              and contract.units_ok(got.get("modelUnits"), got.get("status"), rec.units), "CREATE-IDEMPOTENT",
+              f"a create reusing the clientRequestToken of {rec.name} with modelUnits={params['modelUnits']} "
+              f"changed its units from {rec.units} to {got.get('desiredModelUnits')} (desired) / "
+              f"{got.get('modelUnits')} (allocated, {got.get('status')})", self.t)
+        self.verify(rec, got)
+
+    def do_create_with_live_name(self, rec: Record, choice: int, use_token: bool) -> None:
+        """CREATE-NAME-UNIQUE: a create with a live name is refused (any documented 4xx) and creates nothing."""
+        model_id, _ = self.model_id_for(choice, False)
+        params: dict[str, Any] = {"provisionedModelName": rec.name, "modelId": model_id, "modelUnits": 1,
+                                  "tags": [dict(self.t.run_tag)]}
+        if use_token:
+            params["clientRequestToken"] = self.new_token()
+        self.refused_names[rec.name] = "CREATE-NAME-UNIQUE"
+        refused(self.t, "CREATE-NAME-UNIQUE", CREATE, documented_refusals("CreateProvisionedModelThroughput"),
+                client=self.t.sdk, **params)
+        listed = self.listed_with_name("CREATE-NAME-UNIQUE", rec.name)
+        check([s.get("provisionedModelArn") for s in listed] == [rec.arn], "CREATE-NAME-UNIQUE",
+              f"after a refused duplicate create List shows {len(listed)} Provisioned Throughputs named "
+              f"{rec.name}", self.t)
+
+    def do_rename_onto_live_name(self, rec: Record, taken: Record, by_name: bool) -> None:
+        """UPDATE-RENAME-DUPLICATE: a rename onto another live name is refused and changes nothing."""
+        refused(self.t, "UPDATE-RENAME-DUPLICATE", UPDATE, documented_refusals("UpdateProvisionedModelThroughput"),
+                client=self.t.sdk, provisionedModelId=rec.name if by_name else rec.arn,
+                desiredProvisionedModelName=taken.name)
+        self.verify(rec, self.get("UPDATE-RENAME-DUPLICATE", rec.arn))
+        holder = self.get("UPDATE-RENAME-DUPLICATE", taken.name)
+        check(holder.get("provisionedModelArn") == taken.arn, "UPDATE-RENAME-DUPLICATE",
+              f"after a refused rename of {rec.name} onto {taken.name}, that name resolves to "
+              f"{holder.get('provisionedModelArn')}, not {taken.arn}", self.t)
+
+    def do_desired_model_on_base(self, rec: Record, choice: int, foundation_form: bool, by_name: bool) -> None:
+        """UPDATE-DESIRED-MODEL-BASE: desiredModelId is refused for a Provisioned Throughput on a base model."""
+        options = []
+        for n in range(len(self.choices)):
+            model_id, _ = self.model_id_for(n, foundation_form)
+            if self.full_model_arn(model_id) != rec.model_arn:
+                options.append(model_id)
+        if not options:  # only one model is configured: ask for the one it serves in the other form
+            options = [self.model_id_for(0, not foundation_form)[0]]
+        refused(self.t, "UPDATE-DESIRED-MODEL-BASE", UPDATE, documented_refusals("UpdateProvisionedModelThroughput"),
+                client=self.t.sdk, provisionedModelId=rec.name if by_name else rec.arn,
+                desiredModelId=options[choice % len(options)])
+        self.verify(rec, self.get("UPDATE-DESIRED-MODEL-BASE", rec.arn))
+
+    def do_desired_model_custom(self, rec: Record, choice: int, by_name: bool) -> None:
+        """UPDATE-DESIRED-MODEL-CUSTOM: a custom-model PT moves to its base model or another custom model of the
+        same base; desiredModelArn changes at once, modelArn follows when the update ends."""
+        self.settle(rec)
+        if rec.status != "InService":
+            return
+        base = self.customs[rec.model_arn]
+        options = [base, contract.foundation_arn(base, self.region)]
+        options += [arn for arn, b in self.customs.items() if b == base and arn != rec.model_arn]
+        desired = options[choice % len(options)]
+        floor = self.floor
+        ok(self.t, "UPDATE-DESIRED-MODEL-CUSTOM", UPDATE, provisionedModelId=rec.name if by_name else rec.arn,
+           desiredModelId=desired)
+        rec.desired_model_arn = self.full_model_arn(desired)
+        rec.last_update = "model"
+        rec.pending = "update"
+        rec.floor_pending = floor
+        self.verify(rec, self.get("UPDATE-DESIRED-MODEL-CUSTOM", rec.arn))
+
+    def do_update_nothing(self, rec: Record, by_name: bool) -> None:
+        """UPDATE-EMPTY: an update naming nothing answers 200 or ValidationException and changes nothing."""
+        answer, _ = self.attempt("UPDATE-EMPTY", UPDATE, ("ValidationException",),
+                                 provisionedModelId=rec.name if by_name else rec.arn)
+        if answer is not None:
+            rec.last_update = rec.last_update or "empty"
+            rec.pending = rec.pending or "update"
+        self.verify(rec, self.get("UPDATE-EMPTY", rec.arn))
+
+    def do_tag(self, rec: Record, tags: dict[str, str]) -> None:
+        """TAG-ADD, or TAG-LIMIT past 50 tags counting existing ones (refused, nothing changes)."""
+        t = self.t
+        self.touched.add(rec.arn)
+        wire = [{"key": k, "value": v} for k, v in tags.items()]
+        if len(set(rec.tags) | set(tags)) <= contract.MAX_TAGS:
+            ok(t, "TAG-ADD", TAG, resourceARN=rec.arn, tags=wire)
+            rec.tags.update(tags)
+            rec.tag_op = "tag"
+        else:
+            codes = ("TooManyTagsException",) + (("ValidationException",) if len(wire) > 200 else ())
+            refused(t, "TAG-LIMIT", TAG, codes, client=t.sdk, resourceARN=rec.arn, tags=wire)
+            rec.tag_op = "limit"
+        self.check_tags(rec)
+
+    def do_fill_tags(self, rec: Record, extra: int) -> None:
+        """Tag up to exactly 50 (accepted), then ``extra`` more (TAG-LIMIT: refused, nothing changes)."""
+        fresh = (f"fill{n}" for n in itertools.count() if f"fill{n}" not in rec.tags)
+        room = contract.MAX_TAGS - len(rec.tags)
+        if room > 0:
+            self.do_tag(rec, {key: "x" for key in itertools.islice(fresh, room)})
+        if extra:
+            self.do_tag(rec, {key: "y" for key in itertools.islice(fresh, extra)})
+
+    def do_untag(self, rec: Record, keys: list[str]) -> None:
+        """UNTAG-REMOVE: exactly the named keys go (never the run tag, so the sweep can find leftovers)."""
+        self.touched.add(rec.arn)
+        if all(key in rec.tags for key in keys):
+            ok(self.t, "UNTAG-REMOVE", UNTAG, resourceARN=rec.arn, tagKeys=keys)
+        else:  # a key the resource lacks: ignored or ValidationException (undocumented), nothing else changes
+            answer, _ = self.attempt("UNTAG-REMOVE", UNTAG, ("ValidationException",), resourceARN=rec.arn,
+                                     tagKeys=keys)
+            if answer is None:
+                self.check_tags(rec, "UNTAG-REMOVE")
+                return
+        for key in keys:
+            rec.tags.pop(key, None)
+        rec.tag_op = "untag"
+        self.check_tags(rec)
+
+    # -- rules ----------------------------------------------------------------------------------------------
+    @rule(index=INDEX)
+    @step
+    def get_by_name_and_arn(self, index: int) -> None:
+        rec = self.pick(self.live(), index)
+        if rec:
+            self.do_get_both(rec)
+
+    @rule(index=INDEX)
+    @step
+    def retry_create(self, index: int) -> None:
+        rec = self.pick(self._retryable(), index)
+        if rec:
+            self.do_retry(rec)
+
+    @rule(index=INDEX, units=st.integers(1, 3))
+    @step
+    def reuse_token_other_units(self, index: int, units: int) -> None:
+        rec = self.pick(self._retryable(), index)
+        if rec:
+            self.do_reuse_token(rec, units)
+
+    @rule(index=INDEX, choice=INDEX, use_token=st.booleans())
+    @step
+    def create_with_live_name(self, index: int, choice: int, use_token: bool) -> None:
+        rec = self.pick(self.live(), index)
+        if rec:
+            self.do_create_with_live_name(rec, choice, use_token)
+
+    @rule(index=INDEX, by_name=st.booleans(), word=WORD)
+    @step
+    def rename(self, index: int, by_name: bool, word: str) -> None:
+        rec = self.pick(self.live(), index)
+        if rec:
+            self.do_rename(rec, by_name, word)
+
+    @rule(index=INDEX, other=INDEX, by_name=st.booleans())
+    @step
+    def rename_onto_live_name(self, index: int, other: int, by_name: bool) -> None:
+        rec = self.pick(self.live(), index)
+        taken = self.pick([r for r in self.live() if r is not rec], other)
+        if rec and taken:
+            self.do_rename_onto_live_name(rec, taken, by_name)
+
+    @rule(index=INDEX, choice=INDEX, foundation_form=st.booleans(), by_name=st.booleans())
+    @step
+    def desired_model_on_base(self, index: int, choice: int, foundation_form: bool, by_name: bool) -> None:
+        rec = self.pick([r for r in self.live() if not r.purchased_custom], index)
+        if rec:
+            self.do_desired_model_on_base(rec, choice, foundation_form, by_name)
+
+    @precondition(lambda self: self.custom_moves)
+    @rule(index=INDEX, choice=INDEX, by_name=st.booleans())
+    @step
+    def desired_model_custom(self, index: int, choice: int, by_name: bool) -> None:
+        rec = self.pick(self._custom_movable(), index)
+        if rec:
+            self.do_desired_model_custom(rec, choice, by_name)
+
+    @rule(index=INDEX, by_name=st.booleans())
+    @step
+    def update_nothing(self, index: int, by_name: bool) -> None:
+        rec = self.pick(self.live(), index)
+        if rec:
+            self.do_update_nothing(rec, by_name)
+
+    @rule(index=INDEX, tags=st.dictionaries(st.sampled_from(TAG_KEYS), st.sampled_from(TAG_VALUES), min_size=1,
+                                            max_size=4))
+    @step
+    def tag(self, index: int, tags: dict[str, str]) -> None:
+        rec = self.pick(self.live(), index)
+        if rec:
+            self.do_tag(rec, tags)
+
+    @rule(index=INDEX, extra=st.integers(0, 2))
+    @step
+    def fill_tags(self, index: int, extra: int) -> None:
+        rec = self.pick(self.live(), index)
+        if rec:
+            self.do_fill_tags(rec, extra)
+
+    @rule(index=INDEX, picks=st.lists(INDEX, min_size=1, max_size=4))
+    @step
+    def untag(self, index: int, picks: list[int]) -> None:
+        rec = self.pick(self.live(), index)
+        if rec is None:
+            return
+        keys = sorted(k for k in rec.tags if k != RUN_TAG_KEY)
+        if not keys:  # nothing to remove yet: add one first
+            self.do_tag(rec, {"k0": "v"})
+            keys = ["k0"]
+        self.do_untag(rec, sorted({keys[p % len(keys)] for p in picks}))
+
+
+class CustomModelMachine(LifecycleMachine):
+    """The lifecycle on custom-model Provisioned Throughputs, moved between their base model and custom models of
+    the same base (UPDATE-DESIRED-MODEL-CUSTOM)."""
+
+    hint = "u"
+    max_live = 4
+    custom_moves = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.choices = [("custom", arn) for arn in self.customs]
+
+
+class CommitmentMachine(LifecycleMachine):
+    """The lifecycle with a commitment term on at most ``max_commitments`` records (emulators only)."""
+
+    hint = "c"
+    max_live = 4
+    max_commitments = 1
+
+    def battery(self, first: Record, second: Record) -> list[Callable[[], None]]:
+        committed: list[Record] = []
+        return [lambda: committed.append(self.do_create_committed(0, False, contract.COMMITMENTS[0], True)),
+                lambda: self.do_delete(committed[0], False) if committed else None,
+                *super().battery(first, second)]
+
+    def do_create_committed(self, choice: int, foundation_form: bool, commitment: str, use_token: bool) -> Record:
+        """CREATE-COMMITMENT; its delete is DELETE-COMMITMENT-REFUSED (do_delete)."""
+        self.commitments += 1
+        rec = self.do_create(choice, foundation_form, 1, {}, use_token, "cm", commitment)
+        self.settle(rec)
+        return rec
+
+    @rule(choice=INDEX, foundation_form=st.booleans(), commitment=st.sampled_from(contract.COMMITMENTS),
+          use_token=st.booleans())
+    @step
+    def create_with_commitment(self, choice: int, foundation_form: bool, commitment: str, use_token: bool) -> None:
+        if len(self.records) < self.max_live and self.commitments < self.max_commitments \
+                and not self.t.settings.is_aws:
+            self.do_create_committed(choice, foundation_form, commitment, use_token)
+
+    @rule(index=INDEX, by_name=st.booleans())
+    @step
+    def delete_committed(self, index: int, by_name: bool) -> None:
+        rec = self.pick([r for r in self.live() if r.commitment], index)
+        if rec:
+            self.do_delete(rec, by_name)
+

@@ -1,0 +1,40 @@
+"""Running a machine from a pytest test: the profile's settings, the call log, the reproducer."""
+
+from __future__ import annotations
+
+from hypothesis import Phase
+from hypothesis import settings as hypothesis_settings
+from hypothesis.stateful import run_state_machine_as_test
+
+from conformance.stateful.base import ProvisionedThroughputMachine
+from conformance.stateful.calllog import CallLog
+from conformance.targets import Target
+
+
+def machine_settings() -> hypothesis_settings:
+    """The active Hypothesis profile's settings, with the bedrock-conformance profile's stateful example count
+    (its ``stateful_examples``) when one is loaded."""
+    current = hypothesis_settings()
+    examples = current.max_examples
+    name = hypothesis_settings.get_current_profile_name()
+    if name.startswith("bedrock-conformance-"):
+        from conformance.run import PROFILES
+
+        profile = PROFILES.get(name.removeprefix("bedrock-conformance-"))
+        if profile is not None:
+            examples = profile.stateful_examples
+    # the explain phase re-runs a failing machine many times to annotate it: too slow for a remote target
+    phases = tuple(phase for phase in current.phases if phase is not Phase.explain)
+    return hypothesis_settings(current, max_examples=examples, deadline=None, phases=phases)
+
+
+def run(machine: type[ProvisionedThroughputMachine], target: Target,
+        settings: hypothesis_settings | None = None) -> None:
+    """Run ``machine`` against ``target`` (a pytest test's body). A failure carries ``reproducer``."""
+    log = CallLog(target)
+    bound = type(machine.__name__, (machine,), {"target": target, "log": log, "__module__": machine.__module__})
+    log.attach()
+    try:
+        run_state_machine_as_test(bound, settings=settings or machine_settings())
+    finally:
+        log.detach()
