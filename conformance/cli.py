@@ -94,28 +94,44 @@ def cmd_run(args: argparse.Namespace, passthrough: list[str]) -> int:
     from conformance.report import load_baseline
     from conformance.run import UsageProblem, selectors
 
+    settings = None
     try:
         settings = _settings_from(args, allow_billable=args.allow_billable or None)
         load_baseline(args.baseline)
         selectors(args.only)
         selectors(args.skip)
     except (settings_mod.SettingsError, UsageProblem) as exc:
-        return _fail(str(exc))
+        return _unusable(args, settings, str(exc))
     if settings.is_aws and settings.allow_billable:
         from conformance.aws import confirm
 
         if not confirm(settings, assume_yes=args.yes):
-            return _fail("billable run not confirmed: nothing was created")
+            return _unusable(args, settings, "billable run not confirmed: nothing was created")
     if settings.target not in ("moto", "moto-server"):
         try:
             _preflight(settings)
         except (TargetUnavailable, settings_mod.SettingsError) as exc:
-            return _fail(f"target {settings.target} is not usable: {exc}")
+            return _unusable(args, settings, f"target {settings.target} is not usable: {exc}")
     args.target = settings.target
     import pytest
 
     code = pytest.main(_pytest_args(args, passthrough))
     return int(code) if int(code) in (0, 1, 2) else 2
+
+
+def _unusable(args: argparse.Namespace, settings: Any, reason: str) -> int:
+    """Exit 2 with one line, and still the four reports (verdict "could not run", the reason as its problem)."""
+    code = _fail(reason)
+    if not args.no_report:
+        from conformance.run import write_unusable_report
+
+        try:
+            paths = write_unusable_report(settings, reason, report_dir=args.report_dir, profile=args.profile,
+                                          seed=args.seed)
+            sys.stderr.write(f"bedrock-conformance: reports: {paths[0].parent}\n")
+        except OSError as exc:
+            sys.stderr.write(f"bedrock-conformance: could not write the reports: {exc}\n")
+    return code
 
 
 def _preflight(settings: Any) -> None:

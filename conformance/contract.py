@@ -5,6 +5,7 @@ Written from the botocore model and the AWS docs (see docs/contract.md), never f
 
 from __future__ import annotations
 
+import functools
 import re
 import secrets
 import string
@@ -28,10 +29,21 @@ def provisioned_arn_pattern(region: str, account: str | None) -> re.Pattern[str]
     return re.compile(rf"arn:aws(-[^:]+)?:bedrock:{re.escape(region)}:{account_part}:provisioned-model/[a-z0-9]{{12}}")
 
 
+@functools.lru_cache(maxsize=64)
+def partition(region: str) -> str:
+    """The ARN partition of a region (aws, aws-cn, aws-us-gov, ...), from botocore's own partition data."""
+    import botocore.session
+
+    try:
+        return botocore.session.get_session().get_partition_for_region(region)
+    except Exception:  # noqa: BLE001 - an unknown region is the default partition's
+        return "aws"
+
+
 def random_arn(region: str, account: str | None) -> str:
     """A well-formed provisioned-model ARN that no server has issued (for 404 probes)."""
     suffix = "".join(secrets.choice(_ID_ALPHABET) for _ in range(12))
-    return f"arn:aws:bedrock:{region}:{account or '123456789012'}:provisioned-model/{suffix}"
+    return f"arn:{partition(region)}:bedrock:{region}:{account or '123456789012'}:provisioned-model/{suffix}"
 
 
 def account_of(arn: str) -> str | None:
@@ -40,7 +52,7 @@ def account_of(arn: str) -> str | None:
 
 
 def foundation_arn(model_id: str, region: str) -> str:
-    return f"arn:aws:bedrock:{region}::foundation-model/{model_id}"
+    return f"arn:{partition(region)}:bedrock:{region}::foundation-model/{model_id}"
 
 
 _QUALIFIERS = re.compile(r"(:[a-z0-9-]{1,63}){1,2}$")

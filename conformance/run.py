@@ -290,3 +290,29 @@ def _setting_flags() -> list[tuple[str, str, Any, str]]:
     from conformance.plugin import SETTING_FLAGS
 
     return SETTING_FLAGS
+
+
+@dataclass
+class _UnusableRun:
+    """What the reports need of a run that never reached its first test."""
+
+    settings: settings_mod.Settings
+    run_id: str
+    seed: int | None
+    profile: str
+    started: float
+
+
+def write_unusable_report(settings: settings_mod.Settings | None, reason: str, *, report_dir: str | None,
+                          profile: str | None, seed: int | None) -> list[Any]:
+    """Exit 2 before any test ran (bad settings, unreachable, hanging or resetting target, bad credentials,
+    billable run not confirmed): still report.json, report.md, junit.xml and report.html, with the reason, so
+    that a CI gate's artifact step finds them. Every clause is skipped: nothing was checked."""
+    from conformance import report
+    from conformance.targets import new_run_id
+
+    run = _UnusableRun(settings or settings_mod.Settings(), new_run_id(), seed, profile or "standard", time.time())
+    outcomes = Outcomes().completed(f"not checked: the run could not be made ({reason})")
+    summary = {"verdict": EXIT_UNUSABLE, "counts": totals(outcomes), "score": 0.0, "accepted": [],
+               "stale_baseline": [], "problems": [reason], "warnings": []}
+    return report.write_all(run, outcomes, summary, report_dir)

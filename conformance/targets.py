@@ -118,6 +118,10 @@ class Target:
         self._credentials_obj = credentials
         self.sdk = self._client(validate=True)
         self.wire = self._client(validate=False)
+        if settings.is_aws:
+            # AWS_ENDPOINT_URL(_BEDROCK), endpoint_url in the config file, FIPS / dual-stack settings and the
+            # partition's DNS suffix are botocore's business: the raw channel and reports use what it resolved.
+            self.endpoint = self.sdk.meta.endpoint_url.rstrip("/")
         self._http = URLLib3Session(timeout=(settings.connect_timeout, settings.read_timeout))
         if settings.is_aws and not self.account_id:
             self.account_id = self._discover_account()
@@ -125,7 +129,8 @@ class Target:
             self.account_id = self._emulator_account()
 
     def _caller_account(self, endpoint_url: str | None, max_attempts: int) -> str:
-        """The account of STS GetCallerIdentity at ``endpoint_url`` (None: the region's AWS endpoint)."""
+        """The account of STS GetCallerIdentity at ``endpoint_url`` (None: the STS endpoint the SDK resolves for
+        the session, which honours AWS_ENDPOINT_URL(_STS), the config file, FIPS and dual-stack settings)."""
         kwargs: dict[str, Any] = {"region_name": self.settings.region, "config": Config(
             connect_timeout=self.settings.connect_timeout, read_timeout=self.settings.read_timeout,
             retries={"mode": "standard", "max_attempts": max_attempts})}
@@ -216,7 +221,7 @@ class Target:
             self.account_id = self.account_id or "123456789012"
             return f"http://127.0.0.1:{port}"
         if s.is_aws:
-            return (s.endpoint_url or f"https://bedrock.{s.region}.amazonaws.com").rstrip("/")
+            return ""  # the SDK resolves it (see __init__): one source of truth for every channel
         return s.target.rstrip("/")
 
     def _credentials(self) -> Credentials:
@@ -242,7 +247,9 @@ class Target:
         kwargs: dict[str, Any] = {"config": config, "region_name": s.region}
         if not s.is_aws:
             kwargs.update(aws_access_key_id=DUMMY_CREDENTIALS[0], aws_secret_access_key=DUMMY_CREDENTIALS[1])
-        if not s.is_aws or s.endpoint_url:
+        if s.is_aws and s.endpoint_url:
+            kwargs["endpoint_url"] = s.endpoint_url
+        elif not s.is_aws:
             kwargs["endpoint_url"] = self.endpoint
         session = boto3.Session(botocore_session=self._botocore_session())
         client = session.client("bedrock", **kwargs)

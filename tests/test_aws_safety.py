@@ -155,3 +155,133 @@ def test_killed_run_leaves_nothing_sweep_cannot_find(fake_aws, tmp_path, sig):
                              timeout=60)
     assert removed.returncode == 0, removed.stdout + removed.stderr
     assert set(recorder.emulator.live()) == set(foreign.values())
+
+
+def test_free_run_follows_the_sdks_endpoint_settings(fake_aws, tmp_path):
+    """AWS_ENDPOINT_URL_BEDROCK (and AWS_ENDPOINT_URL_STS) and nothing else: every channel goes where the SDK
+    resolves, the raw probe included, and nothing is created."""
+    recorder, url = fake_aws()
+    env = aws_env(AWS_ENDPOINT_URL_BEDROCK=url, AWS_ENDPOINT_URL_STS=url)
+    result = subprocess.run(
+        [sys.executable, "-m", "conformance", "run", "--target", "aws", "--profile", "quick", "--report-dir",
+         str(tmp_path / "out"), "--only", "LIST,GET,TAG"], cwd=tmp_path, capture_output=True, text=True,
+        timeout=300, env=env)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert recorder.emulator.calls["ListProvisionedModelThroughputs"] > 0
+    assert recorder.emulator.calls["GetProvisionedModelThroughput"] > 0
+    assert recorder.emulator.calls[CREATE] == 0 and recorder.emulator.live() == {}
+    report = load_report(tmp_path / "out")
+    assert report["verdict"] == "conformant"
+
+
+def test_the_endpoint_is_the_one_botocore_resolves(monkeypatch):
+    """FIPS, dual-stack, the aws-cn and aws-us-gov partitions, AWS_ENDPOINT_URL: botocore decides, the raw
+    channel follows (no request is sent: the account is given)."""
+    from conformance.settings import Settings
+    from conformance.targets import Target
+
+    for key in [k for k in __import__("os").environ if k.startswith("AWS_")]:
+        monkeypatch.delenv(key)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET)
+    monkeypatch.setenv("AWS_CONFIG_FILE", __import__("os").devnull)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", __import__("os").devnull)
+    cases = [({}, "us-east-1", "https://bedrock.us-east-1.amazonaws.com"),
+             ({"AWS_USE_FIPS_ENDPOINT": "true"}, "us-east-1", "https://bedrock-fips.us-east-1.amazonaws.com"),
+             ({"AWS_USE_DUALSTACK_ENDPOINT": "true"}, "us-west-2", "https://bedrock.us-west-2.api.aws"),
+             ({}, "cn-north-1", "https://bedrock.cn-north-1.amazonaws.com.cn"),
+             ({}, "us-gov-west-1", "https://bedrock.us-gov-west-1.amazonaws.com"),
+             ({"AWS_ENDPOINT_URL": "http://127.0.0.1:9"}, "us-east-1", "http://127.0.0.1:9"),
+             ({"AWS_ENDPOINT_URL_BEDROCK": "http://127.0.0.1:8"}, "us-east-1", "http://127.0.0.1:8")]
+    for env, region, expected in cases:
+        with monkeypatch.context() as patch:
+            for key, value in env.items():
+                patch.setenv(key, value)
+            target = Target(Settings(target="aws", region=region, account_id="210987654321"))
+            try:
+                assert target.endpoint == expected, (env, region)
+                assert target.wire.meta.endpoint_url.rstrip("/") == expected
+            finally:
+                target.close()
+
+
+def test_endpoint_url_in_the_config_file_is_followed(fake_aws, tmp_path):
+    recorder, url = fake_aws()
+    config = tmp_path / "aws-config"
+    config.write_text(f"[default]\nendpoint_url = {url}\n")
+    env = aws_env(AWS_CONFIG_FILE=str(config))
+    result = subprocess.run(
+        [sys.executable, "-m", "conformance", "run", "--target", "aws", "--profile", "quick", "--report-dir",
+         str(tmp_path / "out"), "--only", "GET-UNKNOWN-404"], cwd=tmp_path, capture_output=True, text=True,
+        timeout=300, env=env)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert recorder.emulator.calls["GetProvisionedModelThroughput"] > 0  # STS went there too (global setting)
+
+
+class _BadServer:
+    """A TCP server that accepts and then hangs, or accepts and resets the connection."""
+
+    def __init__(self, mode: str) -> None:
+        import socket
+
+        self.mode = mode
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        self.held: list = []
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        import socket
+        import struct
+
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            if self.mode == "hang":
+                self.held.append(conn)
+            else:
+                conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                conn.recv(65536)
+                conn.close()
+
+    def close(self) -> None:
+        self.sock.close()
+        for conn in self.held:
+            conn.close()
+
+
+@pytest.mark.parametrize("mode", ["hang", "reset", "unreachable"])
+def test_unusable_target_still_leaves_every_report(tmp_path, mode):
+    server = _BadServer(mode)
+    url = server.url
+    if mode == "unreachable":
+        server.close()
+    try:
+        started = time.monotonic()
+        result = run(url, tmp_path, "--profile", "quick", "--read-timeout", "1", "--connect-timeout", "1",
+                     "--max-attempts", "2", timeout=120)
+        elapsed = time.monotonic() - started
+    finally:
+        server.close()
+    assert result.returncode == 2, result.stdout[-2000:] + result.stderr[-2000:]
+    assert "Traceback" not in result.stderr
+    assert elapsed < 60
+    out = tmp_path / "out"
+    assert {p.name for p in out.iterdir()} >= {"report.json", "report.md", "junit.xml", "report.html"}
+    report = load_report(out)
+    assert report["verdict"] == "could not run" and report["exit_code"] == 2
+    assert report["problems"] and "not usable" in report["problems"][0]
+    assert all(c["status"] == "skipped" for c in report["clauses"])
+
+
+def test_unconfirmed_billable_run_leaves_a_report(fake_aws, tmp_path):
+    recorder, url = fake_aws()
+    result = run(url, tmp_path, "--allow-billable")
+    assert result.returncode == 2
+    assert "not confirmed" in load_report(tmp_path / "out")["problems"][0]
+    assert recorder.emulator.calls[CREATE] == 0
