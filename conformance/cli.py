@@ -128,7 +128,7 @@ def _unusable(args: argparse.Namespace, settings: Any, reason: str) -> int:
         try:
             paths = write_unusable_report(settings, reason, report_dir=args.report_dir, profile=args.profile,
                                           seed=args.seed)
-            sys.stderr.write(f"bedrock-conformance: reports: {paths[0].parent}\n")
+            print(f"reports: {paths[0].parent}")
         except OSError as exc:
             sys.stderr.write(f"bedrock-conformance: could not write the reports: {exc}\n")
     return code
