@@ -11,16 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-OPERATIONS = {
-    "CREATE": "CreateProvisionedModelThroughput",
-    "GET": "GetProvisionedModelThroughput",
-    "LIST": "ListProvisionedModelThroughputs",
-    "UPDATE": "UpdateProvisionedModelThroughput",
-    "DELETE": "DeleteProvisionedModelThroughput",
-    "TAG": "TagResource",
-    "UNTAG": "UntagResource",
-    "LISTTAGS": "ListTagsForResource",
-}
+import schemas
+
+#: Clause-id key -> operation name, from the operation table in schemas/.
+OPERATIONS = {op.key: op.name for op in schemas.OPERATION_TABLE}
 OPERATION_KEYS = {name: key for key, name in OPERATIONS.items()}
 
 CONFIDENCES = ("documented", "observed", "inferred")

@@ -40,7 +40,8 @@ from conformance.clauses import ConformanceFailure, NotImplementedOutcome, Targe
 
 CLAUSE = "API-SCHEMATHESIS"
 OPENAPI_PATH = schemas.SCHEMA_DIR / "openapi.json"
-OPERATIONS = tuple(schemas.operations())
+OPERATIONS = schemas.OPERATIONS
+CREATE, LIST, UPDATE, DELETE = (schemas.operation(key).name for key in ("CREATE", "LIST", "UPDATE", "DELETE"))
 
 # The schemathesis checks the phase runs on every response: they hold for AWS and stay silent on the reference.
 PHASE_CHECKS = (
@@ -277,7 +278,7 @@ class _Rewriter:
     # -- cases ---------------------------------------------------------------------------------------------
     def rewrite(self, operation: str, case: Any, choose: Callable[[int], int]) -> None:
         body = case.body if isinstance(case.body, dict) else None
-        if operation == "CreateProvisionedModelThroughput" and body is not None:
+        if operation == CREATE and body is not None:
             body = dict(body)
             name = body.get("provisionedModelName")
             if isinstance(name, str):
@@ -300,21 +301,20 @@ class _Rewriter:
             if body.get("commitmentDuration") in contract.COMMITMENTS:
                 del body["commitmentDuration"]
             case.body = body
-        elif operation in ("GetProvisionedModelThroughput", "UpdateProvisionedModelThroughput",
-                           "DeleteProvisionedModelThroughput"):
+        elif schemas.operation(operation).id_parameter == "provisionedModelId":
             ident = case.path_parameters.get("provisionedModelId")
             if isinstance(ident, str) and self.id_schema.is_valid(ident):
                 case.path_parameters = {**case.path_parameters,
                                         "provisionedModelId": self.own_or_missing(ident, choose)}
-            if operation == "UpdateProvisionedModelThroughput" and body is not None:
+            if operation == UPDATE and body is not None:
                 new_name = body.get("desiredProvisionedModelName")
                 if isinstance(new_name, str) and self.name_schema.is_valid(new_name):
                     case.body = {**body, "desiredProvisionedModelName": self.prefixed_name(new_name)}
-        elif operation in ("TagResource", "UntagResource", "ListTagsForResource") and body is not None:
+        elif schemas.operation(operation).id_parameter == "resourceARN" and body is not None:
             arn = body.get("resourceARN")
             if isinstance(arn, str) and self.resource_schema.is_valid(arn):
                 case.body = {**body, "resourceARN": self.own_or_missing(arn, choose, arn_only=True)}
-        elif operation == "ListProvisionedModelThroughputs":
+        elif operation == LIST:
             # AWS timestamp parsers read epoch seconds as well as ISO 8601 (so does the reference): an epoch
             # number is not a constraint-breaking value. Spell it as text no timestamp parser reads.
             query = dict(case.query)
@@ -478,7 +478,7 @@ class Phase:
         if not 200 <= status < 300:
             return
         body = case.body if isinstance(case.body, dict) else {}
-        if name == "CreateProvisionedModelThroughput" and isinstance(data, dict):
+        if name == CREATE and isinstance(data, dict):
             arn = data.get("provisionedModelArn")
             if isinstance(arn, str):
                 self.own.names[arn] = body.get("provisionedModelName") if isinstance(
@@ -488,11 +488,10 @@ class Phase:
         arn = self.own.arn_of(ident) if isinstance(ident, str) else None
         if arn is None:
             return
-        if name == "DeleteProvisionedModelThroughput":
+        if name == DELETE:
             self.target.forget(arn)
             self.own.names.pop(arn, None)
-        elif name == "UpdateProvisionedModelThroughput" and isinstance(body.get("desiredProvisionedModelName"),
-                                                                       str):
+        elif name == UPDATE and isinstance(body.get("desiredProvisionedModelName"), str):
             self.own.names[arn] = body["desiredProvisionedModelName"]
 
 
@@ -558,17 +557,17 @@ def baseline_config(base_url: str, *, max_examples: int, seed: int, model_id: st
             # Epoch-second timestamps are accepted (AWS parsers read them) but break `format: date-time`, and
             # schemathesis' coverage phase always sends one ("0.5"): negative_data_rejection misfires on List.
             # Fixed, wide time bounds keep the check on for List's other parameters.
-            {"include-operation-id": "ListProvisionedModelThroughputs",
+            {"include-operation-id": LIST,
              "parameters": {"creationTimeAfter": "2000-01-01T00:00:00Z",
                             "creationTimeBefore": "2100-01-01T00:00:00Z"}},
             # A model the target offers, so Creates succeed and the stateful phase reaches Get/Update/Delete.
             # AWS JSON protocols read a null member as an absent one, so `"clientRequestToken": null` (a negative
             # case for schemathesis, and nothing in its settings stops it generating one) is accepted:
             # negative_data_rejection misfires on the operations with optional body members.
-            {"include-operation-id": "CreateProvisionedModelThroughput",
+            {"include-operation-id": CREATE,
              "parameters": {"body.modelId": model_id},
              "checks": {"negative_data_rejection": {"enabled": False}}},
-            {"include-operation-id": "UpdateProvisionedModelThroughput",
+            {"include-operation-id": UPDATE,
              "checks": {"negative_data_rejection": {"enabled": False}}},
         ],
     }

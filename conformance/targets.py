@@ -34,6 +34,7 @@ from botocore.credentials import Credentials
 from botocore.exceptions import BotoCoreError, ClientError, ConnectionClosedError, EndpointConnectionError
 from botocore.httpsession import URLLib3Session
 
+import schemas
 from conformance.aws import BillableGuard, BillableRefused  # noqa: F401 - re-exported for tests
 from conformance.checks import ResponseChecker, describe_request, error_code, parse_timestamp
 from conformance.clauses import TargetUnavailable
@@ -62,8 +63,8 @@ def new_run_id() -> str:
     return "".join(secrets.choice(alphabet) for _ in range(6))
 
 
-_TRACKED = frozenset({"CreateProvisionedModelThroughput", "DeleteProvisionedModelThroughput",
-                      "UpdateProvisionedModelThroughput"})
+_CREATE, _LIST, _UPDATE, _DELETE = (schemas.operation(key).name for key in ("CREATE", "LIST", "UPDATE", "DELETE"))
+_TRACKED = frozenset({_CREATE, _DELETE, _UPDATE})
 
 
 def _body_member(request: dict[str, Any] | None, member: str) -> str | None:
@@ -306,7 +307,7 @@ class Target:
         self._local.request = request  # described (and redacted) only when something reads last_request
 
     def _guard_billable(self, request: Any, event_name: str = "", **_: Any) -> None:
-        if self.guard is not None and event_name.endswith("CreateProvisionedModelThroughput"):
+        if self.guard is not None and event_name.endswith(_CREATE):
             self.guard.check_create(request.body)
 
     def _retry_throttling(self, response: Any = None, attempts: int = 1, **_: Any) -> float | None:
@@ -331,7 +332,7 @@ class Target:
         """Keep the run's own resources: every ARN a create returned, and whether it is still alive."""
         ok = 200 <= status < 300
         with self._lock:
-            if operation == "CreateProvisionedModelThroughput":
+            if operation == _CREATE:
                 self.create_requests += 1
                 if ok and isinstance(data, dict) and data.get("provisionedModelArn"):
                     arn = str(data["provisionedModelArn"])
@@ -339,11 +340,10 @@ class Target:
                     name = _body_member(request, "provisionedModelName")
                     if name:
                         self._arn_of_name[name] = arn
-            elif ok and request and operation in ("DeleteProvisionedModelThroughput",
-                                                  "UpdateProvisionedModelThroughput"):
+            elif ok and request and operation in (_DELETE, _UPDATE):
                 ident = urllib.parse.unquote(urllib.parse.urlsplit(request["url"]).path.rsplit("/", 1)[-1])
                 arn = ident if ident.startswith("arn:") else self._arn_of_name.get(ident)
-                if arn and operation.startswith("Delete"):
+                if arn and operation == _DELETE:
                     self.created[arn] = False
                 elif arn:
                     new_name = _body_member(request, "desiredProvisionedModelName")
@@ -449,7 +449,7 @@ class Target:
 def probe(target: Target) -> None:
     """Fail fast with one line when the target does not answer at all."""
     try:
-        target.raw("ListProvisionedModelThroughputs", "GET", "/provisioned-model-throughputs",
+        target.raw(_LIST, "GET", "/provisioned-model-throughputs",
                    query={"maxResults": "1"})
     except TargetUnavailable:
         raise

@@ -18,17 +18,12 @@ from typing import Any
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
+import schemas
 from strategies import patterns
 from strategies.wire import parameters
 
-CREATE = "CreateProvisionedModelThroughput"
-GET = "GetProvisionedModelThroughput"
-LIST = "ListProvisionedModelThroughputs"
-UPDATE = "UpdateProvisionedModelThroughput"
-DELETE = "DeleteProvisionedModelThroughput"
-TAG = "TagResource"
-UNTAG = "UntagResource"
-LIST_TAGS = "ListTagsForResource"
+CREATE, GET, LIST, UPDATE, DELETE, TAG, UNTAG, LIST_TAGS = (
+    schemas.operation(key).name for key in ("CREATE", "GET", "LIST", "UPDATE", "DELETE", "TAG", "UNTAG", "LISTTAGS"))
 
 #: At most 50 tags per resource, counting the ones it has (UG tagging.html; the model's list allows 200).
 RESOURCE_TAG_LIMIT = 50

@@ -13,12 +13,13 @@ import time
 import pytest
 from conftest import load_report, safe_env
 
+import schemas
 from bedrock_emulator.config import EmulatorConfig
 from bedrock_emulator.core import Emulator
 from bedrock_emulator.server import start
 
 SECRET = "wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY"
-CREATE = "CreateProvisionedModelThroughput"
+CREATE = schemas.operation("CREATE").name
 
 
 class Recorder:

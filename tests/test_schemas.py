@@ -165,3 +165,26 @@ def test_schemas_package_is_import_light():
            "if m.split('.')[0] in ('botocore', 'conformance')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_the_operation_table_matches_the_botocore_model_and_the_emulator():
+    """One table (schemas.OPERATION_TABLE) names the operations; botocore and the emulator agree with it."""
+    import botocore.session
+    from botocore import xform_name
+
+    from bedrock_emulator.spec import OPERATION_NAMES
+
+    model = botocore.session.get_session().get_service_model("bedrock", api_version="2023-04-20")
+    assert sorted(schemas.OPERATIONS) == sorted(OPERATION_NAMES)
+    assert len({op.key for op in schemas.OPERATION_TABLE}) == len(schemas.OPERATION_TABLE)
+    for op in schemas.OPERATION_TABLE:
+        assert op.name in model.operation_names
+        assert op.method == xform_name(op.name)
+        assert schemas.operation(op.key) is schemas.operation(op.method) is schemas.operation(op.name) is op
+        members = model.operation_model(op.name).input_shape.members
+        if op.id_parameter is None:
+            assert not {"provisionedModelId", "resourceARN"} & set(members)
+        else:
+            assert op.id_parameter in model.operation_model(op.name).input_shape.required_members
+    with pytest.raises(KeyError):
+        schemas.operation("Nope")
