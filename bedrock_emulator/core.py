@@ -15,7 +15,7 @@ import string
 import threading
 import uuid
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
@@ -24,7 +24,7 @@ from . import spec, sts
 from .config import EmulatorConfig
 from .errors import ApiError, not_found, validation
 from .faults import validation_skips
-from .tokens import PageTokens, scope_digest
+from .tokens import END, Bookmark, PageTokens, scope_digest
 
 Response = tuple[int, dict[str, str], bytes]
 Document = dict[str, Any]
@@ -522,7 +522,7 @@ class Emulator:
         scope = scope_digest(
             request.region, status, model_arn, name_part, after, before, params.get("sortBy"), sort_order
         )
-        offset = self._page_offset(params.get("nextToken"), scope)
+        bookmark = self._page_bookmark(params.get("nextToken"), scope)
         quirks = self.quirks
         inclusive = "time-bounds-inclusive" in quirks
 
@@ -557,15 +557,19 @@ class Emulator:
                 continue
             items.append(pt)
 
+        sort_key: Callable[[_Throughput], Bookmark]
+        descending = False
         if sort_order is None and "list-default-unsorted" in faults:
-            items.sort(key=lambda pt: pt.name)
+            sort_key = _name_key
         else:
             # CHOICE: Descending by default, as sibling Bedrock list APIs document; ties broken by ARN.
             if sort_order is None and "default-ascending" in quirks:
                 sort_order = "Ascending"
             descending = sort_order != "Ascending" or "list-sort-ignored" in faults
-            items.sort(key=lambda pt: (pt.creation_time, pt.arn), reverse=descending)
+            sort_key = _time_key
+        items.sort(key=sort_key, reverse=descending)
 
+        offset = _after(items, bookmark, sort_key, descending)
         size = len(items) if "list-maxresults-ignored" in faults else max(max_results, 0)
         end = offset + size
         page = items[offset:end]
@@ -573,10 +577,10 @@ class Emulator:
         # trailing-token: a full page announces a next page even when it will be empty.
         full = "trailing-token" in quirks and len(page) == size
         if size and (end < len(items) or full):
-            document["nextToken"] = self._tokens.encode(self._next_offset(offset, end), scope)
+            document["nextToken"] = self._tokens.encode(self._next_bookmark(items, offset, end, sort_key), scope)
         elif "list-token-never-ends" in faults and offset >= len(items) - size:
-            # the last page points at itself past the end: an empty page with a token, forever
-            document["nextToken"] = self._tokens.encode(max(end, len(items)), scope)
+            # the last page points past the end: an empty page with a token, forever
+            document["nextToken"] = self._tokens.encode(END, scope)
         return 200, document
 
     def _check_offered(self, model_arn: str, region: str) -> None:
@@ -586,24 +590,28 @@ class Emulator:
         except ApiError:
             raise validation(f"modelArnEquals names no model offered in {region}: {model_arn}") from None
 
-    def _page_offset(self, token: str | None, scope: str) -> int:
+    def _page_bookmark(self, token: str | None, scope: str) -> Bookmark | str | None:
+        """Where the page starts: None (the first page), after a bookmark, or END (past every item)."""
         if token is None or "list-token-ignored" in self.faults:
-            return 0
-        offset = self._tokens.decode(token, scope)
-        if offset is not None:
-            return offset
+            return None
+        bookmark = self._tokens.decode(token, scope)
+        if bookmark is not None:
+            return bookmark
         if "list-garbage-token-accepted" in self.faults:
-            return 0
+            return None
         if "garbage-token-empty" in self.quirks:
-            return 1 << 62  # past any list: an empty last page
+            return END  # past any list: an empty last page
         raise validation("Invalid nextToken (it must come from a List with the same filters and sort)")
 
-    def _next_offset(self, offset: int, end: int) -> int:
-        if "list-page-loses-item" in self.faults:
-            return end + 1
-        if "list-page-repeats-item" in self.faults and end - 1 > offset:  # still makes progress
-            return end - 1
-        return end
+    def _next_bookmark(self, items: list[_Throughput], offset: int, end: int,
+                       sort_key: Callable[[_Throughput], Bookmark]) -> Bookmark:
+        """The bookmark of the next page: the key of the last item this page returned."""
+        last = min(end, len(items)) - 1
+        if "list-page-loses-item" in self.faults and last + 1 < len(items):
+            last += 1
+        if "list-page-repeats-item" in self.faults and last - 1 >= offset:  # still makes progress
+            last -= 1
+        return sort_key(items[last])
 
     def _tag(self, request: _Request, params: Document) -> tuple[int, Document]:
         pt = self._tagged(request, params["resourceARN"])
@@ -690,6 +698,32 @@ def _between(moment: int, after: int | None, before: int | None, *, inclusive: b
     if inclusive:  # time-bounds-inclusive
         return (after is None or moment >= after) and (before is None or moment <= before)
     return (after is None or moment > after) and (before is None or moment < before)
+
+
+def _time_key(pt: _Throughput) -> Bookmark:
+    return pt.creation_time, pt.arn
+
+
+def _name_key(pt: _Throughput) -> Bookmark:
+    return pt.name, pt.arn
+
+
+def _after(items: list[_Throughput], bookmark: Bookmark | str | None, sort_key: Callable[[_Throughput], Bookmark],
+           descending: bool) -> int:
+    """The index of the first item sorted after ``bookmark`` (items deleted or created since do not shift it)."""
+    if bookmark is None:
+        return 0
+    if bookmark == END:
+        return len(items)
+    for index, pt in enumerate(items):
+        key = sort_key(pt)
+        try:
+            beyond = key < bookmark if descending else key > bookmark
+        except TypeError:  # a bookmark of another sort key (cannot happen with a scoped token)
+            return len(items)
+        if beyond:
+            return index
+    return len(items)
 
 
 def _contains(name: str, part: str, *, fold: bool) -> bool:
