@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import signal
 import socket
 import sys
 import threading
-from collections.abc import Sequence
+import time
+import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import FrameType
+from typing import NoReturn, TextIO
 
-from .config import EmulatorConfig
+from . import signatures
+from .config import DEFAULT_CUSTOM_MODELS, DEFAULT_FOUNDATION_MODELS, CustomModel, EmulatorConfig, custom_model_arn
 from .core import Emulator, RequestHandler
 from .faults import FAULTS
 from .quirks import QUIRKS, expand
@@ -21,12 +27,37 @@ from .quirks import QUIRKS, expand
 log = logging.getLogger(__name__)
 
 
+# Listen backlog: bursts of 40+ parallel clients connect at once (socketserver's default of 5 stalls them 1-4 s
+# in SYN retries).
+LISTEN_BACKLOG = 256
+DEFAULT_PORT = 5566
+
+
+class RequestLog:
+    """One line a request (time, client, method, path, status, error code, milliseconds) to a text stream."""
+
+    def __init__(self, stream: TextIO | _Tee) -> None:
+        self._stream = stream
+        self._lock = threading.Lock()
+
+    def write(self, client: str, method: str, path: str, status: int, code: str, seconds: float) -> None:
+        stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")[:-4] + "Z"
+        line = f"{stamp} {client} {method} {path} {status}{' ' + code if code else ''} {seconds * 1000:.1f}ms\n"
+        with self._lock:
+            self._stream.write(line)
+            self._stream.flush()
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = LISTEN_BACKLOG
 
-    def __init__(self, address: tuple[str, int], emulator: RequestHandler) -> None:
+    def __init__(self, address: tuple[str, int], emulator: RequestHandler, *,
+                 request_log: RequestLog | None = None, secret_key: str | None = None) -> None:
         self.emulator = emulator
+        self.request_log = request_log
+        self.secret_key = secret_key  # None: signatures are not checked
         super().__init__(address, _RequestHandler)
 
     def handle_error(self, request: object, client_address: object) -> None:
@@ -68,9 +99,23 @@ class _RequestHandler(BaseHTTPRequestHandler):
         except ValueError:  # a bad Content-Length or chunk size
             self.send_error(400, "Malformed request framing")
             return
-        status, headers, payload = self.server.emulator.handle(
-            self.command, path, query, dict(self.headers.items()), body
-        )
+        started = time.perf_counter()
+        headers_in = dict(self.headers.items())
+        refusal = None
+        if self.server.secret_key is not None:
+            refusal = signatures.check(self.command, path, query, headers_in, body,
+                                       secret_key=self.server.secret_key)
+        if refusal is not None:
+            status, code, message = refusal
+            payload = json.dumps({"message": message}).encode()
+            headers = {"Content-Type": "application/json", "x-amzn-RequestId": str(uuid.uuid4()),
+                       "x-amzn-ErrorType": code}
+        else:
+            status, headers, payload = self.server.emulator.handle(self.command, path, query, headers_in, body)
+        if self.server.request_log is not None:
+            code = next((str(v) for k, v in headers.items() if k.lower() == "x-amzn-errortype"), "")
+            self.server.request_log.write(self.client_address[0], self.command, self.path, status, code,
+                                          time.perf_counter() - started)
         self.send_response(status)
         for key, value in headers.items():
             if key.lower() != "content-length":
@@ -97,9 +142,11 @@ class ServerHandle:
         self._thread.join(timeout=5)
 
 
-def start(emulator: RequestHandler, host: str = "127.0.0.1", port: int = 0) -> ServerHandle:
-    """Serve `emulator` in a daemon thread; port 0 picks a free port."""
-    server = _Server((host, port), emulator)
+def start(emulator: RequestHandler, host: str = "127.0.0.1", port: int = 0, *,
+          request_log: RequestLog | None = None, check_signatures: str | None = None) -> ServerHandle:
+    """Serve `emulator` in a daemon thread; port 0 picks a free port. ``request_log`` logs every request;
+    ``check_signatures`` (a secret key) refuses unsigned or badly signed requests as AWS does."""
+    server = _Server((host, port), emulator, request_log=request_log, secret_key=check_signatures)
     bound_port = server.server_address[1]
     thread = threading.Thread(
         target=server.serve_forever, kwargs={"poll_interval": 0.02}, name="bedrock-emulator", daemon=True
@@ -109,47 +156,131 @@ def start(emulator: RequestHandler, host: str = "127.0.0.1", port: int = 0) -> S
     return ServerHandle(f"http://{url_host}:{bound_port}", host, bound_port, server, thread)
 
 
+def _model_ids(text: str) -> tuple[str, ...]:
+    ids = tuple(part.strip() for part in text.split(",") if part.strip())
+    if not ids:
+        raise argparse.ArgumentTypeError("expected comma-separated model ids")
+    return ids
+
+
+def _custom_models(text: str) -> tuple[tuple[str, str], ...]:
+    pairs = []
+    for part in (p.strip() for p in text.split(",") if p.strip()):
+        name, sep, base = part.partition("=")
+        if not sep or not name or not base:
+            raise argparse.ArgumentTypeError(f"expected NAME=BASE_MODEL_ID, got {part!r}")
+        pairs.append((name, base))
+    return tuple(pairs)
+
+
+def add_arguments(parser: argparse.ArgumentParser, *, default_port: int = DEFAULT_PORT) -> None:
+    """The serve flags, declared once (``bedrock-conformance serve`` and ``python -m bedrock_emulator``)."""
+    custom = ", ".join(f"{name}={base}" for name, base in DEFAULT_CUSTOM_MODELS)
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address to listen on (default %(default)s; 0.0.0.0 for every interface)")
+    parser.add_argument("--port", type=int, default=default_port,
+                        help="port to listen on (default %(default)s; 0 picks a free port)")
+    parser.add_argument("--region", default="us-east-1",
+                        help="the region the emulator answers for and puts in ARNs (default %(default)s)")
+    parser.add_argument("--account-id", default="123456789012",
+                        help="the account id in ARNs and STS GetCallerIdentity (default %(default)s)")
+    parser.add_argument("--models", type=_model_ids, default=DEFAULT_FOUNDATION_MODELS, metavar="IDS",
+                        help="comma-separated foundation model ids a Provisioned Throughput may serve; a model's "
+                             "ARN arn:aws:bedrock:REGION::foundation-model/ID is accepted too (default: "
+                             f"{', '.join(DEFAULT_FOUNDATION_MODELS)})")
+    parser.add_argument("--custom-models", type=_custom_models, default=None, metavar="NAME=BASE,...",
+                        help="comma-separated custom models and the foundation model each derives from; each is "
+                             "accepted by name or by its ARN arn:aws:bedrock:REGION:ACCOUNT:custom-model/BASE/"
+                             f"<12 chars> (-v prints the ARNs) (default: {custom})")
+    parser.add_argument("--create-delay", type=float, default=0.0, metavar="S",
+                        help="seconds a new Provisioned Throughput stays Creating (default %(default)s)")
+    parser.add_argument("--update-delay", type=float, default=0.0, metavar="S",
+                        help="seconds an update stays Updating (default %(default)s)")
+    parser.add_argument("--throttle-every", type=int, default=0, metavar="N",
+                        help="answer every Nth request with ThrottlingException (default 0: never)")
+    parser.add_argument("--model-unit-quota", type=int, default=None, metavar="UNITS",
+                        help="model units allowed alive at once (ServiceQuotaExceededException beyond; "
+                             "default: no quota)")
+    parser.add_argument("--fault", action="append", default=[], metavar="NAME",
+                        help=f"a faulty variant (repeatable), one of: {', '.join(FAULTS)}")
+    parser.add_argument("--quirk", action="append", default=[], metavar="NAME",
+                        help=f"a conformant non-default behaviour (repeatable; 'all' for every one), one of: "
+                             f"{', '.join(QUIRKS)}")
+    parser.add_argument("--check-signatures", action="store_true",
+                        help="refuse unsigned or badly signed requests as AWS does (403 "
+                             "MissingAuthenticationTokenException / InvalidSignatureException, 400 "
+                             "IncompleteSignatureException); off by default")
+    parser.add_argument("--secret-key", default="testing",
+                        help="with --check-signatures: the secret access key clients sign with (any access key id "
+                             "is accepted; default %(default)s)")
+    parser.add_argument("--log", default=None, metavar="FILE",
+                        help="append one line per request (method, path, status, error code, time) to FILE")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="log every request to stderr, and print the accepted model ids and custom model ARNs")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bedrock_emulator",
-        description="Serve the Bedrock Provisioned Throughput reference emulator.",
+        description="Serve the Bedrock Provisioned Throughput reference emulator over HTTP. Prints its URL once "
+                    "serving; stops on Ctrl-C or SIGTERM.",
     )
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
-    parser.add_argument("--region", default="us-east-1")
-    parser.add_argument("--account-id", default="123456789012")
-    parser.add_argument(
-        "--fault", action="append", default=[], metavar="NAME", help=f"one of: {', '.join(FAULTS)}"
-    )
-    parser.add_argument(
-        "--quirk", action="append", default=[], metavar="NAME",
-        help=f"a conformant non-default behaviour ('all' for every one), one of: {', '.join(QUIRKS)}",
-    )
-    parser.add_argument("--create-delay", type=float, default=0.0, metavar="S")
-    parser.add_argument("--update-delay", type=float, default=0.0, metavar="S")
-    parser.add_argument("--throttle-every", type=int, default=0, metavar="N")
-    parser.add_argument("--model-unit-quota", type=int, default=None, metavar="UNITS")
+    add_arguments(parser, default_port=0)
     return parser
+
+
+def config_from(args: argparse.Namespace) -> EmulatorConfig:
+    """The emulator configuration the serve flags describe (ValueError for a bad one)."""
+    custom = None
+    if args.custom_models is not None:
+        custom = tuple(CustomModel(name, custom_model_arn(args.region, args.account_id, name, base), base)
+                       for name, base in args.custom_models)
+        unknown = sorted({m.base_model_id for m in custom} - set(args.models))
+        if unknown:
+            raise ValueError(f"custom model base(s) {unknown} are not among --models")
+    return EmulatorConfig(
+        region=args.region,
+        account_id=args.account_id,
+        foundation_models=tuple(args.models),
+        custom_models=custom,
+        faults=frozenset(args.fault),
+        quirks=expand(args.quirk),
+        create_delay=args.create_delay,
+        update_delay=args.update_delay,
+        throttle_every=args.throttle_every,
+        model_unit_quota=args.model_unit_quota,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run until SIGINT/SIGTERM; prints the URL (one line) once serving."""
     parser = _parser()
-    args = parser.parse_args(argv)
+    return serve(parser.parse_args(argv), parser.error)
+
+
+def serve(args: argparse.Namespace, error: Callable[[str], NoReturn]) -> int:
+    """Serve what the flags of ``add_arguments`` describe until SIGINT/SIGTERM; ``error`` reports a bad flag."""
     try:
-        config = EmulatorConfig(
-            region=args.region,
-            account_id=args.account_id,
-            faults=frozenset(args.fault),
-            quirks=expand(args.quirk),
-            create_delay=args.create_delay,
-            update_delay=args.update_delay,
-            throttle_every=args.throttle_every,
-            model_unit_quota=args.model_unit_quota,
-        )
+        config = config_from(args)
     except ValueError as exc:
-        parser.error(str(exc))
-    handle = start(Emulator(config), args.host, args.port)
+        error(str(exc))
+    streams: list[TextIO] = []
+    if args.log:
+        try:
+            streams.append(open(args.log, "a", encoding="utf-8"))  # noqa: SIM115 - closed below
+        except OSError as exc:
+            error(f"cannot open --log {args.log}: {exc.strerror}")
+    if args.verbose:
+        streams.append(sys.stderr)
+        sys.stderr.write(f"models: {', '.join(config.foundation_models)}\n")
+        for model in config.custom_models or ():
+            sys.stderr.write(f"custom model {model.name}: {model.arn} (base {model.base_model_id})\n")
+    request_log = RequestLog(_Tee(streams)) if streams else None
+    try:
+        handle = start(Emulator(config), args.host, args.port, request_log=request_log,
+                       check_signatures=args.secret_key if args.check_signatures else None)
+    except OSError as exc:
+        error(f"cannot listen on {args.host}:{args.port}: {exc.strerror}")
     stopping = threading.Event()
 
     def _stop(signum: int, frame: FrameType | None) -> None:
@@ -164,7 +295,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         handle.stop()
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+        for stream in streams:
+            if stream is not sys.stderr:
+                stream.close()
     return 0
+
+
+class _Tee:
+    """Write to several streams (the --log file and stderr)."""
+
+    def __init__(self, streams: list[TextIO]) -> None:
+        self._streams = streams
+
+    def write(self, text: str) -> None:
+        for stream in self._streams:
+            stream.write(text)
+
+    def flush(self) -> None:
+        for stream in self._streams:
+            stream.flush()
 
 
 if __name__ == "__main__":

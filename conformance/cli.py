@@ -16,7 +16,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 SUITE_DIR = Path(__file__).resolve().parent / "suite"
 
@@ -188,15 +188,10 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from bedrock_emulator import server
 
-    argv = ["--host", args.host, "--port", str(args.port)]
-    for fault in args.faults or []:
-        argv += ["--fault", fault]
-    for quirk in args.quirks or []:
-        argv += ["--quirk", quirk]
-    for flag in ("create_delay", "update_delay", "region", "account_id"):
-        if getattr(args, flag) is not None:
-            argv += [f"--{flag.replace('_', '-')}", str(getattr(args, flag))]
-    return int(server.main(argv) or 0)
+    def error(message: str) -> NoReturn:
+        raise SystemExit(_fail(message))
+
+    return int(server.serve(args, error) or 0)
 
 
 def cmd_schemas(args: argparse.Namespace) -> int:
@@ -264,16 +259,13 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("-v", "--verbose", dest="output", action="store_const", const="verbose")
     run.set_defaults(output="normal")
 
-    serve = sub.add_parser("serve", help="serve the reference emulator over HTTP")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=4566 + 1000)
-    serve.add_argument("--fault", dest="faults", action="append", help="a faulty variant (repeatable)")
-    serve.add_argument("--quirk", dest="quirks", action="append",
-                       help="a conformant alternative behaviour (repeatable, or 'all')")
-    serve.add_argument("--create-delay", type=float)
-    serve.add_argument("--update-delay", type=float)
-    serve.add_argument("--region")
-    serve.add_argument("--account-id")
+    from bedrock_emulator import server
+
+    serve = sub.add_parser("serve", help="serve the reference emulator over HTTP for your own tests",
+                           description="Serve the reference emulator over HTTP (any SDK, endpoint_url=the printed "
+                                       "URL, any credentials). Prints its URL once serving; stops on Ctrl-C or "
+                                       "SIGTERM.")
+    server.add_arguments(serve)
 
     schemas = sub.add_parser("schemas", help="check or rewrite schemas/ from the installed botocore model")
     mode = schemas.add_mutually_exclusive_group()
