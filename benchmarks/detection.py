@@ -25,7 +25,7 @@ from bedrock_emulator.config import EmulatorConfig
 from bedrock_emulator.core import Emulator
 from bedrock_emulator.faults import FAULTS
 from bedrock_emulator.server import start
-from benchmarks.fault_catalogue import EXPECTED
+from conformance.fault_catalogue import EXPECTED
 
 OUT = Path("reports/benchmarks")
 CAUGHT = ("failed", "not implemented")

@@ -3,8 +3,8 @@
   run       run the suite against a target (default: the bundled reference emulator) and write reports
   serve     serve the reference emulator over HTTP (optionally with faults) for anyone's boto3 client
   schemas   check (--check) or rewrite (--write) schemas/ from the installed botocore model
-  clauses   print the clause catalogue as Markdown
-  faults    list the reference emulator's faulty variants
+  clauses   print the clause catalogue (Markdown; --format json: a list of clause objects)
+  faults    list the reference emulator's faults and quirks (--format json: with each fault's expected clauses)
   sweep     list (and with --delete remove) what earlier runs left on a target (aws, URL, moto-server)
 
 Exit codes: 0 conformant / ok, 1 non-conformance found / drift, 2 the run could not be made.
@@ -213,16 +213,34 @@ def cmd_schemas(args: argparse.Namespace) -> int:
 
 
 def cmd_clauses(args: argparse.Namespace) -> int:
-    from conformance.clauses import catalogue_markdown
+    import dataclasses
+    import json
 
-    print(catalogue_markdown())
+    from conformance.clauses import CATALOGUE, catalogue_markdown
+
+    if args.format == "json":
+        print(json.dumps([dataclasses.asdict(clause) for clause in CATALOGUE.values()], indent=2))
+    else:
+        print(catalogue_markdown())
     return 0
 
 
 def cmd_faults(args: argparse.Namespace) -> int:
+    import json
+
     from bedrock_emulator.faults import FAULTS
     from bedrock_emulator.quirks import QUIRKS
+    from conformance.fault_catalogue import EXPECTED, UNPROVEN
 
+    if args.format == "json":
+        print(json.dumps({
+            "faults": [{"name": name, "description": text,
+                        "expected_clauses": sorted(EXPECTED[name][0]) if name in EXPECTED else []}
+                       for name, text in FAULTS.items()],
+            "quirks": [{"name": name, "description": text} for name, text in QUIRKS.items()],
+            "unproven": dict(UNPROVEN),
+        }, indent=2))
+        return 0
     width = max(map(len, [*FAULTS, *QUIRKS]))
     print("Faults (realistic bugs; the suite must fail each):")
     for name, text in FAULTS.items():
@@ -277,8 +295,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_target_flags(sweep)
     sweep.add_argument("--delete", action="store_true", help="delete what was found")
 
-    sub.add_parser("clauses", help="print the clause catalogue (Markdown)")
-    sub.add_parser("faults", help="list the reference emulator's faulty variants")
+    clauses = sub.add_parser("clauses", help="print the clause catalogue (Markdown, or JSON with --format json)")
+    clauses.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    faults = sub.add_parser("faults", help="list the reference emulator's faulty variants and conformant quirks, "
+                                           "and the clauses each fault must fail")
+    faults.add_argument("--format", choices=("text", "json"), default="text")
     return parser
 
 

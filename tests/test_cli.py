@@ -139,3 +139,44 @@ def test_serve_with_a_quirk_and_a_fault(tmp_path):
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_clauses_json_lists_every_clause_with_its_fields(cli):
+    import json
+
+    from conformance.clauses import CATALOGUE
+
+    result = cli("clauses", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    listed = json.loads(result.stdout)
+    assert [c["id"] for c in listed] == list(CATALOGUE)
+    for item in listed:
+        assert set(item) == {"id", "operation", "statement", "source", "confidence", "cost"}
+        assert item["operation"] == CATALOGUE[item["id"]].operation and item["statement"]
+
+
+def test_faults_json_lists_faults_with_expected_clauses_quirks_and_unproven(cli):
+    import json
+
+    from bedrock_emulator.faults import FAULTS
+    from bedrock_emulator.quirks import QUIRKS
+    from conformance.clauses import CATALOGUE
+    from conformance.fault_catalogue import EXPECTED, UNPROVEN
+
+    result = cli("faults", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    listed = json.loads(result.stdout)
+    assert set(listed) == {"faults", "quirks", "unproven"}
+    assert [f["name"] for f in listed["faults"]] == list(FAULTS)
+    for fault in listed["faults"]:
+        assert fault["description"] == FAULTS[fault["name"]]
+        assert fault["expected_clauses"] == sorted(EXPECTED[fault["name"]][0])
+        assert set(fault["expected_clauses"]) <= set(CATALOGUE)
+    assert listed["quirks"] == [{"name": n, "description": d} for n, d in QUIRKS.items()]
+    assert listed["unproven"] == UNPROVEN
+    text = cli("faults")
+    assert text.returncode == 0 and "create-status-200" in text.stdout
+
+
+def test_listing_formats_are_checked(cli):
+    _one_line_exit_2(cli("clauses", "--format", "yaml"))

@@ -7,7 +7,7 @@ import pytest
 from conftest import load_report, run_cli
 
 from bedrock_emulator.faults import FAULTS
-from benchmarks.fault_catalogue import DELAY, EXPECTED
+from conformance.fault_catalogue import DELAY, EXPECTED
 
 CAUGHT = ("failed", "not implemented")
 

@@ -1,0 +1,89 @@
+"""Each faulty variant of the reference emulator, the clauses that must catch it, and any extra run flags.
+
+A variant is caught when the quick run exits 1 and at least one of its expected clauses failed (or, for
+not-implemented style faults, was reported not implemented). Every clause of the catalogue is named by some
+fault here, or listed in UNPROVEN with the reason (tests/test_guard.py). This is self-test data: it names
+faults of the reference emulator by name only (the emulator and the suite's expectations never import each
+other); `bedrock-conformance faults` joins it with the emulator's descriptions, tests/test_fault_detection.py
+and `python -m benchmarks.detection` run it."""
+
+from __future__ import annotations
+
+import schemas
+
+DELAY = ("--create-delay", "0.3", "--update-delay", "0.3")
+
+EXPECTED: dict[str, tuple[set[str], tuple[str, ...]]] = {
+    "create-status-200": ({"CREATE-WIRE-STATUS"}, ()),
+    "create-missing-arn": ({"CREATE-WIRE-SCHEMA"}, ()),
+    "get-missing-member": ({"GET-WIRE-SCHEMA"}, ()),
+    "get-null-member": ({"GET-WIRE-SCHEMA"}, ()),
+    "epoch-timestamps": ({"GET-WIRE-SCHEMA", "LIST-WIRE-SCHEMA"}, ()),
+    "modelunits-as-string": ({"GET-WIRE-SCHEMA"}, ()),
+    "malformed-arn": ({"CREATE-WIRE-SCHEMA", "CREATE-ARN-FORMAT", "GET-WIRE-SCHEMA", "LIST-WIRE-SCHEMA"}, ()),
+    "wrong-region-arn": ({"CREATE-ARN-FORMAT"}, ()),
+    "wrong-account-arn": ({"CREATE-ARN-FORMAT"}, ()),
+    "content-type-text": ({f"{op}-WIRE-CONTENT-TYPE" for op in schemas.OPERATION_KEYS}, ()),
+    "status-misspelled": ({"GET-WIRE-SCHEMA", "LIST-WIRE-SCHEMA"}, ()),
+    "delete-status-204": ({"DELETE-WIRE-STATUS"}, ()),
+    "no-name-pattern-validation": ({"CREATE-REJECT-provisionedModelName",
+                                    "UPDATE-REJECT-desiredProvisionedModelName"}, ()),
+    "no-name-length-validation": ({"CREATE-REJECT-provisionedModelName",
+                                   "UPDATE-REJECT-desiredProvisionedModelName"}, ()),
+    "no-modelunits-range": ({"CREATE-REJECT-modelUnits"}, ()),
+    "no-enum-validation": ({"CREATE-REJECT-commitmentDuration", "LIST-REJECT-statusEquals",
+                            "LIST-REJECT-sortOrder"}, ()),
+    "no-maxresults-range": ({"LIST-REJECT-maxResults"}, ()),
+    "no-token-validation": ({"CREATE-REJECT-clientRequestToken"}, ()),
+    "no-tag-validation": ({"CREATE-REJECT-tags", "TAG-REJECT-tags"}, ()),
+    "missing-required-accepted": ({"CREATE-REJECT-modelUnits", "CREATE-REJECT-MISSING-REQUIRED"}, ()),
+    "wrong-type-accepted": ({"CREATE-REJECT-modelUnits"}, ()),
+    "undocumented-error-code": ({"GET-WIRE-ERROR-DOCUMENTED", "UPDATE-WIRE-ERROR-DOCUMENTED",
+                                 "DELETE-WIRE-ERROR-DOCUMENTED", "TAG-WIRE-ERROR-DOCUMENTED",
+                                 "UNTAG-WIRE-ERROR-DOCUMENTED", "LISTTAGS-WIRE-ERROR-DOCUMENTED",
+                                 "CREATE-WIRE-ERROR-DOCUMENTED"}, ()),
+    "validation-status-422": ({f"{op}-WIRE-ERROR-DOCUMENTED" for op in schemas.OPERATION_KEYS}, ()),
+    "error-no-message": ({f"{op}-WIRE-ERROR-MESSAGE" for op in schemas.OPERATION_KEYS}, ()),
+    "server-error-on-long-name": ({"CREATE-ACCEPTS-VALID", "API-SCHEMATHESIS"}, ()),
+    "server-error-on-empty-tag-value": ({"CREATE-ACCEPTS-VALID", "TAG-ADD", "API-SCHEMATHESIS", "CREATE-TAGS"},
+                                        ()),
+    "list-ignores-status-filter": ({"LIST-FILTER-STATUS", "LIST-FILTER-COMBINED"}, ()),
+    "list-ignores-model-filter": ({"LIST-FILTER-MODEL", "LIST-FILTER-COMBINED"}, ()),
+    "list-ignores-name-filter": ({"LIST-FILTER-NAME", "LIST-FILTER-COMBINED"}, ()),
+    "list-ignores-time-filters": ({"LIST-FILTER-TIME", "LIST-FILTER-COMBINED"}, ()),
+    "list-sort-ignored": ({"LIST-SORT-ORDER"}, ()),
+    "list-default-unsorted": ({"LIST-SORT-DEFAULT"}, ()),
+    "list-page-loses-item": ({"LIST-PAGINATION-COMPLETE"}, ()),
+    "list-page-repeats-item": ({"LIST-PAGINATION-COMPLETE"}, ()),
+    "list-maxresults-ignored": ({"LIST-MAXRESULTS"}, ()),
+    "list-token-ignored": ({"LIST-PAGINATION-COMPLETE"}, ()),
+    "list-token-never-ends": ({"LIST-LAST-PAGE"}, ()),
+    "refused-create-leaves-record": ({"CREATE-TOO-MANY-TAGS"}, ()),
+    "clock-two-days-behind": ({"CREATE-TIMESTAMPS"}, ()),
+    "list-garbage-token-accepted": ({"LIST-GARBAGE-TOKEN", "LIST-REJECT-nextToken"}, ()),
+    "list-summary-stale-status": ({"LIST-SUMMARY-MATCHES-GET", "LIST-FILTER-STATUS"}, DELAY),
+    "rename-stale-index": ({"UPDATE-RENAME"}, ()),
+    "rename-list-stale": ({"UPDATE-RENAME", "LIST-SUMMARY-MATCHES-GET", "LIST-FILTER-NAME"}, ()),
+    "rename-duplicate-accepted": ({"UPDATE-RENAME-DUPLICATE"}, ()),
+    "delete-leaves-listed": ({"DELETE-GONE", "LIST-PAGINATION-COMPLETE"}, ()),
+    "delete-leaves-gettable": ({"DELETE-GONE"}, ()),
+    "delete-keeps-tags": ({"DELETE-GONE"}, ()),
+    "idempotency-ignored": ({"CREATE-IDEMPOTENT"}, ()),
+    "duplicate-names-accepted": ({"CREATE-NAME-UNIQUE"}, ()),
+    "tags-dropped": ({"CREATE-TAGS"}, ()),
+    "tag-limit-unchecked": ({"TAG-LIMIT", "CREATE-TOO-MANY-TAGS", "CREATE-REJECT-tags", "TAG-REJECT-tags"}, ()),
+    "untag-ignored": ({"UNTAG-REMOVE"}, ()),
+    "update-rewrites-creation-time": ({"UPDATE-TIMESTAMPS"}, ()),
+    "update-keeps-last-modified": ({"UPDATE-TIMESTAMPS"}, ()),
+    "update-changes-model-units": ({"UPDATE-IMMUTABLE"}, ()),
+    "desired-model-on-base-accepted": ({"UPDATE-DESIRED-MODEL-BASE"}, ()),
+    "custom-foundation-arn-wrong": ({"CREATE-FOUNDATION-ARN", "GET-WIRE-SCHEMA", "LIST-WIRE-SCHEMA"}, ()),
+    "commitment-delete-allowed": ({"DELETE-COMMITMENT-REFUSED"}, ()),
+    "commitment-expiration-missing": ({"CREATE-COMMITMENT"}, ()),
+    "get-by-arn-broken": ({"GET-BY-NAME-AND-ARN", "DELETE-GONE", "UPDATE-RENAME"}, ()),
+    "model-arn-short-id": ({"GET-WIRE-SCHEMA", "CREATE-RECORD-FIELDS", "LIST-WIRE-SCHEMA"}, ()),
+    "status-stuck-creating": ({"CREATE-LIFECYCLE"}, ("--create-delay", "0.2", "--create-timeout", "2")),
+}
+
+#: Clauses no fault proves, with the reason (at most 5; tests/test_guard.py).
+UNPROVEN: dict[str, str] = {}
