@@ -7,6 +7,7 @@ contract allows; a fault (faults.py) breaks the contract on purpose.
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import random
@@ -49,6 +50,23 @@ _QUIRK_DEFAULT_MAX_RESULTS = 2  # default-page-2
 _PENDING = frozenset({"Creating", "Updating"})
 _FAULTY_REGION = "us-west-2"
 _FAULTY_ACCOUNT = "000000000000"
+# CHOICE (quirk error-name-forms): the ways Smithy's errors.smithy lets a restJson1 server name an error, used in
+# turn: x-amzn-ErrorType with a ':' URI suffix and a '#' namespace, or no header and the body's code / __type
+# with or without namespace and URI (RestJsonFooErrorUsingXAmznErrorTypeWithUri, ...WithUriAndNamespace,
+# RestJsonFooErrorUsingCode, ...UsingCodeAndNamespace, ...UsingCodeUriAndNamespace, RestJsonFooErrorWithDunderType,
+# ...WithDunderTypeAndNamespace, ...WithDunderTypeUriAndNamespace). The default is the plain header.
+_NAMESPACE = "com.amazonaws.bedrock"
+_CORAL_URI = "http://internal.amazon.com/coral/com.amazon.coral.validate/"
+_ERROR_FORMS: tuple[tuple[str | None, tuple[str, str] | None], ...] = (
+    ("{code}:{uri}", None),
+    ("{ns}#{code}:{uri}", None),
+    (None, ("code", "{code}")),
+    (None, ("code", "{ns}#{code}")),
+    (None, ("code", "{ns}#{code}:{uri}")),
+    (None, ("__type", "{code}")),
+    (None, ("__type", "{ns}#{code}")),
+    (None, ("__type", "{ns}#{code}:{uri}")),
+)
 _DELETE_HISTORY_FAULTS = frozenset({"delete-leaves-listed", "delete-leaves-gettable", "delete-keeps-tags"})
 
 
@@ -109,6 +127,14 @@ class Emulator:
         self._skips = validation_skips(self.faults)
         if "malformed-id-404" in self.quirks:  # an unmatched identifier is simply not found
             self._skips |= {("provisionedModelId", "pattern"), ("resourceARN", "pattern")}
+        # Which code refuses a request that cannot be deserialised (Smithy: SerializationException) and one that
+        # breaks a constraint (ValidationException); CHOICE: ValidationException for both.
+        self._refusal_codes = {
+            "malformed": "SerializationException" if "serialization-exception-for-malformed" in self.quirks
+            else spec.VALIDATION,
+            "constraint": "SerializationException" if "serialization-for-constraint" in self.faults
+            else spec.VALIDATION,
+        }
         self._create_delay = round(self.config.create_delay * 1_000_000)
         self._update_delay = round(self.config.update_delay * 1_000_000)
         self._foundation_models = frozenset(self.config.foundation_models)
@@ -117,6 +143,7 @@ class Emulator:
         self._tokens = PageTokens(self.config.page_token_secret)
         self._lock = threading.RLock()
         self._rng = random.Random()
+        self._error_forms = itertools.count()
         self._handlers = {
             "CreateProvisionedModelThroughput": self._create,
             "GetProvisionedModelThroughput": self._get,
@@ -167,10 +194,14 @@ class Emulator:
         try:
             if self._throttled():
                 raise ApiError("ThrottlingException", "Rate exceeded")
-            params = spec.parse_input(operation, labels, query_string, body, self._skips)
             region = self._region(headers)
+            skew = -2 * 86_400 if "clock-two-days-behind" in self.faults else 0
+            if "malformed-body-500" in self.faults and operation.has_body:
+                spec.json_object(body, "InternalServerException")  # the handler crashes on a non-object body
+            if "existence-before-validation" in self.quirks:
+                self._exists_first(operation, labels, body, region)
+            params = spec.parse_input(operation, labels, query_string, body, self._skips, **self._refusal_codes)
             with self._lock:
-                skew = -2 * 86_400 if "clock-two-days-behind" in self.faults else 0
                 request = _Request(region, round((self.config.clock() + skew) * 1_000_000))
                 status, document = self._handlers[operation.name](request, params)
         except ApiError as error:
@@ -201,10 +232,10 @@ class Emulator:
 
     def _error(self, operation: spec.Operation, error: ApiError, request_id: str) -> Response:
         code = error.code
-        if code not in operation.errors:  # never answer outside the modelled list
+        if code not in operation.errors and code not in spec.PROTOCOL_ERRORS:  # never outside the modelled list
             log.error("%s is not a modelled error of %s: %s", code, operation.name, error.message)
             code = "InternalServerException"
-        status = operation.errors[code]
+        status = operation.errors.get(code) or spec.PROTOCOL_ERRORS[code]
         if code == "ResourceNotFoundException" and "undocumented-error-code" in self.faults:
             code = "NotFoundException"
         if code == "ValidationException" and "validation-status-422" in self.faults:
@@ -212,6 +243,14 @@ class Emulator:
         document: Document = dict(error.extra)
         if "error-no-message" not in self.faults:
             document["message"] = error.message
+        if "error-code-nested" in self.faults:  # named only below the top level, where no client looks
+            return self._respond(status, request_id, {**document, "error": {"__type": f"{_NAMESPACE}#{code}"}})
+        if "error-name-forms" in self.quirks:
+            header, member = _ERROR_FORMS[next(self._error_forms) % len(_ERROR_FORMS)]
+            if member is not None:
+                document[member[0]] = member[1].format(code=code, ns=_NAMESPACE, uri=_CORAL_URI)
+            error_type = header.format(code=code, ns=_NAMESPACE, uri=_CORAL_URI) if header else ""
+            return self._respond(status, request_id, document, error_type=error_type)
         return self._respond(status, request_id, document, error_type=code)
 
     def _throttled(self) -> bool:
@@ -278,6 +317,19 @@ class Emulator:
         if base_id not in self._foundation_models or model_id not in (base_id, arn):
             raise not_found(f"Model {model_id} was not found")
         return _Model(arn, base_id, base_id, arn, custom=False)
+
+    def _exists_first(self, operation: spec.Operation, labels: Mapping[str, str], body: bytes, region: str) -> None:
+        """CHOICE (quirk existence-before-validation): a well-formed identifier naming nothing answers 404 before
+        the other members are validated (Smithy's framework validates first; AWS services need not)."""
+        ident = spec.identifier(operation, labels, body, self._skips)
+        if ident is None:
+            return
+        with self._lock:
+            request = _Request(region, round(self.config.clock() * 1_000_000))
+            if operation.name in ("TagResource", "UntagResource", "ListTagsForResource"):
+                self._tagged(request, ident)
+            else:
+                self._find(request, ident)
 
     def _by_arn(self, request: _Request, arn: str, *, include_deleted: bool = False) -> _Throughput | None:
         pt = self._live.get(arn) or (self._deleted.get(arn) if include_deleted else None)

@@ -37,6 +37,13 @@ FAULTS: dict[str, str] = {
     "undocumented-error-code": "Unknown ids answer NotFoundException 404 instead of ResourceNotFoundException.",
     "validation-status-422": "ValidationException is sent with HTTP 422 instead of 400.",
     "error-no-message": 'Error bodies lack "message".',
+    "serialization-for-constraint": "A constraint violation (length, pattern, range, enum, required) is refused "
+    "with SerializationException 400, which Smithy's protocol tests give only to requests that cannot be "
+    "deserialised (its validation tests answer ValidationException).",
+    "malformed-body-500": "A request body that is not a JSON object crashes the handler: InternalServerException "
+    "500 instead of a 400 refusal (Smithy: RestJsonInvalidJsonBody, RestJsonTechnicallyValidJsonBody).",
+    "error-code-nested": "Errors carry no x-amzn-ErrorType and no top-level code or __type: the code is only in a "
+    "nested object, which clients must not read (Smithy: RestJsonFooErrorWithNestedTypeProperty).",
     "server-error-on-long-name": "Create with a valid 63-character name fails with InternalServerException 500.",
     "server-error-on-empty-tag-value": "A tag with an empty (valid) value fails with InternalServerException 500.",
     # List

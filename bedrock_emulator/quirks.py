@@ -65,6 +65,17 @@ QUIRKS: dict[str, str] = {
     "case sensitivity).",
     "time-bounds-inclusive": "creationTimeAfter/creationTimeBefore are inclusive: a PT created exactly on a "
     "bound is listed (open question 3: inclusive or exclusive time bounds; the reference is exclusive).",
+    # AWS's protocol rules (Smithy restJson1 protocol tests, docs/contract.md "Protocol rules").
+    "serialization-exception-for-malformed": "A request that cannot be deserialised (a body that is not a JSON "
+    "object, a member of the wrong JSON type, an integer out of its range, an unparseable query integer or "
+    "timestamp) answers SerializationException 400; constraint violations stay ValidationException (Smithy's "
+    "malformedRequests tests, e.g. RestJsonInvalidJsonBody, RestJsonBodyIntegerMalformedValueRejected).",
+    "existence-before-validation": "A request whose well-formed identifier names no Provisioned Throughput answers "
+    "ResourceNotFoundException 404 before its other members are validated (no source settles the precedence "
+    "of an invalid request on a missing resource).",
+    "error-name-forms": "Errors name their code in turn in each form Smithy's errors.smithy allows: "
+    "x-amzn-ErrorType with a ':' URI suffix and a '#' namespace, or no header and the body's code or __type "
+    "with or without namespace and URI (RestJsonFooErrorUsingCodeAndNamespace and its siblings).",
 }
 
 ALL_QUIRKS: frozenset[str] = frozenset(QUIRKS)

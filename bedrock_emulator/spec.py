@@ -17,7 +17,7 @@ from urllib.parse import unquote
 
 import botocore.session
 
-from .errors import validation
+from .errors import ApiError
 
 OPERATION_NAMES: tuple[str, ...] = (
     "CreateProvisionedModelThroughput",
@@ -31,6 +31,15 @@ OPERATION_NAMES: tuple[str, ...] = (
 )
 
 Skips = frozenset[tuple[str, str]]
+
+# Errors of AWS's restJson1 framework that no operation models, name -> HTTP status. Smithy's protocol tests
+# (smithy-lang/smithy, smithy-aws-protocol-tests/model/restJson1/malformedRequests/) give a request that cannot be
+# deserialised 400 SerializationException: RestJsonInvalidJsonBody, RestJsonTechnicallyValidJsonBody,
+# RestJsonBodyIntegerMalformedValueRejected, RestJsonQueryIntegerUnderflowOverflow,
+# RestJsonQueryTimestampDefaultRejectsEpochSeconds, ... The reference answers ValidationException unless the
+# quirk serialization-exception-for-malformed is on.
+PROTOCOL_ERRORS: Mapping[str, int] = {"SerializationException": 400}
+VALIDATION = "ValidationException"
 
 _INT_RANGES = {"integer": (-(2**31), 2**31 - 1), "long": (-(2**63), 2**63 - 1)}
 _INTEGER_TEXT = re.compile(r"[+-]?[0-9]{1,20}")
@@ -169,12 +178,24 @@ def route(method: str, path: str) -> tuple[Operation, dict[str, str]] | None:
 
 
 def parse_input(
-    operation: Operation, labels: Mapping[str, str], query_string: str, body: bytes, skips: Skips
+    operation: Operation,
+    labels: Mapping[str, str],
+    query_string: str,
+    body: bytes,
+    skips: Skips,
+    *,
+    malformed: str = VALIDATION,
+    constraint: str = VALIDATION,
 ) -> dict[str, Any]:
-    """Gather the input members from path, query and body, validate them; ValidationException if invalid."""
+    """Gather the input members from path, query and body, validate them; raise ApiError if invalid.
+
+    ``malformed`` is the code for a request that cannot be deserialised (a body that is not a JSON object, a
+    member of the wrong JSON type, an integer out of range of its type, an unparseable query integer or
+    timestamp), ``constraint`` the code for a constraint violation (required, length, pattern, range, enum).
+    As in Smithy's framework, deserialisation comes first: a malformed request answers ``malformed`` alone."""
     raw: dict[str, Any] = {}
     query = _parse_query(query_string) if query_string else {}
-    document = _json_object(body) if operation.has_body else {}
+    document = json_object(body, malformed) if operation.has_body else {}
     for member in operation.members:
         if member.location == "uri":
             raw[member.name] = unquote(labels[member.wire_name])
@@ -184,15 +205,42 @@ def parse_input(
         elif member.wire_name in document:
             raw[member.name] = document[member.wire_name]
     problems: list[str] = []
+    types: list[str] = []
     values = _check_members(
-        ((m.name, m.rule) for m in operation.members), operation.required, raw, "", skips, problems
+        ((m.name, m.rule) for m in operation.members), operation.required, raw, "", skips, problems, types
     )
-    if problems:
-        count = len(problems)
-        raise validation(
-            f"{count} validation error{'s' if count > 1 else ''} detected: {'; '.join(problems)}"
-        )
+    if types and malformed != constraint:
+        raise _refusal(malformed, types)
+    if problems or types:
+        raise _refusal(constraint if not types else malformed, types + problems)
     return values
+
+
+def identifier(operation: Operation, labels: Mapping[str, str], body: bytes, skips: Skips) -> str | None:
+    """The resource identifier a request names (path provisionedModelId or body resourceARN) when it meets its
+    own constraints, else None (for a server that looks the resource up before validating the rest)."""
+    for member in operation.members:
+        if member.name not in ("provisionedModelId", "resourceARN"):
+            continue
+        if member.location == "uri":
+            value: Any = unquote(labels[member.wire_name])
+        else:
+            try:
+                value = json_object(body, VALIDATION).get(member.wire_name)
+            except ApiError:
+                return None
+        problems: list[str] = []
+        types: list[str] = []
+        if value is None:
+            return None
+        _check(member.rule, value, member.name, member.name, skips, problems, types)
+        return value if not problems and not types else None
+    return None
+
+
+def _refusal(code: str, problems: list[str]) -> ApiError:
+    count = len(problems)
+    return ApiError(code, f"{count} validation error{'s' if count > 1 else ''} detected: {'; '.join(problems)}")
 
 
 def _parse_query(query_string: str) -> dict[str, str]:
@@ -209,15 +257,15 @@ def _reject_constant(name: str) -> None:
     raise ValueError(f"{name} is not valid JSON")
 
 
-def _json_object(body: bytes) -> dict[str, Any]:
+def json_object(body: bytes, code: str) -> dict[str, Any]:
     if not body.strip():
         return {}
     try:
         document = json.loads(body, parse_constant=_reject_constant)
     except (ValueError, RecursionError) as exc:
-        raise validation(f"Malformed request body: {exc}") from None
+        raise ApiError(code, f"Malformed request body: {exc}") from None
     if not isinstance(document, dict):
-        raise validation("Malformed request body: expected a JSON object")
+        raise ApiError(code, "Malformed request body: expected a JSON object")
     return document
 
 
@@ -267,7 +315,9 @@ def _check_members(
     prefix: str,
     skips: Skips,
     problems: list[str],
+    types: list[str],
 ) -> dict[str, Any]:
+    """Constraint problems go to ``problems``, deserialisation (JSON type) problems to ``types``."""
     values: dict[str, Any] = {}
     for name, rule in members:
         value = raw.get(name)
@@ -276,11 +326,13 @@ def _check_members(
             if name in required and (name, "required") not in skips:
                 problems.append(_problem(None, path, "not be null"))
             continue
-        values[name] = _check(rule, value, path, name, skips, problems)
+        values[name] = _check(rule, value, path, name, skips, problems, types)
     return values
 
 
-def _check(rule: Rule, value: Any, path: str, member: str, skips: Skips, problems: list[str]) -> Any:
+def _check(
+    rule: Rule, value: Any, path: str, member: str, skips: Skips, problems: list[str], types: list[str]
+) -> Any:
     def on(kind: str) -> bool:
         return (member, kind) not in skips and (rule.shape, kind) not in skips
 
@@ -290,7 +342,7 @@ def _check(rule: Rule, value: Any, path: str, member: str, skips: Skips, problem
             value = int(value)
         low, high = _INT_RANGES[kind]
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            problems.append(_problem(value, path, f"be an {kind}"))
+            types.append(_problem(value, path, f"be an {kind}"))
             return value
         if rule.min is not None and value < rule.min and on("min"):
             problems.append(_problem(value, path, f"have value greater than or equal to {rule.min}"))
@@ -299,7 +351,7 @@ def _check(rule: Rule, value: Any, path: str, member: str, skips: Skips, problem
         return value
     if kind == "string":
         if not isinstance(value, str):
-            problems.append(_problem(value, path, "be a string"))
+            types.append(_problem(value, path, "be a string"))
             return value
         _check_size(rule, len(value), value, path, on, problems)
         if rule.pattern is not None and on("pattern") and not rule.pattern.fullmatch(value):
@@ -312,25 +364,25 @@ def _check(rule: Rule, value: Any, path: str, member: str, skips: Skips, problem
     if kind == "timestamp":
         micros = parse_timestamp(value)
         if micros is None:
-            problems.append(_problem(value, path, "be a timestamp (ISO 8601 or epoch seconds)"))
+            types.append(_problem(value, path, "be a timestamp (ISO 8601 or epoch seconds)"))
         return micros
     if kind == "list":
         if not isinstance(value, list):
-            problems.append(_problem(value, path, "be a list"))
+            types.append(_problem(value, path, "be a list"))
             return value
         _check_size(rule, len(value), value, path, on, problems)
         assert rule.member is not None
         return [
-            _check(rule.member, item, f"{path}.{index}.member", member, skips, problems)
+            _check(rule.member, item, f"{path}.{index}.member", member, skips, problems, types)
             for index, item in enumerate(value, start=1)
         ]
     if kind == "structure":
         if not isinstance(value, dict):
-            problems.append(_problem(value, path, "be an object"))
+            types.append(_problem(value, path, "be an object"))
             return value
-        return _check_members(rule.members, rule.required, value, path + ".", skips, problems)
+        return _check_members(rule.members, rule.required, value, path + ".", skips, problems, types)
     if kind == "boolean" and not isinstance(value, bool):
-        problems.append(_problem(value, path, "be a boolean"))
+        types.append(_problem(value, path, "be a boolean"))
     return value
 
 

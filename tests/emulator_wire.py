@@ -29,7 +29,12 @@ class Answer:
 
     @property
     def error(self) -> str | None:
-        return self.headers.get("x-amzn-ErrorType")
+        """The error code as a client reads it (errors.smithy): x-amzn-ErrorType, else the body's top-level code or
+        __type, without namespace or ':' suffix."""
+        raw = self.headers.get("x-amzn-ErrorType")
+        if not raw and self.body and isinstance(self.json, dict):
+            raw = self.json.get("code") or self.json.get("__type")
+        return raw.split(":", 1)[0].rsplit("#", 1)[-1] if raw else None
 
     @property
     def outcome(self) -> tuple[int, str | None]:

@@ -239,6 +239,22 @@ CHECKS: dict[str, Check] = {
         (422, "ValidationException"),
     ),
     "error-no-message": Check(lambda w: "message" in w.get("nope").json, True, False),
+    "serialization-for-constraint": Check(
+        lambda w: (w.create("bad name!").outcome, w.create("ok", modelUnits="x").outcome),
+        ((400, "ValidationException"), (400, "ValidationException")),
+        ((400, "SerializationException"), (400, "ValidationException")),
+    ),
+    "malformed-body-500": Check(
+        lambda w: Answer(*w.emulator.handle("POST", COLLECTION, "", {}, b"[1]")).outcome,
+        (400, "ValidationException"),
+        (500, "InternalServerException"),
+    ),
+    "error-code-nested": Check(
+        lambda w: (w.get("missing").error, w.get("missing").json),
+        ("ResourceNotFoundException", {"message": "Provisioned model missing was not found"}),
+        (None, {"message": "Provisioned model missing was not found",
+                "error": {"__type": "com.amazonaws.bedrock#ResourceNotFoundException"}}),
+    ),
     "server-error-on-long-name": Check(
         lambda w: (w.create("a" * 63).status, w.create("a" * 62).status), (201, 201), (500, 201)
     ),

@@ -266,6 +266,33 @@ def exact_bounds(w: Wire) -> tuple[Any, ...]:
     return w.names(creationTimeAfter=stamp), w.names(creationTimeBefore=stamp)
 
 
+def malformed_requests(w: Wire) -> tuple[Any, ...]:
+    not_an_object = Answer(*w.emulator.handle("POST", COLLECTION, "", {}, b"[1]")).outcome
+    return (not_an_object, w.create(modelUnits="x").outcome, w.page(maxResults="abc").outcome,
+            w.page(creationTimeAfter="yesterday").outcome, w.create("bad name!").outcome,
+            w.page(maxResults=0).outcome)
+
+
+def missing_and_invalid(w: Wire) -> tuple[Any, ...]:
+    w.arn("pt")
+    bad_tag = [{"key": "", "value": "v"}]
+    return (w.update(UNKNOWN_ARN, desiredProvisionedModelName="bad name!").outcome,
+            w.call("POST", "/tagResource", {"resourceARN": UNKNOWN_ARN, "tags": bad_tag}).outcome,
+            w.update("pt", desiredProvisionedModelName="bad name!").outcome,
+            w.call("POST", "/tagResource", {"resourceARN": w.get("pt").json["provisionedModelArn"],
+                                            "tags": bad_tag}).outcome,
+            w.get("bad name!").outcome)
+
+
+def error_forms(w: Wire) -> list[tuple[Any, ...]]:
+    seen = []
+    for _ in range(8):
+        answer = w.get("missing")
+        seen.append((answer.headers.get("x-amzn-ErrorType"), answer.json.get("code"), answer.json.get("__type")))
+        assert answer.error == "ResourceNotFoundException"
+    return seen
+
+
 @dataclass(frozen=True)
 class Check:
     observe: Callable[[Wire], Any]
@@ -276,6 +303,8 @@ class Check:
 
 DELAYS = {"create_delay": 10.0, "update_delay": 10.0}
 V = (400, "ValidationException")
+S = (400, "SerializationException")
+CORAL = "http://internal.amazon.com/coral/com.amazon.coral.validate/"
 OK = (200, None)
 NOT_FOUND = (404, "ResourceNotFoundException")
 DENIED = (403, "AccessDeniedException")
@@ -325,6 +354,20 @@ CHECKS: dict[str, Check] = {
     ),
     "name-case-insensitive-filter": Check(name_case, ([], ["AbcPt"]), (["AbcPt"], ["AbcPt"])),
     "time-bounds-inclusive": Check(exact_bounds, ([], []), (["pt"], ["pt"])),
+    "serialization-exception-for-malformed": Check(malformed_requests, (V,) * 6, (S,) * 4 + (V,) * 2),
+    "existence-before-validation": Check(missing_and_invalid, (V,) * 5, (NOT_FOUND,) * 2 + (V,) * 3),
+    "error-name-forms": Check(
+        error_forms,
+        [("ResourceNotFoundException", None, None)] * 8,
+        [(f"ResourceNotFoundException:{CORAL}", None, None),
+         (f"com.amazonaws.bedrock#ResourceNotFoundException:{CORAL}", None, None),
+         (None, "ResourceNotFoundException", None),
+         (None, "com.amazonaws.bedrock#ResourceNotFoundException", None),
+         (None, f"com.amazonaws.bedrock#ResourceNotFoundException:{CORAL}", None),
+         (None, None, "ResourceNotFoundException"),
+         (None, None, "com.amazonaws.bedrock#ResourceNotFoundException"),
+         (None, None, f"com.amazonaws.bedrock#ResourceNotFoundException:{CORAL}")],
+    ),
 }
 
 
