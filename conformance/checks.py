@@ -20,16 +20,21 @@ from dateutil.tz import tzutc
 from jsonschema import Draft202012Validator
 
 import schemas
-from conformance.clauses import OPERATION_KEYS, ConformanceFailure, NotImplementedOutcome, TargetUnavailable
+from conformance.clauses import (
+    AUTH_REFUSALS,
+    OPERATION_KEYS,
+    PROTOCOL_ERRORS,
+    ConformanceFailure,
+    CredentialsRefused,
+    NotImplementedOutcome,
+)
 from conformance.fastschema import compile_schema
 
+# UnknownOperationException is the restJson1 framework's answer for a route the API lacks: on a documented route
+# (the suite sends no other) it means the target lacks the operation, never an undocumented error.
 _NOT_IMPLEMENTED_CODES = {"UnknownOperationException", "NotImplemented", "NotImplementedException",
                           "InvalidAction", "UnsupportedOperation", "UnsupportedOperationException"}
 _NOT_IMPLEMENTED_TEXT = re.compile(rb"not (yet )?implemented|unknown operation|no route|<html", re.IGNORECASE)
-# Authentication failures are not the operation's answer: the run cannot be made with these credentials.
-_AUTH_CODES = {"UnrecognizedClientException", "InvalidSignatureException", "ExpiredTokenException",
-               "MissingAuthenticationTokenException", "IncompleteSignatureException",
-               "InvalidClientTokenId", "SignatureDoesNotMatch"}
 _TZUTC = tzutc()
 _ZERO = timedelta(0)
 _REDACT = re.compile(r"(Signature=)[0-9a-f]+|(Credential=)[^/,\s]+", re.IGNORECASE)
@@ -78,22 +83,30 @@ def describe_response(status: int, headers: Mapping[str, Any], body: bytes) -> d
     return {"status": status, "headers": {k: str(v) for k, v in headers.items()}, "body": text}
 
 
+def error_name(raw: str) -> str | None:
+    """The shape name in an error-name form: a '#' namespace and a ':' suffix (a Coral URI) dropped
+    (errors.smithy: RestJsonFooErrorUsingXAmznErrorTypeWithUriAndNamespace, ...UsingCodeUriAndNamespace)."""
+    return raw.split(":", 1)[0].rsplit("#", 1)[-1].strip() or None
+
+
 def error_code(headers: Mapping[str, Any], data: Any, lowered: Mapping[str, Any] | None = None) -> str | None:
-    """The error's code: x-amzn-ErrorType up to the first ':', else the body's __type/code."""
+    """The error's code as clients read it (errors.smithy; botocore's restJson parser): x-amzn-ErrorType first,
+    else the body's top-level code (botocore also reads Code), else its top-level __type. Nested members are
+    never read (RestJsonFooErrorWithNestedTypeProperty)."""
     if lowered is None:
         lowered = {k.lower(): v for k, v in headers.items()}
     raw = lowered.get("x-amzn-errortype")
     if raw:
-        return str(raw).split(":", 1)[0].strip()
+        return error_name(str(raw))
     if isinstance(data, dict):
-        for key in ("__type", "code", "Code"):
+        for key in ("code", "Code", "__type"):
             if isinstance(data.get(key), str):
-                return data[key].rsplit("#", 1)[-1].split(":", 1)[0]
+                return error_name(data[key])
     return None
 
 
 class _OperationSchema:
-    __slots__ = ("empty_output", "errors", "fast", "key", "name", "status", "validator")
+    __slots__ = ("documented", "empty_output", "errors", "fast", "key", "name", "status", "validator")
 
     def __init__(self, name: str) -> None:
         doc = schemas.load(name)
@@ -101,6 +114,12 @@ class _OperationSchema:
         self.key = OPERATION_KEYS[name]
         self.status = int(doc["http"]["responseCode"])
         self.errors: dict[str, int] = dict(doc["errors"])
+        # Protocol-level errors where a request can fail to deserialise: a body, or a query/path value that is not
+        # a plain string (an integer, a timestamp). Get and Delete take only a string path label.
+        deserialises = doc["requestBody"] is not None or any(
+            p["location"] != "body" and (p["schema"].get("type") != "string" or "format" in p["schema"])
+            for p in doc["parameters"].values())
+        self.documented: dict[str, int] = {**(PROTOCOL_ERRORS if deserialises else {}), **self.errors}
         self.validator = Draft202012Validator(doc["response"])
         self.fast = compile_schema(doc["response"])  # never laxer than the validator; see fastschema
         self.empty_output = not doc["response"].get("properties")
@@ -146,13 +165,14 @@ class ResponseChecker:
                 pass
         lowered = {k.lower(): v for k, v in headers.items()}
         code = error_code(headers, data, lowered)
+        if code in AUTH_REFUSALS:
+            raise CredentialsRefused(f"the target refused the credentials: {code} (HTTP {status}); check the "
+                                    "credentials, region and endpoint the run uses")
         if status == 501 or (status >= 400 and (code in _NOT_IMPLEMENTED_CODES or (
                 not decoded and body.strip() and _NOT_IMPLEMENTED_TEXT.search(body[:2000])))) or (
                 status == 404 and not decoded and code is None):
             raise fail("STATUS", f"{operation} is not implemented by the target (HTTP {status})",
                        kind=NotImplementedOutcome)
-        if code in _AUTH_CODES:
-            raise TargetUnavailable(f"the target refused the credentials: {code} (HTTP {status})")
 
         content_type = lowered.get("content-type", "")
         if body.strip() or status >= 300:
@@ -178,13 +198,14 @@ class ResponseChecker:
             return data
 
         if code is None:
-            raise fail("ERROR-DOCUMENTED", f"HTTP {status} names no error code (no x-amzn-ErrorType, no __type)")
-        if code not in op.errors:
+            raise fail("ERROR-DOCUMENTED", f"HTTP {status} names no error code (no x-amzn-ErrorType, no top-level code or __type)")
+        expected_status = op.documented.get(code)
+        if expected_status is None:
             raise fail("ERROR-DOCUMENTED",
                        f"{code} (HTTP {status}) is not an error {operation} documents: "
-                       f"{', '.join(sorted(op.errors))}")
-        if op.errors[code] != status:
-            raise fail("ERROR-DOCUMENTED", f"{code} answered HTTP {status}; its error shape says {op.errors[code]}")
+                       f"{', '.join(sorted(op.documented))}")
+        if expected_status != status:
+            raise fail("ERROR-DOCUMENTED", f"{code} answered HTTP {status}; its error shape says {expected_status}")
         self._count(f"{op.key}-WIRE-ERROR-DOCUMENTED")
         message = data.get("message", data.get("Message")) if isinstance(data, dict) else None
         if not isinstance(message, str):

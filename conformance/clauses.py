@@ -26,6 +26,30 @@ SEED = "seed changelog 2023-10-02"
 UG = "https://docs.aws.amazon.com/bedrock/latest/userguide/"
 API = "https://docs.aws.amazon.com/bedrock/latest/APIReference/API_"
 NOTES = "contract notes (open question: every documented answer accepted)"
+SMITHY = ("Smithy restJson1 protocol tests (smithy-lang/smithy, smithy-aws-protocol-tests/model/restJson1/, "
+          "see docs/contract.md, Protocol rules)")
+
+# ---------------------------------------------------------------------------------------------------------
+# Protocol rules: answers of AWS's restJson1 framework that no operation models (docs/contract.md).
+# A request that cannot be deserialised is refused with 400 SerializationException: a body that is not JSON or
+# not a JSON object (RestJsonInvalidJsonBody, RestJsonTechnicallyValidJsonBody), a member of the wrong JSON type
+# (RestJsonBodyIntegerMalformedValueRejected, RestJsonBodyBooleanStringCoercion,
+# RestJsonBodyMalformedListNullItem), an integer out of its type's range (RestJsonBodyIntegerUnderflowOverflow,
+# RestJsonQueryIntegerUnderflowOverflow), an unparseable integer or timestamp in the query string, path or a
+# header (RestJsonQueryIntegerMalformedValueRejected, RestJsonQueryTimestampDefaultRejectsEpochSeconds,
+# RestJsonPathTimestampDefaultRejectsHttpDate, RestJsonHeaderTimestampDefaultRejectsDateTime). Constraint
+# violations (length, pattern, range, enum, required) are ValidationException (validation/malformed-*.smithy:
+# RestJsonMalformedLengthString, RestJsonMalformedPatternString, RestJsonMalformedRangeInteger,
+# RestJsonMalformedEnumString, RestJsonMalformedRequiredBodyUnset).
+PROTOCOL_ERRORS: dict[str, int] = {"SerializationException": 400}
+SERIALIZATION = "SerializationException"
+# The kinds of invalid request (strategies.invalid.KINDS) that are deserialisation failures: there
+# SerializationException is as right as the ValidationException the model documents.
+DESERIALIZATION_KINDS = frozenset({"malformed-body", "wrong-type", "unknown-query-value"})
+# Framework refusals of the credentials: the run cannot be made (exit 2), not a conformance verdict.
+AUTH_REFUSALS = frozenset({"UnrecognizedClientException", "InvalidSignatureException", "ExpiredTokenException",
+                           "MissingAuthenticationTokenException", "IncompleteSignature",
+                           "IncompleteSignatureException", "InvalidClientTokenId", "SignatureDoesNotMatch"})
 
 
 @dataclass(frozen=True)
@@ -86,6 +110,10 @@ class TargetUnavailable(Exception):
     """The run cannot be made: the target is unreachable, hangs, or its settings are wrong."""
 
 
+class CredentialsRefused(TargetUnavailable):
+    """The target's framework refused the credentials (AUTH_REFUSALS): the run stops, exit 2, no verdict."""
+
+
 CATALOGUE: dict[str, Clause] = {}
 
 
@@ -116,8 +144,10 @@ for _key, _op in OPERATIONS.items():
             "A success body matches the documented output shape: required members present, types, enums, "
             "full-match patterns, ISO 8601 timestamp strings, no null for an absent member.", MODEL)
     declare(f"{_key}-WIRE-ERROR-DOCUMENTED", _key,
-            "An error names an error this operation documents (x-amzn-ErrorType or body code) with the HTTP "
-            "status of that error shape.", MODEL)
+            "An error names an error this operation documents, or SerializationException (400) where a request "
+            "can fail to deserialise, with the HTTP status of that error shape; the name is read as clients read "
+            "it: x-amzn-ErrorType, else the body's top-level code or __type, namespace ('#') and ':' suffix "
+            "dropped.", f"{MODEL}; {SMITHY}: errors.smithy, malformedRequests")
     declare(f"{_key}-WIRE-ERROR-MESSAGE", _key, "An error body is a JSON object carrying a string message.",
             MODEL, "observed")
 
@@ -138,11 +168,15 @@ _PARAMS = {
 for _key, _params in _PARAMS.items():
     for _param in _params:
         declare(f"{_key}-REJECT-{_param}", _key,
-                f"A request whose {_param} breaks its documented constraint (type, length, range, enum or "
-                "pattern) is refused with ValidationException (400) and changes nothing.", MODEL)
+                f"A request whose {_param} breaks its documented constraint (length, range, enum or pattern) is "
+                "refused with ValidationException (400) and changes nothing; a value of the wrong JSON type, out "
+                "of its integer range or unparseable in the query may also be refused with SerializationException "
+                "(400).", f"{MODEL}; {SMITHY}: validation/malformed-*, malformedRequests")
 for _key in ("CREATE", "UPDATE", "TAG", "UNTAG", "LISTTAGS"):
     declare(f"{_key}-REJECT-MALFORMED-BODY", _key,
-            "A body that is not a JSON object is refused with ValidationException (400).", MODEL, "inferred")
+            "A body that is not JSON or not a JSON object is refused with SerializationException or "
+            "ValidationException (400), never a 5xx, and changes nothing.",
+            f"{SMITHY}: RestJsonInvalidJsonBody, RestJsonTechnicallyValidJsonBody")
 for _key in ("CREATE", "TAG", "UNTAG", "LISTTAGS"):
     declare(f"{_key}-REJECT-MISSING-REQUIRED", _key,
             "A request missing a required member is refused with ValidationException (400).", MODEL)

@@ -17,6 +17,7 @@ from conformance.aws import BillableRefused
 from conformance.clauses import (
     CATALOGUE,
     ConformanceFailure,
+    CredentialsRefused,
     NotImplementedOutcome,
     QuotaRefused,
     TargetUnavailable,
@@ -192,6 +193,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
         message = runmod.describe_error(exc)
         if isinstance(exc, TargetUnavailable) or runmod.is_connection_problem(exc):
             state.target_problems.append(message)
+        if isinstance(exc, CredentialsRefused):  # every further request would be refused alike: stop the run
+            item.session.shouldstop = message
         for clause in clauses or ["API-SCHEMATHESIS"]:
             state.outcomes.record(clause, ERROR, message=message, test=test)
 

@@ -284,7 +284,8 @@ def _integer_variants(spec: dict[str, Any], location: str, path: str) -> tuple[l
     det: list[_Variant] = []
     rnd: Random = []
     if location == "querystring":
-        for text, why in (("abc", "letters"), ("1.5", "a fraction"), ("ten", "a word")):
+        for text, why in (("abc", "letters"), ("1.5", "a fraction"), ("ten", "a word"),
+                          ("9223372000000000000", "overflows a 32-bit integer")):
             det.append(_Variant("unknown-query-value", f"{path}={text!r}: {why}, not an integer", text))
         rnd.append(
             (

@@ -1,0 +1,164 @@
+"""AWS's restJson1 protocol rules (docs/contract.md, Protocol rules): the checker reads every error-name form
+Smithy's errors.smithy allows and nothing else, accepts SerializationException where a request can fail to
+deserialise, and an authentication refusal ends the run with one line about credentials and exit 2."""
+
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from conftest import load_report
+
+from bedrock_emulator import Emulator
+from bedrock_emulator.server import start
+from conformance.checks import ResponseChecker, error_code
+from conformance.clauses import AUTH_REFUSALS, ConformanceFailure, TargetUnavailable
+
+CORAL = "http://internal.amazon.com/coral/com.amazon.coral.validate/"
+NS = "com.amazonaws.bedrock"
+JSON = {"Content-Type": "application/json"}
+
+
+# errors.smithy, FooError's client tests: every form names the shape FooError.
+@pytest.mark.parametrize("headers,body", [
+    ({"X-Amzn-Errortype": "FooError"}, {}),                                       # ...UsingXAmznErrorType
+    ({"X-Amzn-Errortype": f"FooError:{CORAL}"}, {}),                              # ...WithUri
+    ({"X-Amzn-Errortype": f"aws.protocoltests.restjson#FooError:{CORAL}"}, {}),   # ...WithUriAndNamespace
+    ({"X-Amzn-Errortype": f"aws.different.namespace#FooError:{CORAL}"}, {}),      # ...DifferentNamespace
+    ({}, {"code": "FooError"}),                                                   # ...UsingCode
+    ({}, {"code": "aws.protocoltests.restjson#FooError"}),                        # ...UsingCodeAndNamespace
+    ({}, {"code": f"aws.protocoltests.restjson#FooError:{CORAL}"}),               # ...UsingCodeUriAndNamespace
+    ({}, {"__type": "FooError"}),                                                 # ...WithDunderType
+    ({}, {"__type": "aws.protocoltests.restjson#FooError"}),                      # ...DunderTypeAndNamespace
+    ({}, {"__type": f"aws.protocoltests.restjson#FooError:{CORAL}"}),             # ...DunderTypeUriAndNamespace
+    ({}, {"__type": "aws.protocoltests.restjson#FooError",                        # ...WithNestedTypeProperty
+          "ErrorDetails": [{"__type": "com.amazon.internal#ErrorDetails", "reason": "Some reason"}]}),
+    ({"X-Amzn-Errortype": "FooError"}, {"code": "BarError"}),                     # the header comes first
+])
+def test_every_error_name_form_of_errors_smithy(headers, body):
+    assert error_code(headers, body) == "FooError"
+
+
+@pytest.mark.parametrize("headers,body", [
+    ({}, {"message": "x", "error": {"__type": "FooError"}}),  # nested only: clients must not read it
+    ({}, {"message": "x", "errorType": "FooError"}),
+    ({"X-Amzn-Errortype": ""}, {"message": "x"}),
+    ({}, {"code": "#:"}),
+])
+def test_forms_errors_smithy_does_not_allow_name_nothing(headers, body):
+    assert error_code(headers, body) is None
+
+
+def _check(operation: str, status: int, code_headers: dict, body: dict):
+    return ResponseChecker().check(operation, status, {**JSON, **code_headers}, json.dumps(body).encode(), None)
+
+
+@pytest.mark.parametrize("operation", ["CreateProvisionedModelThroughput", "ListProvisionedModelThroughputs",
+                                       "UpdateProvisionedModelThroughput", "TagResource", "UntagResource",
+                                       "ListTagsForResource"])
+def test_serialization_exception_is_documented_where_a_request_can_fail_to_deserialise(operation):
+    _check(operation, 400, {"x-amzn-ErrorType": f"SerializationException:{CORAL}"}, {"message": "bad"})
+    _check(operation, 400, {}, {"__type": f"{NS}#SerializationException", "message": "bad"})
+    with pytest.raises(ConformanceFailure, match="its error shape says 400") as failure:
+        _check(operation, 500, {"x-amzn-ErrorType": "SerializationException"}, {"message": "bad"})
+    assert failure.value.clause_id.endswith("-WIRE-ERROR-DOCUMENTED")
+
+
+@pytest.mark.parametrize("operation", ["GetProvisionedModelThroughput", "DeleteProvisionedModelThroughput"])
+def test_serialization_exception_is_undocumented_for_a_string_path_label_alone(operation):
+    with pytest.raises(ConformanceFailure, match="is not an error") as failure:
+        _check(operation, 400, {"x-amzn-ErrorType": "SerializationException"}, {"message": "bad"})
+    assert failure.value.clause_id.endswith("-WIRE-ERROR-DOCUMENTED")
+
+
+def test_a_nested_code_fails_the_error_clause():
+    with pytest.raises(ConformanceFailure, match="names no error code") as failure:
+        _check("GetProvisionedModelThroughput", 404, {},
+               {"message": "x", "error": {"__type": "ResourceNotFoundException"}})
+    assert failure.value.clause_id == "GET-WIRE-ERROR-DOCUMENTED"
+
+
+@pytest.mark.parametrize("code", sorted(AUTH_REFUSALS))
+def test_an_auth_refusal_is_no_verdict(code):
+    with pytest.raises(TargetUnavailable, match="refused the credentials"):
+        _check("ListProvisionedModelThroughputs", 403, {"x-amzn-ErrorType": code}, {"message": "no"})
+
+
+class _Refuses(BaseHTTPRequestHandler):
+    """A stub endpoint that refuses every signature, as AWS answers a bad secret key."""
+
+    def _refuse(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        self.rfile.read(length)
+        body = json.dumps({"message": "The request signature we calculated does not match the signature you "
+                                      "provided."}).encode()
+        self.send_response(403)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("x-amzn-ErrorType", f"InvalidSignatureException:{CORAL}")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = do_PATCH = do_DELETE = _refuse
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def _one_line(result) -> str:
+    assert result.returncode == 2, (result.stdout[-3000:], result.stderr[-3000:])
+    assert "Traceback" not in result.stderr + result.stdout
+    assert "wrong-secret" not in result.stdout + result.stderr, "a credential was printed"
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("bedrock-conformance:"), result.stderr
+    return lines[0]
+
+
+def test_a_refused_signature_ends_the_run_with_one_line_and_exit_2(cli):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Refuses)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        result = cli("run", "--target", f"http://127.0.0.1:{server.server_address[1]}", "--account-id",
+                     "123456789012", "--profile", "quick", "--report-dir", "out", "-q", timeout=120,
+                     AWS_ACCESS_KEY_ID="AKIDEXAMPLE", AWS_SECRET_ACCESS_KEY="wrong-secret")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert "refused the credentials: InvalidSignatureException" in _one_line(result)
+
+
+class _ExpiresAfter:
+    """The reference emulator until its credentials 'expire': then ExpiredTokenException for every request."""
+
+    def __init__(self, requests: int) -> None:
+        self.emulator, self.left = Emulator(), requests
+
+    def handle(self, method, raw_path, query_string, headers, body):
+        self.left -= 1
+        if self.left >= 0 or raw_path == "/":
+            return self.emulator.handle(method, raw_path, query_string, headers, body)
+        payload = json.dumps({"message": "The security token included in the request is expired"}).encode()
+        return 400, {"Content-Type": "application/json", "x-amzn-ErrorType": "ExpiredTokenException",
+                     "Content-Length": str(len(payload))}, payload
+
+
+def test_credentials_expiring_mid_run_stop_it_with_exit_2_and_no_verdict(cli, tmp_path):
+    handle = start(_ExpiresAfter(40))
+    try:
+        result = cli("run", "--target", handle.url, "--account-id", "123456789012", "--profile", "quick",
+                     "--report-dir", "out", timeout=300, AWS_ACCESS_KEY_ID="AKIDEXAMPLE",
+                     AWS_SECRET_ACCESS_KEY="wrong-secret")
+    finally:
+        handle.stop()
+    assert result.returncode == 2, result.stdout[-3000:]
+    assert "Traceback" not in result.stderr
+    assert "wrong-secret" not in result.stdout + result.stderr
+    report = load_report(tmp_path / "out")
+    assert report["exit_code"] == 2
+    assert any("refused the credentials: ExpiredTokenException" in p for p in report["problems"])
+    failed = [c["id"] for c in report["clauses"] if c["status"] == "failed"]
+    assert not failed, f"a refusal of credentials is no conformance verdict: {failed}"
+    errors = [c for c in report["clauses"] if c["status"] == "error"]
+    assert len(errors) <= 8, "the run stops at the first refusal instead of erring every test"
