@@ -198,7 +198,8 @@ class ResponseChecker:
             return data
 
         if code is None:
-            raise fail("ERROR-DOCUMENTED", f"HTTP {status} names no error code (no x-amzn-ErrorType, no top-level code or __type)")
+            raise fail("ERROR-DOCUMENTED",
+                       f"HTTP {status} names no error code (no x-amzn-ErrorType, no top-level code or __type)")
         expected_status = op.documented.get(code)
         if expected_status is None:
             raise fail("ERROR-DOCUMENTED",

@@ -48,7 +48,7 @@ SERIALIZATION = "SerializationException"
 DESERIALIZATION_KINDS = frozenset({"malformed-body", "wrong-type", "unknown-query-value"})
 # Framework refusals of the credentials: the run cannot be made (exit 2), not a conformance verdict.
 AUTH_REFUSALS = frozenset({"UnrecognizedClientException", "InvalidSignatureException", "ExpiredTokenException",
-                           "MissingAuthenticationTokenException", "IncompleteSignature",
+                           "MissingAuthenticationTokenException", "MissingAuthenticationToken", "IncompleteSignature",
                            "IncompleteSignatureException", "InvalidClientTokenId", "SignatureDoesNotMatch"})
 
 
