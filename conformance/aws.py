@@ -46,6 +46,9 @@ class BillableGuard:
     settings: Settings
     live: Callable[[], int]
     started: float = 0.0
+    # clientRequestTokens of creates the target accepted: a retry with one creates nothing on a conformant server
+    # (CREATE-IDEMPOTENT), so it passes the live cap; should it create, cleanup deletes it like any other.
+    accepted_tokens: Callable[[], set[str]] = set
 
     def check_create(self, body: bytes | str | None) -> None:
         raw = body.encode() if isinstance(body, str) else (body or b"")
@@ -59,7 +62,9 @@ class BillableGuard:
             raise BillableRefused("no create request is sent to AWS without --allow-billable")
         if isinstance(params, dict) and params.get("modelUnits") not in (1, None):
             raise BillableRefused(f"modelUnits {params.get('modelUnits')!r} exceeds the cap of 1 on AWS")
-        if self.live() >= self.settings.max_live:
+        token = params.get("clientRequestToken") if isinstance(params, dict) else None
+        token = token if isinstance(token, str) else None
+        if self.live() >= self.settings.max_live and not (token and token in self.accepted_tokens()):
             raise BillableRefused(f"{self.settings.max_live} Provisioned Throughputs are alive: the cap "
                                   "(max_live) is reached")
         if not self.started:
@@ -68,17 +73,121 @@ class BillableGuard:
             raise BillableRefused(f"the billable budget of {self.settings.budget_seconds:.0f}s is spent")
 
 
-def plan(settings: Settings) -> str:
-    """What a billable run may create, and what it may cost per hour at most."""
-    prices = [HOURLY_PER_MODEL_UNIT.get(m, FALLBACK_HOURLY) for m in settings.models]
-    worst = max(prices) * settings.max_live
+# -- the billable plan -------------------------------------------------------------------------------------
+# A create on AWS stays Creating for 15-30 minutes (docs/aws.md) and bills at least an hour, so a billable run is
+# a fixed schedule over at most max_live shared Provisioned Throughputs ("slots"), created at the start while the
+# free clauses run. Each billable test of the schedule names the slots it uses and the slot it deletes last;
+# a clause family that needs its own creates (e.g. concurrency) registers a Step with ``own_creates``: it runs
+# after the shared slots are deleted, its creates counted against max_live like every other.
+SLOT_HINTS = {"pt1": "p-b", "pt2": "p-a"}  # names ...-p-b1 / ...-p-a2: name order is not creation order
+CREATE_MINUTES = (15, 30)  # how long a create stays Creating on AWS (planning figure, docs/aws.md)
+STEP_MINUTES = 2  # the calls of one scheduled test, throttling included (planning figure)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One billable test of the plan: the shared slots it uses, the one it deletes, creates of its own."""
+
+    test: str  # the test function's name
+    uses: tuple[str, ...] = ()
+    deletes: str | None = None
+    own_creates: int = 0  # PTs it creates and deletes itself (all alive at once at most)
+    probes: int = 0  # create requests it sends that a conformant server refuses or answers without creating
+    carries: str = ""
+
+
+SCHEDULE: list[Step] = [
+    Step("test_idempotency", uses=("pt2",), probes=1, carries="idempotency (a retry with the same token)"),
+    Step("test_list", uses=("pt1", "pt2"), carries="list filters, sort orders, pagination over two (the list "
+         "state machine, bounded: it adopts the two PTs and creates nothing)"),
+    Step("test_update_walk", uses=("pt1", "pt2"), carries="rename, rename onto a live name, update, timestamps"),
+    Step("test_create_get_delete", uses=("pt2",), deletes="pt2", carries="get by name and ARN, record fields, "
+         "lifecycle, delete, not-found after delete"),
+    Step("test_uniqueness_and_unknown_model", uses=("pt1",), probes=2,
+         carries="uniqueness (a create with PT 1's live name), unknown model"),
+    Step("test_tags_walk", uses=("pt1",), deletes="pt1", probes=1, carries="tags at create, tag, untag, the "
+         "50-tag limit, too many tags at create, delete, tagging after delete"),
+]
+# Billable tests the plan does not run on AWS, with the reason (their clauses are judged by the steps above).
+NOT_PLANNED = {
+    "test_lifecycle": "the lifecycle state machine creates at random: not in the AWS plan (its clauses are "
+                      "judged by the plan's fixed walks)",
+    "test_custom_model_lifecycle": "needs Provisioned Throughputs of a custom model: not in the AWS plan",
+    "test_custom_model_walk": "needs a Provisioned Throughput of a custom model: not in the AWS plan",
+}
+
+
+def register_step(step: Step, *, before: str | None = None) -> None:
+    """A clause family adds its billable test to the plan (before ``before``, else at the end)."""
+    if any(s.test == step.test for s in SCHEDULE):
+        raise ValueError(f"{step.test} is in the plan already")
+    index = next((i for i, s in enumerate(SCHEDULE) if s.test == before), len(SCHEDULE))
+    SCHEDULE.insert(index, step)
+
+
+def step_of(test: str) -> Step | None:
+    return next((s for s in SCHEDULE if s.test == test), None)
+
+
+@dataclass(frozen=True)
+class Estimate:
+    slots: tuple[str, ...]
+    creates: int  # Provisioned Throughputs created
+    create_requests: int  # creates sent, probes included
+    most_alive: int
+    minutes: tuple[int, int]  # expected wall clock, low and high
+    pt_hours: float  # billed model-unit hours (at least one hour per PT)
+    hourly: float  # at most, while the most are alive
+
+
+def estimate(settings: Settings, steps: list[Step] | None = None) -> Estimate:
+    """What the plan (or the selected part of it) creates, how long it takes and how many PT-hours it bills."""
+    steps = SCHEDULE if steps is None else steps
+    slots = tuple(s for s in SLOT_HINTS if any(s in step.uses for step in steps))
+    shared = min(len(slots), settings.max_live)
+    # Rounds of creation: the shared slots together (or one by one when max_live is smaller), then each step
+    # with creates of its own.
+    rounds = (1 if shared >= len(slots) else len(slots)) if slots else 0
+    own = [step.own_creates for step in steps if step.own_creates]
+    rounds += len(own)
+    low = rounds * CREATE_MINUTES[0] + len(steps) * STEP_MINUTES
+    high = rounds * CREATE_MINUTES[1] + len(steps) * STEP_MINUTES * 2
+    lifetime_hours = max(MINIMUM_BILLED_HOURS, (high + 1) / 60)  # a shared PT lives through the whole run
+    own_hours = max(MINIMUM_BILLED_HOURS, (CREATE_MINUTES[1] + 2 * STEP_MINUTES) / 60)
+    pt_hours = len(slots) * lifetime_hours + sum(own) * own_hours
+    price = max(HOURLY_PER_MODEL_UNIT.get(m, FALLBACK_HOURLY) for m in settings.models)
+    most = max([shared, *own]) if (slots or own) else 0
+    return Estimate(slots, len(slots) + sum(own), len(slots) + sum(own) + sum(s.probes for s in steps),
+                    min(most, settings.max_live), (low, high), round(pt_hours, 2), price * most)
+
+
+def plan(settings: Settings, steps: list[Step] | None = None) -> str:
+    """What a billable run creates, in which order, how long it takes and what it may cost."""
+    steps = SCHEDULE if steps is None else steps
+    est = estimate(settings, steps)
+    price = max(HOURLY_PER_MODEL_UNIT.get(m, FALLBACK_HOURLY) for m in settings.models)
     lines = [
         "bedrock-conformance: billable run against real AWS",
-        f"  it may create up to {settings.max_live} no-commitment Provisioned Throughputs at once, 1 model unit "
-        f"each, of: {', '.join(settings.models)}",
+        f"  plan: {est.creates} no-commitment Provisioned Throughput(s), 1 model unit each, at most "
+        f"{est.most_alive} alive at once (max_live {settings.max_live}), of {settings.models[0]}; "
+        f"{est.create_requests} create requests in all (the others are retries and refusals that create nothing)",
+    ]
+    for slot in est.slots:
+        carried = [step.carries for step in steps if slot in step.uses and step.carries]
+        lines.append(f"    {slot.upper().replace('PT', 'PT ')}: " + "; ".join(carried))
+    for step in steps:
+        if step.own_creates:
+            lines.append(f"    {step.test}: {step.own_creates} of its own, after the shared ones are deleted: "
+                         f"{step.carries}")
+    lines += [
+        "  the state machines: the list machine runs bounded over PT 1 and PT 2 (no creates of its own); the "
+        "lifecycle, custom-model and commitment machines are skipped on AWS",
+        f"  expected duration: {est.minutes[0]}-{est.minutes[1]} minutes (a create stays Creating "
+        f"{CREATE_MINUTES[0]}-{CREATE_MINUTES[1]} minutes; the free clauses run meanwhile)",
+        f"  estimated cost: about {est.pt_hours:g} PT-hours, ${est.pt_hours * price:,.2f} (at most "
+        f"${est.hourly:,.2f} per hour while they live, at least {MINIMUM_BILLED_HOURS} hour billed each; prices "
+        f"as of {PRICES_AS_OF})",
         f"  names start with '{settings.name_prefix}<run id>-' and carry the tag bedrock-conformance-run",
-        f"  estimated cost: at most ${worst:,.2f} per hour while they live, at least {MINIMUM_BILLED_HOURS} hour "
-        f"billed each (prices as of {PRICES_AS_OF})",
         f"  wall-clock budget: {settings.budget_seconds:.0f}s; never a commitment term",
         "  everything it creates is deleted at the end, on failure, Ctrl-C and SIGTERM; "
         "`bedrock-conformance sweep --target aws --delete` removes leftovers of a killed run",

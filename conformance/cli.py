@@ -102,6 +102,9 @@ def cmd_run(args: argparse.Namespace, passthrough: list[str]) -> int:
         selectors(args.skip)
     except (settings_mod.SettingsError, UsageProblem) as exc:
         return _unusable(args, settings, str(exc))
+    if settings.is_aws and settings.allow_billable and args.workers:
+        return _unusable(args, settings, "a billable run against AWS runs in one process (its plan counts every "
+                                         "Provisioned Throughput): drop -n")
     if settings.is_aws and settings.allow_billable:
         from conformance.aws import confirm
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from conformance import aws
 from conformance import run as runmod
 from conformance.aws import BillableRefused
 from conformance.clauses import (
@@ -94,6 +95,9 @@ def pytest_configure(config: pytest.Config) -> None:
         state = runmod.RunState.from_config(config, workerinput)
     except runmod.UsageProblem as exc:
         raise pytest.UsageError(str(exc)) from None
+    if state.settings.is_aws and state.settings.allow_billable and getattr(config.option, "numprocesses", None):
+        raise pytest.UsageError("a billable run against AWS runs in one process (its plan counts every "
+                                "Provisioned Throughput): drop -n")
     config.stash[runmod.STATE] = state
     runmod.install_sigterm_cleanup()
     import hypothesis.core
@@ -124,13 +128,30 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     state = config.stash.get(runmod.STATE, None)
     if state is None:
         return
+    planned = state.settings.is_aws and state.settings.allow_billable
+    free, billable = [], []
     for item in items:
         clauses = item_clauses(item)
-        for cost in {CATALOGUE[c].cost for c in clauses if c in CATALOGUE}:
+        costs = {CATALOGUE[c].cost for c in clauses if c in CATALOGUE}
+        for cost in costs:
             item.add_marker(getattr(pytest.mark, cost))
         reason = state.skip_reason(clauses)
+        test = getattr(item, "originalname", item.name)
+        if not reason and planned and "billable" in costs:
+            reason = aws.NOT_PLANNED.get(test)
+            if reason is None and aws.step_of(test) is None:
+                reason = "not in the billable plan for AWS (conformance.aws.SCHEDULE)"
         if reason:
             item.add_marker(pytest.mark.skip(reason=reason))
+        elif planned and "billable" in costs:
+            state.plan_tests.append(test)
+        (billable if planned and "billable" in costs else free).append(item)
+    if planned:
+        # The plan's creates go out when the target opens: the free clauses run while they are Creating, then
+        # the billable tests in the plan's order (each slot's deleting step last).
+        order = {step.test: n for n, step in enumerate(aws.SCHEDULE)}
+        billable.sort(key=lambda item: order.get(getattr(item, "originalname", item.name), len(order)))
+        items[:] = free + billable
 
 
 def item_clauses(item: pytest.Item) -> list[str]:
@@ -146,6 +167,11 @@ def target(request: pytest.FixtureRequest) -> Any:
     if state is None:
         pytest.skip("no --target given: bedrock-conformance tests are not active")
     opened = state.open_target()
+    if state.plan_tests and opened.plan is None and state.settings.is_aws and state.settings.allow_billable:
+        from conformance.plan import Plan
+
+        opened.plan = Plan(opened, state.plan_tests)
+        opened.plan.start()
     yield opened
     state.close_target()
 

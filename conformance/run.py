@@ -152,6 +152,7 @@ class RunState:
         self.started = time.time()
         self.target: Any = None
         self._shared_stop: Any = None
+        self.plan_tests: list[str] = []  # aws --allow-billable: the selected tests of the billable plan
 
     # -- construction --------------------------------------------------------------------------------------
     @classmethod

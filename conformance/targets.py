@@ -103,7 +103,10 @@ class Target:
         self.checker = ResponseChecker()
         self.created: dict[str, bool] = {}  # ARN -> still alive as far as the run knows
         self._arn_of_name: dict[str, str] = {}
-        self.guard = BillableGuard(settings, live=lambda: sum(self.created.values())) if settings.is_aws else None
+        self.accepted_tokens: set[str] = set()
+        self.guard = BillableGuard(settings, live=lambda: sum(self.created.values()),
+                                   accepted_tokens=lambda: self.accepted_tokens) if settings.is_aws else None
+        self.plan: Any = None  # conformance.plan.Plan on a billable AWS run (the plugin sets it)
         self.create_requests = 0
         self.account_id = settings.account_id
         self._names = 0
@@ -340,6 +343,9 @@ class Target:
                     name = _body_member(request, "provisionedModelName")
                     if name:
                         self._arn_of_name[name] = arn
+                    token = _body_member(request, "clientRequestToken")
+                    if token:
+                        self.accepted_tokens.add(token)
             elif ok and request and operation in (_DELETE, _UPDATE):
                 ident = urllib.parse.unquote(urllib.parse.urlsplit(request["url"]).path.rsplit("/", 1)[-1])
                 arn = ident if ident.startswith("arn:") else self._arn_of_name.get(ident)

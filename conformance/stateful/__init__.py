@@ -49,7 +49,7 @@ from conformance.clauses import ConformanceFailure
 from conformance.stateful.base import ProvisionedThroughputMachine
 from conformance.stateful.calllog import Call, CallLog, step
 from conformance.stateful.common import documented_refusals
-from conformance.stateful.listmachine import ListMachine
+from conformance.stateful.listmachine import ListMachine, PlannedListMachine
 from conformance.stateful.listquery import Query, _match_one, _matches, _summary_fails
 from conformance.stateful.machines import CommitmentMachine, CustomModelMachine, LifecycleMachine
 from conformance.stateful.model import Record, Snapshot
@@ -57,6 +57,6 @@ from conformance.stateful.runner import machine_settings, run
 
 __all__ = [
     "Call", "CallLog", "CommitmentMachine", "ConformanceFailure", "CustomModelMachine", "LifecycleMachine",
-    "ListMachine", "ProvisionedThroughputMachine", "Query", "Record", "Snapshot", "_match_one", "_matches",
+    "ListMachine", "PlannedListMachine", "ProvisionedThroughputMachine", "Query", "Record", "Snapshot", "_match_one", "_matches",
     "_summary_fails", "documented_refusals", "machine_settings", "run", "step",
 ]

@@ -294,6 +294,15 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
         if commitment:
             params["commitmentDuration"] = commitment
         created = ok(t, "CREATE-ACCEPTS-VALID", CREATE, **params)
+        return self.record_created(params, created, custom=custom, token=token)
+
+    def record_created(self, params: dict[str, Any], created: dict[str, Any], *, custom: bool,
+                       token: str | None) -> Record:
+        """The model learns a record from its Create request and answer, and checks what Get shows of it."""
+        t = self.t
+        name, model_id, units = params["provisionedModelName"], params["modelId"], params["modelUnits"]
+        commitment = params.get("commitmentDuration")
+        tags = {tag["key"]: tag["value"] for tag in params.get("tags", []) if tag["key"] != t.run_tag["key"]}
         arn = str(created.get("provisionedModelArn"))
         expect.arn_ok(t, "CREATE-ARN-FORMAT", arn)
         check(arn not in self.records and arn not in self.deleted, "CREATE-ACCEPTS-VALID",

@@ -372,3 +372,38 @@ class ListMachine(ProvisionedThroughputMachine):
         self.listing(False, clause, f"List with {_describe(query)} left out {record.name} ({record.arn}), which "
                                     "matches every filter")
 
+
+
+class PlannedListMachine(ListMachine):
+    """The list machine bounded for a billable AWS run: it adopts the plan's two shared Provisioned Throughputs
+    (conformance.aws.SCHEDULE) instead of creating, and never creates, renames or deletes; the sweep (each
+    filter, each sort order, small pages, a garbage token) and random queries run over them."""
+
+    max_live = 0  # the create rule never creates
+    min_live_to_delete = 1_000  # the delete rule never deletes
+
+    def __init__(self) -> None:
+        super().__init__()
+        if self.t.plan is None:
+            raise RuntimeError("PlannedListMachine runs on the plan of a billable AWS run only")
+        self.hint_id = "p"
+        self.ns = self.t.plan.namespace
+
+    @initialize()
+    @step
+    def populate(self) -> None:  # type: ignore[override]
+        plan = self.t.plan
+        for slot in ("pt1", "pt2"):
+            entry = plan.take(slot, "LIST-PAGINATION-COMPLETE")
+            params = {**entry.params, "provisionedModelName": plan.current_name(slot, "LIST-PAGINATION-COMPLETE")}
+            rec = self.record_created(params, entry.created, custom=params["modelId"] in self.customs,
+                                      token=params.get("clientRequestToken"))
+            self.settle(rec)
+        for action in self.sweep():
+            action()
+
+    def rename(self, index: int, word: str) -> None:  # type: ignore[override] - no rule here: no renames
+        return None
+
+    def teardown(self) -> None:
+        self.records.clear()  # the plan's slots outlive the machine: their own steps delete them

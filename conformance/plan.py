@@ -1,0 +1,93 @@
+"""The billable plan at run time (real AWS only): the shared Provisioned Throughputs of ``conformance.aws.SCHEDULE``.
+
+``start()`` sends the creates of the slots the selected steps use (as many as max_live allows) when the target
+opens, so that they are Creating while the free clauses run; ``take(slot)`` hands a step its slot once it settled
+(polling with backoff), creating it then if it could not be created at the start (a smaller max_live). A create
+that failed (refused, no quota, a conformance failure) is raised again in every step that takes the slot, so the
+step's clauses carry the reason. On emulators there is no plan: each test creates its own.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from conformance import aws, expect
+
+CREATE = "create_provisioned_model_throughput"
+PT1_TAGS = ({"key": "team", "value": "conformance"}, {"key": "empty", "value": ""})
+
+
+@dataclass
+class Slot:
+    name: str
+    params: dict[str, Any]
+    created: dict[str, Any] | None = None
+    error: BaseException | None = None
+    settled: dict[str, Any] | None = None
+    sent_at: float = 0.0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def arn(self) -> str:
+        return str((self.created or {}).get("provisionedModelArn"))
+
+
+class Plan:
+    def __init__(self, target: Any, tests: list[str]) -> None:
+        self.target = target
+        self.steps = [s for s in aws.SCHEDULE if s.test in tests]
+        self.slots: dict[str, Slot] = {}
+        self.order = [slot for slot in aws.SLOT_HINTS if any(slot in s.uses for s in self.steps)]
+
+    @property
+    def namespace(self) -> str:
+        """The prefix every slot's name starts with (the bounded list machine isolates its queries with it)."""
+        return f"{self.target.run_prefix}-{self.target.worker}-p-"
+
+    def _params(self, slot: str) -> dict[str, Any]:
+        t = self.target
+        params: dict[str, Any] = {"modelUnits": 1, "provisionedModelName": t.new_name(aws.SLOT_HINTS[slot]),
+                                  "modelId": t.settings.models[0], "tags": [dict(t.run_tag)]}
+        if slot == "pt1":
+            params["tags"] += [dict(tag) for tag in PT1_TAGS]
+        else:
+            params["clientRequestToken"] = f"tok-{t.run_id}-{slot}-{int(time.time() * 1000)}"
+        return params
+
+    def start(self) -> None:
+        """Send the creates of as many slots as max_live allows; the free clauses run while they are Creating."""
+        for slot in self.order[:self.target.settings.max_live]:
+            self._create(slot)
+
+    def _create(self, slot: str) -> Slot:
+        entry = Slot("", self._params(slot))
+        entry.name = entry.params["provisionedModelName"]
+        self.slots[slot] = entry
+        entry.sent_at = time.time()
+        try:
+            entry.created = expect.ok(self.target, "CREATE-ACCEPTS-VALID", CREATE, **entry.params)
+        except Exception as exc:  # noqa: BLE001 - raised again in every step that takes the slot
+            entry.error = exc
+        return entry
+
+    def take(self, slot: str, clause: str, *, settle: bool = True) -> Slot:
+        """The slot's Provisioned Throughput, settled (InService or Failed) unless ``settle`` is false; its
+        create's failure if it failed."""
+        entry = self.slots.get(slot) or self._create(slot)
+        if entry.error is not None:
+            raise entry.error
+        if not self.target.created.get(entry.arn, False):
+            from conformance.aws import BillableRefused
+
+            raise BillableRefused(f"{slot.upper()} was deleted earlier in the plan")
+        if settle and entry.settled is None:
+            entry.settled = expect.wait_settled(self.target, clause, entry.arn)
+        return entry
+
+    def current_name(self, slot: str, clause: str) -> str:
+        """The slot's name now (a step may have renamed it)."""
+        entry = self.take(slot, clause)
+        got = expect.ok(self.target, clause, "get_provisioned_model_throughput", provisionedModelId=entry.arn)
+        return str(got.get("provisionedModelName"))
