@@ -29,14 +29,17 @@ class Recorder:
         self.emulator = emulator
         self.create_bodies: list[dict] = []
         self.max_live = 0
+        self.created: set[str] = set()  # every ARN that was ever alive
         self._lock = threading.Lock()
 
     def handle(self, method, raw_path, query_string, headers, body):
         answer = self.emulator.handle(method, raw_path, query_string, headers, body)
-        if method == "POST" and raw_path.startswith("/provisioned-model-throughput"):
-            with self._lock:
+        with self._lock:
+            if method == "POST" and raw_path.startswith("/provisioned-model-throughput"):
                 self.create_bodies.append(json.loads(body or b"{}"))
-                self.max_live = max(self.max_live, len(self.emulator.live()))
+            live = self.emulator.live()
+            self.created |= set(live)
+            self.max_live = max(self.max_live, len(live))
         return answer
 
 
@@ -286,3 +289,45 @@ def test_unconfirmed_billable_run_leaves_a_report(fake_aws, tmp_path):
     assert result.returncode == 2
     assert "not confirmed" in load_report(tmp_path / "out")["problems"][0]
     assert recorder.emulator.calls[CREATE] == 0
+
+
+def test_billable_quick_run_follows_its_plan(fake_aws, tmp_path):
+    """The plan: two Provisioned Throughputs, Creating for seconds, throttled now and then; at least 90% of the
+    billable clauses get a verdict, at most 2 alive at once and at most 6 created, nothing left behind."""
+    from conformance.clauses import CATALOGUE
+
+    recorder, url = fake_aws(create_delay=2.0, update_delay=1.0, throttle_every=11)
+    result = run(url, tmp_path, "--profile", "quick", "--allow-billable", "--yes", "--poll-interval", "0.2")
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert "expected duration" in result.stdout and "PT-hours" in result.stdout
+    report = load_report(tmp_path / "out")
+    billable = [c for c in report["clauses"] if CATALOGUE[c["id"]].cost == "billable"]
+    judged = [c for c in billable if c["status"] in ("passed", "failed")]
+    assert len(judged) >= 0.9 * len(billable), [(c["id"], c["message"]) for c in billable if c not in judged]
+    assert recorder.max_live <= 2
+    assert 1 <= len(recorder.created) <= 6
+    assert all("commitmentDuration" not in body and body.get("modelUnits") == 1 for body in recorder.create_bodies)
+    assert recorder.emulator.live() == {}
+    skipped = {c["id"]: c["message"] for c in billable if c["status"] == "skipped"}
+    assert all("not in the AWS plan" in why for why in skipped.values()), skipped
+
+
+def test_billable_plan_refuses_workers(fake_aws, tmp_path):
+    recorder, url = fake_aws()
+    result = run(url, tmp_path, "--allow-billable", "--yes", "-n", "2")
+    assert result.returncode == 2 and "one process" in result.stderr
+    assert recorder.emulator.calls[CREATE] == 0
+
+
+def test_plan_estimate_counts_registered_families():
+    from conformance import aws
+    from conformance.settings import Settings
+
+    settings = Settings(target="aws")
+    base = aws.estimate(settings)
+    assert base.slots == ("pt1", "pt2") and base.creates == 2 and base.most_alive == 2 and base.pt_hours >= 2
+    family = [*aws.SCHEDULE, aws.Step("test_concurrent_family", own_creates=2, carries="concurrency")]
+    grown = aws.estimate(settings, family)
+    assert grown.creates == 4 and grown.most_alive == 2 and grown.minutes[0] > base.minutes[0]
+    assert grown.pt_hours > base.pt_hours
+    assert "test_concurrent_family: 2 of its own" in aws.plan(settings, family)
