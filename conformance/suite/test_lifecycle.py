@@ -9,7 +9,6 @@ import time
 import pytest
 
 from conformance import contract
-from conformance.plan import PT1_TAGS
 from conformance.expect import (
     attempt,
     check,
@@ -22,6 +21,7 @@ from conformance.expect import (
     tags_of,
     wait_settled,
 )
+from conformance.plan import PT1_TAGS
 
 NOT_FOUND = ("ResourceNotFoundException",)
 CREATE, UPDATE, DELETE = ("CreateProvisionedModelThroughput", "UpdateProvisionedModelThroughput",
