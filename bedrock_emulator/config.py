@@ -57,6 +57,9 @@ class EmulatorConfig:
         default_factory=lambda: {"OneMonth": 30 * 86400, "SixMonths": 182 * 86400}
     )
     throttle_every: int = 0
+    # Seconds every answer takes (a real control plane, or an emulator across a network); slept outside the
+    # state lock, so concurrent requests overlap as they would on a real server.
+    latency: float = 0.0
     model_unit_quota: int | None = None
     faults: frozenset[str] = frozenset()
     # Conformant non-default choices (quirks.py); none by default.
@@ -82,6 +85,8 @@ class EmulatorConfig:
             )
         if self.create_delay < 0 or self.update_delay < 0:
             raise ValueError("create_delay and update_delay must be >= 0")
+        if self.latency < 0:
+            raise ValueError("latency must be >= 0")
         if self.throttle_every < 0:
             raise ValueError("throttle_every must be >= 0")
 

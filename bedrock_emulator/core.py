@@ -14,6 +14,7 @@ import random
 import re
 import string
 import threading
+import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Mapping
@@ -25,6 +26,7 @@ from . import spec, sts
 from .config import EmulatorConfig
 from .errors import ApiError, not_found, validation
 from .faults import validation_skips
+from .quirks import THROTTLE_EVERY
 from .tokens import END, Bookmark, PageTokens, scope_digest
 
 Response = tuple[int, dict[str, str], bytes]
@@ -137,6 +139,8 @@ class Emulator:
         }
         self._create_delay = round(self.config.create_delay * 1_000_000)
         self._update_delay = round(self.config.update_delay * 1_000_000)
+        self._latency = self.config.latency
+        self._throttle_every = self.config.throttle_every or (THROTTLE_EVERY if "throttling" in self.quirks else 0)
         self._foundation_models = frozenset(self.config.foundation_models)
         custom_models = self.config.custom_models or ()
         self._custom_models = {m.name: m for m in custom_models} | {m.arn: m for m in custom_models}
@@ -179,6 +183,8 @@ class Emulator:
         self, method: str, raw_path: str, query_string: str, headers: Mapping[str, str], body: bytes
     ) -> Response:
         """Answer one HTTP request: (status, headers, body). The path is still percent-encoded."""
+        if self._latency:
+            time.sleep(self._latency)  # outside the state lock: concurrent requests overlap
         request_id = str(uuid.uuid4())
         method = method.upper()
         if "?" in raw_path and not query_string:
@@ -254,7 +260,7 @@ class Emulator:
         return self._respond(status, request_id, document, error_type=code)
 
     def _throttled(self) -> bool:
-        every = self.config.throttle_every
+        every = self._throttle_every
         if not every:
             return False
         with self._lock:
@@ -291,7 +297,11 @@ class Emulator:
                 # Updating that starts when Creating ends.
                 pt.status = "Updating"
                 pt.status_since = in_service_at
-        if pt.status == "Updating" and now - pt.status_since >= self._update_delay:
+        if (
+            pt.status == "Updating"
+            and "status-stuck-updating" not in self.faults
+            and now - pt.status_since >= self._update_delay
+        ):
             pt.model = pt.desired_model
             pt.status = "InService"
 

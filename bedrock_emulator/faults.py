@@ -91,6 +91,7 @@ FAULTS: dict[str, str] = {
     "get-by-arn-broken": "Get/Update/Delete by ARN answer 404 (by name works).",
     "model-arn-short-id": "modelArn is the bare model id, not an ARN.",
     "status-stuck-creating": "A PT never leaves Creating (with zero create_delay it starts Creating and stays).",
+    "status-stuck-updating": "A PT that enters Updating never leaves it (the model change never completes).",
 }
 
 # fault -> (member name or shape name, constraint kind) pairs the validator stops checking.

@@ -76,7 +76,13 @@ QUIRKS: dict[str, str] = {
     "error-name-forms": "Errors name their code in turn in each form Smithy's errors.smithy allows: "
     "x-amzn-ErrorType with a ':' URI suffix and a '#' namespace, or no header and the body's code or __type "
     "with or without namespace and URI (RestJsonFooErrorUsingCodeAndNamespace and its siblings).",
+    # Every operation models ThrottlingException 429; a real control plane throttles.
+    "throttling": "One answer in THROTTLE_EVERY (10%) is ThrottlingException 429, whatever the request "
+    "(modelled for every operation; clients are expected to retry it).",
 }
+
+# The throttling quirk's rate: one answer in this many (EmulatorConfig.throttle_every overrides it).
+THROTTLE_EVERY = 10
 
 ALL_QUIRKS: frozenset[str] = frozenset(QUIRKS)
 

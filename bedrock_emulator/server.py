@@ -196,6 +196,8 @@ def add_arguments(parser: argparse.ArgumentParser, *, default_port: int = DEFAUL
                         help="seconds a new Provisioned Throughput stays Creating (default %(default)s)")
     parser.add_argument("--update-delay", type=float, default=0.0, metavar="S",
                         help="seconds an update stays Updating (default %(default)s)")
+    parser.add_argument("--latency", type=float, default=0.0, metavar="S",
+                        help="seconds every answer takes, as across a network (default %(default)s)")
     parser.add_argument("--throttle-every", type=int, default=0, metavar="N",
                         help="answer every Nth request with ThrottlingException (default 0: never)")
     parser.add_argument("--model-unit-quota", type=int, default=None, metavar="UNITS",
@@ -247,6 +249,7 @@ def config_from(args: argparse.Namespace) -> EmulatorConfig:
         quirks=expand(args.quirk),
         create_delay=args.create_delay,
         update_delay=args.update_delay,
+        latency=args.latency,
         throttle_every=args.throttle_every,
         model_unit_quota=args.model_unit_quota,
     )

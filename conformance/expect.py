@@ -94,14 +94,26 @@ def check(condition: bool, clause: str, message: str, target: Target | None = No
 
 
 def wait_until(target: Target, clause: str, describe: str, probe: Callable[[], Any],
-               done: Callable[[Any], bool]) -> Any:
-    """Poll ``probe`` with the target's interval (backing off to 10x) until ``done``; a timeout fails."""
+               done: Callable[[Any], bool], *, waiting_on: Callable[[Any], str | None] | None = None) -> Any:
+    """Poll ``probe`` with the target's interval (backing off to 10x) until ``done``; a timeout fails.
+
+    ``waiting_on(value)`` names what the wait waits out (a status such as "Updating"). A status that never settles
+    costs one timeout per run: once a wait on it has timed out, a later wait that finds the same status fails at
+    once, naming the first."""
     settings = target.settings
     deadline = time.monotonic() + settings.create_timeout
     interval = settings.poll_interval
     value = probe()
     while not done(value):
+        key = waiting_on(value) if waiting_on else None
+        first = target.timed_out.get(key) if key else None
+        if first is not None:
+            raise ConformanceFailure(clause, f"{describe}: still {key}; not waited for again because an earlier "
+                                     f"wait on {key} timed out ({first})",
+                                     request=target.last_request, response={"last": _jsonable(value)})
         if time.monotonic() >= deadline:
+            if key:
+                target.timed_out.setdefault(key, f"{clause}: {describe}, {settings.create_timeout:.0f}s")
             raise ConformanceFailure(clause, f"{describe}: not reached within {settings.create_timeout:.0f}s",
                                      request=target.last_request, response={"last": _jsonable(value)})
         time.sleep(interval)
@@ -182,7 +194,7 @@ def wait_settled(target: Target, clause: str, ident: str) -> dict[str, Any]:
         return record
 
     record = wait_until(target, clause, f"{ident} reaching InService or Failed", probe,
-                        lambda r: r.get("status") in contract.SETTLED)
+                        lambda r: r.get("status") in contract.SETTLED, waiting_on=lambda r: r.get("status"))
     if record["status"] == "Failed":
         check(bool(record.get("failureMessage")), clause, "status Failed without a failureMessage", target)
     return record

@@ -89,6 +89,7 @@ EXPECTED: dict[str, tuple[set[str], tuple[str, ...]]] = {
     "get-by-arn-broken": ({"GET-BY-NAME-AND-ARN", "DELETE-GONE", "UPDATE-RENAME"}, ()),
     "model-arn-short-id": ({"GET-WIRE-SCHEMA", "CREATE-RECORD-FIELDS", "LIST-WIRE-SCHEMA"}, ()),
     "status-stuck-creating": ({"CREATE-LIFECYCLE"}, ("--create-delay", "0.2", "--create-timeout", "2")),
+    "status-stuck-updating": ({"UPDATE-DESIRED-MODEL-CUSTOM"}, ("--update-delay", "0.2", "--create-timeout", "2")),
 }
 
 #: Clauses no fault proves, with the reason (at most 5; tests/test_guard.py).

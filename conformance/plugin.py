@@ -42,6 +42,8 @@ SETTING_FLAGS = [
     ("--read-timeout", "read_timeout", float, "seconds to wait for an answer before it counts as hung"),
     ("--create-delay", "create_delay", float, "reference targets: seconds a create stays Creating"),
     ("--update-delay", "update_delay", float, "reference targets: seconds an update stays Updating"),
+    ("--latency", "latency", float, "reference targets: seconds every answer takes"),
+    ("--concurrency", "concurrency", int, "requests kept in flight together (independent cases; default 8)"),
     ("--max-live", "max_live", int, "aws: most Provisioned Throughputs alive at once"),
     ("--budget-seconds", "budget_seconds", float, "aws: wall-clock budget of the billable phase"),
     ("--endpoint-url", "endpoint_url", str, "aws: a non-default endpoint (VPC or FIPS endpoints)"),

@@ -46,11 +46,15 @@ class Settings:
     connect_timeout: float = 5.0
     read_timeout: float = 30.0
     max_attempts: int = 5
+    # Requests the suite keeps in flight together against one target (independent cases only): sized for
+    # waiting on I/O, not for cores.
+    concurrency: int = 8
     # Reference-emulator targets only.
     faults: tuple[str, ...] = ()
     quirks: tuple[str, ...] = ()  # reference targets: conformant alternatives (bedrock_emulator.quirks)
     create_delay: float = 0.0
     update_delay: float = 0.0
+    latency: float = 0.0  # seconds every answer of the reference takes (a control plane across a network)
     # Real AWS only (see docs/aws.md).
     endpoint_url: str | None = None  # aws: a non-default endpoint (VPC/FIPS endpoints, tests)
     allow_billable: bool = False
@@ -199,9 +203,9 @@ def _validated(settings: Settings) -> Settings:
         raise SettingsError("name_prefix must be 1-10 letters or digits")
     if not settings.models:
         raise SettingsError("settings name no model id (models)")
-    if (settings.faults or settings.quirks or settings.create_delay or settings.update_delay) \
+    if (settings.faults or settings.quirks or settings.create_delay or settings.update_delay or settings.latency) \
             and not settings.is_reference:
-        raise SettingsError("faults, quirks and delays apply to the reference targets only")
+        raise SettingsError("faults, quirks, delays and latency apply to the reference targets only")
     if settings.endpoint_url and not settings.is_aws:
         raise SettingsError("endpoint_url applies to the aws target only (give other targets as a URL)")
     if settings.is_aws:

@@ -108,6 +108,8 @@ class Target:
                                    accepted_tokens=lambda: self.accepted_tokens) if settings.is_aws else None
         self.plan: Any = None  # conformance.plan.Plan on a billable AWS run (the plugin sets it)
         self.create_requests = 0
+        # status -> the first wait that timed out on it (expect.wait_until: one timeout per run and status)
+        self.timed_out: dict[str, str] = {}
         self.account_id = settings.account_id
         self._names = 0
         self._lock = threading.Lock()
@@ -185,7 +187,8 @@ class Target:
                 raise SettingsError(f"unknown quirk {', '.join(unknown)} (see bedrock-conformance faults)")
             config = EmulatorConfig(region=s.region, account_id=s.account_id or "123456789012",
                                     faults=frozenset(s.faults), quirks=quirks,
-                                    create_delay=s.create_delay, update_delay=s.update_delay)
+                                    create_delay=s.create_delay, update_delay=s.update_delay,
+                                    latency=s.latency)
             self.account_id = config.account_id
             if not self.custom_models:
                 self.custom_models = tuple(CustomModel(c.arn, c.base_model_id) for c in config.custom_models)

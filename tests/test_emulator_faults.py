@@ -404,6 +404,13 @@ CHECKS: dict[str, Check] = {
         create,
     ),
     "status-stuck-creating": Check(lambda w: w.get().json["status"], "InService", "Creating", create),
+    "status-stuck-updating": Check(
+        lambda w: (w.update(desiredModelId=w.emulator.config.custom_models[1].name).status,  # type: ignore[index]
+                   w.get().json["status"]),
+        (200, "InService"),
+        (200, "Updating"),
+        create_on_custom_model,
+    ),
 }
 
 
