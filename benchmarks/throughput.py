@@ -1,8 +1,10 @@
 """Throughput benchmark: schema-checked requests per second against the in-process reference target, next to
 the floor of plain boto3 calls answered by a canned response in the same process; wall time of the quick and
-standard profiles with -n 1 and -n 2; peak memory.
+standard profiles with -n 1 and -n 2; slow servers (the quick profile on reference-http answering in 150 ms,
+throttling 10% of answers, or with an Updating that never ends), each as a ratio to the plain reference-http run
+of the same invocation (alternating); peak memory.
 
-    python -m benchmarks.throughput [--skip-profiles]
+    python -m benchmarks.throughput [--skip-profiles] [--skip-slow] [--only-slow]
 
 Writes reports/benchmarks/throughput.json and .md.
 """
@@ -132,25 +134,72 @@ def profile_time(profile: str, workers: str) -> dict:
                             if c["id"].endswith(("-WIRE-STATUS", "-WIRE-ERROR-DOCUMENTED")))}
 
 
+# (row, the variant's run flags, goal): the quick profile on reference-http, plain vs the variant.
+SLOW_VARIANTS = (
+    ("latency 0.15 s per answer", ("--latency", "0.15"), "<= 6x"),
+    ("10% of answers ThrottlingException 429 (quirk throttling)", ("--quirk", "throttling"), "<= 2.5x"),
+    ("an Updating that never ends (fault status-stuck-updating, default 60 s create timeout)",
+     ("--fault", "status-stuck-updating"), "one timeout per run"),
+)
+SLOW_WORKERS = "4"
+
+
+def slow_run(flags: tuple[str, ...], workers: str) -> dict:
+    """One quick run on reference-http; its wall time, exit code and how its status waits ended."""
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        result = subprocess.run([sys.executable, "-m", "conformance", "run", "--target", "reference-http",
+                                 "--profile", "quick", "-n", workers, "--report-dir", tmp, "-q", "--seed", "1",
+                                 *flags], capture_output=True, text=True)
+        seconds = time.perf_counter() - start
+        path = Path(tmp) / "report.json"
+        text = path.read_text() if path.exists() else ""
+    return {"seconds": round(seconds, 1), "exit_code": result.returncode,
+            # expect.wait_until's two messages: a wait that timed out, a later wait that failed at once
+            "timeouts": text.count("not reached within"), "failed_at_once": text.count("not waited for again")}
+
+
+def slow_rows(workers: str = SLOW_WORKERS) -> list[dict]:
+    """Each variant next to a plain run made just before it (same invocation, same load)."""
+    rows = []
+    for name, flags, goal in SLOW_VARIANTS:
+        print(f"timing slow server: {name} ...", file=sys.stderr, flush=True)
+        plain, variant = slow_run((), workers), slow_run(flags, workers)
+        rows.append({"variant": name, "flags": " ".join(flags), "workers": workers, "goal": goal,
+                     "plain_seconds": plain["seconds"], "plain_exit_code": plain["exit_code"],
+                     "seconds": variant["seconds"], "exit_code": variant["exit_code"],
+                     "ratio": round(variant["seconds"] / plain["seconds"], 2),
+                     "timeouts": variant["timeouts"], "failed_at_once": variant["failed_at_once"]})
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--skip-profiles", action="store_true", help="measure request rates only")
+    parser.add_argument("--skip-profiles", action="store_true", help="skip the profile wall times")
+    parser.add_argument("--skip-slow", action="store_true", help="skip the slow-server rows")
+    parser.add_argument("--only-slow", action="store_true", help="only the slow-server rows")
     args = parser.parse_args(argv)
-    results = {
-        "machine": f"{platform.machine()} {platform.processor() or ''} {platform.python_implementation()} "
-                   f"{platform.python_version()}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}",
-        "date": time.strftime("%Y-%m-%d"),
-        "rates": [paired_rates("get"), paired_rates("error")],
-        "profiles": [],
-    }
-    if not args.skip_profiles:
-        for profile in ("quick", "standard"):
-            for workers in ("1", "2"):
-                print(f"timing --profile {profile} -n {workers} ...", file=sys.stderr, flush=True)
-                results["profiles"].append(profile_time(profile, workers))
+    machine = (f"{platform.machine()} {platform.processor() or ''} {platform.python_implementation()} "
+               f"{platform.python_version()}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}")
+    previous = OUT / "throughput.json"
+    if args.only_slow and previous.exists():  # keep the other figures of the last full run
+        results = json.loads(previous.read_text())
+    else:
+        results = {"machine": machine, "date": time.strftime("%Y-%m-%d"),
+                   "rates": [paired_rates("get"), paired_rates("error")], "profiles": []}
+        if not args.skip_profiles:
+            for profile in ("quick", "standard"):
+                for workers in ("1", "2"):
+                    print(f"timing --profile {profile} -n {workers} ...", file=sys.stderr, flush=True)
+                    results["profiles"].append(profile_time(profile, workers))
+    results.setdefault("slow", [])
+    if not args.skip_slow:
+        results["slow"] = slow_rows()
+        results["slow_machine"] = f"{machine} before, {os.getloadavg()[0]:.2f} after ({time.strftime('%Y-%m-%d')})"
     peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     peak_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    results["peak_memory_mb"] = round(max(peak_self, peak_children), 1)
+    if not args.only_slow:
+        results["peak_memory_mb"] = round(max(peak_self, peak_children), 1)
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "throughput.json").write_text(json.dumps(results, indent=2) + "\n")
     lines = ["# Throughput", "", f"Machine: {results['machine']} ({results['date']})", "",
@@ -169,6 +218,15 @@ def main(argv: list[str] | None = None) -> int:
         lines += [f"| {p['profile']} | {p['workers']} | {p['seconds']} | {p['exit_code']} | {p['clauses_passed']} | "
                   f"{p['requests']} | {round(p['requests'] / p['seconds']) if p['seconds'] else '-'} |"
                   for p in results["profiles"]]
+    if results["slow"]:
+        lines += ["", f"Slow servers ({results.get('slow_machine', results['machine'])}): the quick profile (seed 1) "
+                  "on reference-http with the variant's flags, next to the same run without them made just before "
+                  "it; wall seconds.", "",
+                  "| variant | flags | -n | plain s | variant s | ratio | goal | exit | waits timed out | "
+                  "waits failed at once |", "|---|---|---|---|---|---|---|---|---|---|"]
+        lines += [f"| {r['variant']} | `{r['flags']}` | {r['workers']} | {r['plain_seconds']} | {r['seconds']} | "
+                  f"{r['ratio']}x | {r['goal']} | {r['exit_code']} | {r['timeouts']} | {r['failed_at_once']} |"
+                  for r in results["slow"]]
     (OUT / "throughput.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
     return 0

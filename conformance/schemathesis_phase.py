@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import requests
+import requests.adapters
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from jsonschema import Draft4Validator
@@ -337,6 +338,11 @@ class _Rewriter:
 # The phase
 
 
+# Operations whose cases never depend on another case's answer (see Phase._exercise_all).
+INDEPENDENT = frozenset({"GetProvisionedModelThroughput", "ListProvisionedModelThroughputs",
+                         "ListTagsForResource", "CreateProvisionedModelThroughput"})
+
+
 class Phase:
     """The schemathesis phase for one target (one per process; the tests share it)."""
 
@@ -350,6 +356,9 @@ class Phase:
         self.checks = _check_functions(PHASE_CHECKS)
         self.auth = SigV4RequestsAuth(target._credentials_obj, target.settings.region)
         self.session = requests.Session()
+        pool = max(10, target.settings.concurrency)  # one kept-alive connection per request in flight
+        self.session.mount("http://", requests.adapters.HTTPAdapter(pool_connections=pool, pool_maxsize=pool))
+        self.session.mount("https://", requests.adapters.HTTPAdapter(pool_connections=pool, pool_maxsize=pool))
         self.timeout = (target.settings.connect_timeout, target.settings.read_timeout)
         self.own = _Own({})
         self.rewriter = _Rewriter(target, self.own, self._create_own)
@@ -415,8 +424,8 @@ class Phase:
         if seed is None:
             seed = hypothesis.core.global_force_seed or 0
         chooser = random.Random(f"{seed}:{name}")
-        for case in self.coverage_cases(name):
-            self.exercise(name, case, chooser.randrange)
+        self._exercise_all(name, ((case, chooser.randrange) for case in self.coverage_cases(name)))
+        drawn: list[tuple[Any, Callable[[int], int]]] = []
 
         @settings(max_examples=fuzz_cases or fuzz_examples(), deadline=None, database=None, derandomize=False,
                   suppress_health_check=list(HealthCheck), phases=[HPhase.generate], print_blob=False)
@@ -424,16 +433,39 @@ class Phase:
         # a Random seeded by Hypothesis, not from Hypothesis draws (whose shape must not change between cases).
         @given(case=self.fuzz_strategy(name), salt=st.integers(0, 2**32 - 1))
         def fuzz(case: Any, salt: int) -> None:
-            self.exercise(name, case, random.Random(salt).randrange)
+            drawn.append((case, random.Random(salt).randrange))
 
-        fuzz()
+        fuzz()  # draws the cases (the same seed draws the same ones); they are sent below
+        self._exercise_all(name, drawn)
         return self.sent[name]
+
+    def _exercise_all(self, name: str, cases: Iterable[tuple[Any, Callable[[int], int]]]) -> None:
+        """Exercise cases in order. Where no case depends on another's answer (reads, and creates: each has a
+        fresh name and token) the cases are rewritten in order, then sent up to the target's concurrency at
+        once; the first failure in the cases' order is raised. Updates, deletes and tagging change resources
+        later cases may land on: one at a time."""
+        if name not in INDEPENDENT:
+            for case, choose in cases:
+                self.exercise(name, case, choose)
+            return
+        ready = []
+        for case, choose in cases:
+            if self.rewrite(name, case, choose):
+                ready.append(case)
+        self.target.gather(lambda case=case: self.send(name, case) for case in ready)
 
     def exercise(self, name: str, case: Any, choose: Callable[[int], int]) -> None:
         """Send one case and check its response (wire checker + schemathesis checks)."""
+        if self.rewrite(name, case, choose):
+            self.send(name, case)
+
+    def rewrite(self, name: str, case: Any, choose: Callable[[int], int]) -> bool:
+        """Rewrite the case onto the run's own names; False when it addresses no operation."""
         self.rewriter.rewrite(name, case, choose)
-        if any(v in ("", None) for v in case.path_parameters.values()):
-            return  # an empty path segment addresses no operation (a routing question, not this contract's)
+        # An empty path segment addresses no operation (a routing question, not this contract's).
+        return not any(v in ("", None) for v in case.path_parameters.values())
+
+    def send(self, name: str, case: Any) -> None:
         try:
             response = case.call(base_url=self.base_url, session=self.session, auth=self.auth,
                                  timeout=self.timeout)

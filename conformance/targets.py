@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import random
 import secrets
 import socket
 import string
@@ -21,7 +22,8 @@ import sys
 import threading
 import time
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +35,8 @@ from botocore.config import Config
 from botocore.credentials import Credentials
 from botocore.exceptions import BotoCoreError, ClientError, ConnectionClosedError, EndpointConnectionError
 from botocore.httpsession import URLLib3Session
+from botocore.retries import quota as retry_quota
+from botocore.retries import standard as retry_standard
 
 import schemas
 from conformance.aws import BillableGuard, BillableRefused  # noqa: F401 - re-exported for tests
@@ -73,6 +77,51 @@ def _body_member(request: dict[str, Any] | None, member: str) -> str | None:
     except (ValueError, AttributeError):
         return None
     return value if isinstance(value, str) else None
+
+
+# Emulators answer in milliseconds, not AWS's seconds: botocore's backoff at 1/20 of its throttling scale (the
+# same truncated binary exponential backoff with jitter, first retry 0-50 ms, capped at 1 s). Measured with the
+# throttling quirk (benchmarks/throughput.py): botocore's own 1 s scale makes a quick run several times slower.
+EMULATOR_BACKOFF_SCALE = 0.05
+
+
+@dataclass
+class Retries:
+    handler: retry_standard.RetryHandler  # needs-retry: seconds to wait, or None
+    quota: retry_standard.RetryQuotaChecker  # after-call: gives retry capacity back
+
+
+def retry_handler(settings: Settings) -> Retries:
+    """botocore's standard-mode retry handler, shared by the three channels of a target (raw HTTP included).
+
+    Real AWS: botocore's standard conditions (throttling, transient 5xx, dropped connections) and backoff.
+    Emulators: a 5xx is a finding, not something to wait out, so only throttling (a ThrottlingException or a 429)
+    and a connection dropped before any answer are retried, with the emulator backoff scale."""
+    adapter = retry_standard.RetryEventAdapter()
+    throttling = retry_standard.ThrottlingErrorDetector(adapter)
+    attempts = settings.max_attempts
+    if settings.is_aws:
+        checker: Any = retry_standard.StandardRetryConditions(max_attempts=attempts)
+        backoff = retry_standard.ExponentialBackoff(service_name="bedrock", throttling_detector=throttling)
+    else:
+        checker = _AllOf(retry_standard.MaxAttemptsChecker(attempts), retry_standard.OrRetryChecker([
+            retry_standard.ThrottledRetryableChecker(), retry_standard.ThrottlingStatusCodeChecker(),
+            retry_standard.TransientRetryableChecker(transient_error_codes=[], transient_status_codes=[],
+                                                     transient_exception_cls=(ConnectionClosedError,))]))
+        backoff = retry_standard.ExponentialBackoff(
+            throttling_detector=throttling, random=lambda: EMULATOR_BACKOFF_SCALE * random.random())
+    quota = retry_standard.RetryQuotaChecker(retry_quota.RetryQuota(), throttling)
+    return Retries(retry_standard.RetryHandler(
+        retry_policy=retry_standard.RetryPolicy(retry_checker=checker, retry_backoff=backoff),
+        retry_event_adapter=adapter, retry_quota=quota, service_name="bedrock"), quota)
+
+
+class _AllOf(retry_standard.BaseRetryableChecker):
+    def __init__(self, *checkers: Any) -> None:
+        self._checkers = checkers
+
+    def is_retryable(self, context: Any) -> bool:
+        return all(checker.is_retryable(context) for checker in self._checkers)
 
 
 def _free_port() -> int:
@@ -120,6 +169,12 @@ class Target:
         self.emulator: Any = None
         self.custom_models: tuple[CustomModel, ...] = settings.custom_models
         self.endpoint = self._start(shared_url)
+        self.retries = retry_handler(settings)
+        # Independent requests overlap where waiting is what costs: servers across a socket, a reference with
+        # latency. In process, without latency, a thread would only add switching to a CPU-bound call.
+        self.overlaps = settings.concurrency > 1 and (
+            settings.latency > 0 or (self._in_process is None and settings.target != "moto"))
+        self._pool: ThreadPoolExecutor | None = None
         credentials = self._credentials()
         self._credentials_obj = credentials
         self.sdk = self._client(validate=True)
@@ -128,7 +183,8 @@ class Target:
             # AWS_ENDPOINT_URL(_BEDROCK), endpoint_url in the config file, FIPS / dual-stack settings and the
             # partition's DNS suffix are botocore's business: the raw channel and reports use what it resolved.
             self.endpoint = self.sdk.meta.endpoint_url.rstrip("/")
-        self._http = URLLib3Session(timeout=(settings.connect_timeout, settings.read_timeout))
+        self._http = URLLib3Session(timeout=(settings.connect_timeout, settings.read_timeout),
+                                    max_pool_connections=max(10, settings.concurrency))
         if settings.is_aws and not self.account_id:
             self.account_id = self._discover_account()
         elif not self.account_id:
@@ -246,9 +302,10 @@ class Target:
         config = Config(
             region_name=s.region, parameter_validation=validate,
             connect_timeout=s.connect_timeout, read_timeout=s.read_timeout,
-            # Real AWS: botocore's standard retries (throttling and transient 5xx). Emulators: a 5xx is a finding,
-            # not something to wait out, so only throttling is retried (see _retry_throttling).
-            retries={"mode": "standard", "max_attempts": s.max_attempts if s.is_aws else 1},
+            # botocore's standard mode, its handler replaced below by the target's own (retry_handler: the same
+            # handler serves the raw channel; emulators retry throttling only).
+            retries={"mode": "standard", "max_attempts": s.max_attempts},
+            max_pool_connections=max(10, s.concurrency),  # one kept-alive connection per request in flight
             signature_version="v4",
         )
         kwargs: dict[str, Any] = {"config": config, "region_name": s.region}
@@ -265,8 +322,9 @@ class Target:
         if s.is_aws:
             events.register_first("before-send.bedrock", self._guard_billable)
         events.register("before-parse.bedrock", self._check_parsed)
-        if not s.is_aws:
-            events.register("needs-retry.bedrock", self._retry_throttling)
+        events.unregister("needs-retry.bedrock", unique_id="retry-config-bedrock")
+        events.register("needs-retry.bedrock", self.retries.handler.needs_retry, unique_id="retry-config-bedrock")
+        events.register("after-call.bedrock", self.retries.quota.release_retry_quota)
         if self._in_process is not None:
             events.register("before-send.bedrock", self._route_in_process)
         return client
@@ -280,7 +338,32 @@ class Target:
         session.set_credentials(*DUMMY_CREDENTIALS)
         return session
 
+    def gather(self, calls: Iterable[Callable[[], Any]]) -> list[Any]:
+        """Run independent calls, up to ``concurrency`` in flight together, and return their results in order.
+
+        Every call runs to its end; then the first exception in the calls' order is raised, so the verdict (and
+        the report) is the one a sequential run in the same order would give."""
+        calls = list(calls)
+        if not self.overlaps or len(calls) < 2:
+            return [call() for call in calls]
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self.settings.concurrency, thread_name_prefix="bc-request")
+        futures = [self._pool.submit(call) for call in calls]
+        results, first = [], None
+        for future in futures:
+            try:
+                results.append(future.result())
+            except BaseException as exc:  # noqa: BLE001 - re-raised below, in the calls' order
+                results.append(None)
+                first = first or exc
+        if first is not None:
+            raise first
+        return results
+
     def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
         try:
             self.cleanup()
         finally:
@@ -315,14 +398,6 @@ class Target:
     def _guard_billable(self, request: Any, event_name: str = "", **_: Any) -> None:
         if self.guard is not None and event_name.endswith(_CREATE):
             self.guard.check_create(request.body)
-
-    def _retry_throttling(self, response: Any = None, attempts: int = 1, **_: Any) -> float | None:
-        """Seconds to wait before retrying a ThrottlingException (429), up to max_attempts; else no retry."""
-        if response is None or attempts >= self.settings.max_attempts:
-            return None
-        if response[0] is not None and response[0].status_code == 429:
-            return min(0.05 * 2 ** attempts, 2.0)
-        return None
 
     def _route_in_process(self, request: Any, **_: Any) -> Any:
         return self._in_process(request)
@@ -379,32 +454,42 @@ class Target:
             self._guard_billable(prepared, event_name=operation)
         described = describe_request(method, url, prepared.headers, body)
         self._local.request = described
-        for attempt in range(1, self.settings.max_attempts + 1):
-            response = self._send_raw(operation, prepared, retry=attempt < self.settings.max_attempts)
-            if response is not None and (response.status_code != 429 or attempt == self.settings.max_attempts):
+        model = self.sdk.meta.service_model.operation_model(operation)
+        context: dict[str, Any] = {}
+        attempt = 1
+        while True:  # botocore's retry handler decides, as for the SDK channels
+            response, caught = self._send_raw(operation, prepared)
+            parsed = None
+            if response is not None and response.status_code >= 300:
+                parsed = {"Error": {"Code": error_code(dict(response.headers.items()), None) or ""}}
+            delay = self.retries.handler.needs_retry(response=None if response is None else (response, parsed),
+                                             attempts=attempt, caught_exception=caught,
+                                             request_dict={"context": context}, operation=model)
+            if delay is None:
                 break
-            time.sleep(min(0.05 * 2 ** attempt, 2.0))  # throttled, or the connection dropped: like botocore
+            time.sleep(delay)
+            attempt += 1
+        if response is None:
+            raise TargetUnavailable(f"{prepared.method} {prepared.url}: {caught}") from None
+        self.retries.quota.release_retry_quota(context, response)
         headers_out = dict(response.headers.items())
         content = response.content or b""
         data = self.checker.check(operation, response.status_code, headers_out, content, described)
         self._track(operation, response.status_code, data, described)
         return RawResponse(response.status_code, headers_out, content, data, described)
 
-    def _send_raw(self, operation: str, prepared: Any, *, retry: bool) -> Any:
-        """One attempt; None when a kept-alive connection was closed before any answer and a retry is left."""
+    def _send_raw(self, operation: str, prepared: Any) -> tuple[Any, Exception | None]:
+        """One attempt: (response, None), or (None, the exception) when no answer came."""
         try:
             if self._in_process is not None:
-                return self._in_process(prepared)
+                return self._in_process(prepared), None
             responses = self.sdk.meta.events.emit(f"before-send.bedrock.{operation}", request=prepared)
             response = next((r for _, r in responses if r is not None), None)
-            return response if response is not None else self._http.send(prepared)
-        except ConnectionClosedError:
-            if retry:
-                return None
-            raise TargetUnavailable(f"{prepared.method} {prepared.url}: the connection closed without an answer"
-                                    ) from None
+            return (response if response is not None else self._http.send(prepared)), None
+        except ConnectionClosedError as exc:
+            return None, exc
         except (BotoCoreError, OSError) as exc:
-            raise TargetUnavailable(f"{prepared.method} {prepared.url}: {exc}") from None
+            return None, exc
 
     # -- helpers for tests ---------------------------------------------------------------------------------
     @property

@@ -1,0 +1,99 @@
+"""Slow servers: overlapping independent requests, botocore's retry handler on every channel, one timeout per
+stuck status. (Speed itself is measured in benchmarks/throughput.py, never here.)"""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from conformance import expect
+from conformance.clauses import ConformanceFailure
+from conformance.settings import Settings, SettingsError, load
+from conformance.targets import open_target
+
+
+@pytest.fixture
+def make_target():
+    opened = []
+
+    def make(**values):
+        target = open_target(Settings(**{"target": "reference", **values}))
+        opened.append(target)
+        return target
+
+    yield make
+    for target in opened:
+        target.close()
+
+
+def test_gather_keeps_order_runs_everything_and_raises_the_first_failure_in_order(make_target):
+    target = make_target(latency=0.001, concurrency=4)
+    assert target.overlaps
+    assert target.gather(lambda n=n: n * n for n in range(10)) == [n * n for n in range(10)]
+    ran, started = [], threading.Barrier(2, timeout=5)
+
+    def fails(n):
+        def call():
+            if n in (1, 2):
+                started.wait()  # both failing calls are in flight together
+            ran.append(n)
+            if n in (1, 2):
+                raise ValueError(n)
+        return call
+
+    with pytest.raises(ValueError) as caught:
+        target.gather(fails(n) for n in range(5))
+    assert caught.value.args == (1,)
+    assert sorted(ran) == [0, 1, 2, 3, 4]
+
+
+def test_in_process_reference_without_latency_does_not_use_threads(make_target):
+    target = make_target()
+    assert not target.overlaps
+    names = target.gather(lambda: threading.current_thread().name for _ in range(3))
+    assert names == [threading.current_thread().name] * 3
+
+
+def test_concurrency_and_latency_are_settings_with_checked_values():
+    assert load({"concurrency": "16", "latency": "0.15"}, environ={}).concurrency == 16
+    assert load({}, environ={}).concurrency == 8
+    with pytest.raises(SettingsError, match="concurrency"):
+        load({"concurrency": "0"}, environ={})
+    with pytest.raises(SettingsError, match="latency"):
+        load({"target": "http://127.0.0.1:1", "latency": "0.1"}, environ={})
+
+
+@pytest.mark.parametrize("channel", ["sdk", "raw"])
+def test_throttling_is_retried_by_botocores_handler_on_every_channel(make_target, channel):
+    target = make_target(quirks=("throttling",))
+    for _ in range(25):  # 2-3 throttled answers among them
+        if channel == "sdk":
+            target.sdk.list_provisioned_model_throughputs()
+        else:
+            assert target.raw("ListProvisionedModelThroughputs", "GET", "/provisioned-model-throughputs").status == 200
+    assert target.emulator.calls["ListProvisionedModelThroughputs"] > 25
+
+
+def test_an_emulators_server_error_is_not_retried(make_target):
+    target = make_target(faults=("server-error-on-long-name",))
+    with pytest.raises(Exception, match="InternalServerException"):
+        target.sdk.create_provisioned_model_throughput(modelUnits=1, provisionedModelName="a" * 63,
+                                                       modelId=target.settings.models[0])
+    assert target.emulator.calls["CreateProvisionedModelThroughput"] == 1
+
+
+def test_a_stuck_status_costs_one_timeout_then_later_waits_fail_at_once(make_target):
+    target = make_target(faults=("status-stuck-creating",), create_timeout=0.3, poll_interval=0.01)
+    arns = [target.sdk.create_provisioned_model_throughput(
+        modelUnits=1, provisionedModelName=target.new_name("stuck"), modelId=target.settings.models[0],
+    )["provisionedModelArn"] for _ in range(2)]
+    with pytest.raises(ConformanceFailure, match="not reached within") as first:
+        expect.wait_settled(target, "CREATE-LIFECYCLE", arns[0])
+    assert first.value.clause_id == "CREATE-LIFECYCLE"
+    polls = target.emulator.calls["GetProvisionedModelThroughput"]
+    with pytest.raises(ConformanceFailure, match="not waited for again") as second:
+        expect.wait_settled(target, "UPDATE-RENAME", arns[1])
+    assert second.value.clause_id == "UPDATE-RENAME"
+    assert arns[0] in second.value.message and "CREATE-LIFECYCLE" in second.value.message
+    assert target.emulator.calls["GetProvisionedModelThroughput"] == polls + 1  # one look, no waiting
