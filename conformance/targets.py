@@ -492,6 +492,13 @@ class Target:
             return None, exc
 
     # -- helpers for tests ---------------------------------------------------------------------------------
+    def current_request(self) -> Any:
+        """This thread's last request, as recorded (for restore_request in the thread that judges the answer)."""
+        return getattr(self._local, "request", None)
+
+    def restore_request(self, request: Any) -> None:
+        self._local.request = request
+
     @property
     def last_request(self) -> dict[str, Any] | None:
         request = getattr(self._local, "request", None)

@@ -97,3 +97,35 @@ def test_a_stuck_status_costs_one_timeout_then_later_waits_fail_at_once(make_tar
     assert second.value.clause_id == "UPDATE-RENAME"
     assert arns[0] in second.value.message and "CREATE-LIFECYCLE" in second.value.message
     assert target.emulator.calls["GetProvisionedModelThroughput"] == polls + 1  # one look, no waiting
+
+
+def _short():
+    from hypothesis import HealthCheck, Phase
+    from hypothesis import settings as hsettings
+
+    return hsettings(max_examples=2, stateful_step_count=8, deadline=None, database=None, derandomize=True,
+                     suppress_health_check=list(HealthCheck), print_blob=False,
+                     phases=[p for p in Phase if p is not Phase.explain])
+
+
+@pytest.mark.parametrize("machine", ["ListMachine", "LifecycleMachine"])
+def test_machines_pass_with_requests_in_flight_together(make_target, machine):
+    from conformance import stateful
+
+    target = make_target(latency=0.0001, concurrency=4, create_delay=0.05, update_delay=0.05)
+    assert target.overlaps
+    stateful.run(getattr(stateful, machine), target, _short())
+    assert [arn for arn, live in target.created.items() if live] == []
+
+
+def test_a_list_fault_is_still_caught_and_shown_with_its_own_request(make_target):
+    from conformance import stateful
+    from conformance.run import interesting_exception
+
+    target = make_target(latency=0.0001, concurrency=4, faults=("list-summary-stale-status",), create_delay=0.2)
+    with pytest.raises(BaseException) as caught:
+        stateful.run(stateful.ListMachine, target, _short())
+    failure = interesting_exception(caught.value)
+    assert isinstance(failure, ConformanceFailure), repr(caught.value)
+    assert failure.clause_id.startswith("LIST-")
+    assert failure.request is not None

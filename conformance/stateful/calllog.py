@@ -23,6 +23,7 @@ class Call:
     params: dict[str, Any]
     status: int | None = None
     outcome: Any = None  # the parsed body, or the error {"Code", "Message"}
+    context: int = 0  # id of botocore's request context: calls in flight together find their own answer
 
 
 class CallLog:
@@ -47,13 +48,13 @@ class CallLog:
     def reset(self) -> None:
         self.calls = []
 
-    def _before(self, params: dict[str, Any], model: Any, **_: Any) -> None:
-        self.calls.append(Call(xform_name(model.name), copy.deepcopy(dict(params))))
+    def _before(self, params: dict[str, Any], model: Any, context: Any = None, **_: Any) -> None:
+        self.calls.append(Call(xform_name(model.name), copy.deepcopy(dict(params)), context=id(context)))
 
-    def _after(self, http_response: Any, parsed: dict[str, Any], model: Any, **_: Any) -> None:
+    def _after(self, http_response: Any, parsed: dict[str, Any], model: Any, context: Any = None, **_: Any) -> None:
         name = xform_name(model.name)
         for call in reversed(self.calls):
-            if call.operation == name and call.status is None:
+            if call.operation == name and call.status is None and call.context == id(context):
                 call.status = getattr(http_response, "status_code", None)
                 call.outcome = parsed.get("Error") if "Error" in parsed else _body(parsed)
                 return

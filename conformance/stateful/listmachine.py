@@ -246,11 +246,10 @@ class ListMachine(ProvisionedThroughputMachine):
 
     def refresh_pending(self) -> dict[str, str]:
         statuses = {}
-        for rec in self.live():
-            if rec.pending:
-                got = self.get("LIST-SUMMARY-MATCHES-GET", rec.arn)
-                self.verify(rec, got)
-                statuses[rec.arn] = got["status"]
+        pending = [rec for rec in self.live() if rec.pending]
+        for rec, got in zip(pending, self.get_all("LIST-SUMMARY-MATCHES-GET", (rec.arn for rec in pending))):
+            self.verify(rec, got)
+            statuses[rec.arn] = got["status"]
         return statuses
 
     def check_query(self, query: Query, *, complete: bool) -> None:
@@ -287,10 +286,10 @@ class ListMachine(ProvisionedThroughputMachine):
                                             "run never created")
 
         # 2. each summary agrees with Get (fetched after it)
-        for arn in dict.fromkeys(str(s.get("provisionedModelArn")) for s in own):
+        arns = list(dict.fromkeys(str(s.get("provisionedModelArn")) for s in own))
+        for arn, got in zip(arns, self.get_all("LIST-SUMMARY-MATCHES-GET", arns)):
             summary = next(s for s in own if s.get("provisionedModelArn") == arn)
             rec = self.records[arn]
-            got = self.get("LIST-SUMMARY-MATCHES-GET", arn)
             self.compare(summary, got, "LIST-SUMMARY-MATCHES-GET", f"the List summary of {rec.name}", rec)
             self.verify(rec, got)
 
