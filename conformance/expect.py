@@ -113,7 +113,7 @@ def wait_until(target: Target, clause: str, describe: str, probe: Callable[[], A
                                      request=target.last_request, response={"last": _jsonable(value)})
         if time.monotonic() >= deadline:
             if key:
-                target.timed_out.setdefault(key, f"{clause}: {describe}, {settings.create_timeout:.0f}s")
+                target.timed_out.record(key, f"{clause}: {describe}, {settings.create_timeout:.0f}s")
             raise ConformanceFailure(clause, f"{describe}: not reached within {settings.create_timeout:.0f}s",
                                      request=target.last_request, response={"last": _jsonable(value)})
         time.sleep(interval)

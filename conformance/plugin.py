@@ -154,6 +154,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         order = {step.test: n for n, step in enumerate(aws.SCHEDULE)}
         billable.sort(key=lambda item: order.get(getattr(item, "originalname", item.name), len(order)))
         items[:] = free + billable
+    elif getattr(config.option, "numprocesses", None) or hasattr(config, "workerinput"):
+        # Under xdist the state machines (the longest tests, each one request after another) go first: the load
+        # scheduler hands out the first tests one per worker, so they run side by side, not queued on one.
+        items.sort(key=lambda item: item.module is None or not item.module.__name__.endswith(".test_stateful"))
 
 
 def item_clauses(item: pytest.Item) -> list[str]:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import random
+import shutil
+import tempfile
 import time
 import traceback
 from dataclasses import dataclass
@@ -153,6 +155,7 @@ class RunState:
         self.target: Any = None
         self._shared_stop: Any = None
         self.plan_tests: list[str] = []  # aws --allow-billable: the selected tests of the billable plan
+        self.shared_dir: str | None = None  # under xdist: made by the controller, removed when it closes
 
     # -- construction --------------------------------------------------------------------------------------
     @classmethod
@@ -167,8 +170,10 @@ class RunState:
         except settings_mod.SettingsError as exc:
             raise UsageProblem(str(exc)) from None
         if workerinput is not None and "bc_run_id" in workerinput:
-            return cls(config, settings, run_id=workerinput["bc_run_id"], seed=workerinput["bc_seed"],
-                       worker=workerinput.get("workerid", "w"), shared_url=workerinput.get("bc_shared_url"))
+            state = cls(config, settings, run_id=workerinput["bc_run_id"], seed=workerinput["bc_seed"],
+                        worker=workerinput.get("workerid", "w"), shared_url=workerinput.get("bc_shared_url"))
+            state.shared_dir = workerinput.get("bc_shared_dir")
+            return state
         from conformance.targets import new_run_id
 
         seed = config.getoption("bc_seed")
@@ -178,10 +183,13 @@ class RunState:
         state = cls(config, settings, run_id=new_run_id(), seed=seed, worker="m", shared_url=None)
         if getattr(config.option, "numprocesses", None):
             state.start_shared_server()
+            # what the workers share besides the server: the status waits that timed out (expect.wait_until)
+            state.shared_dir = tempfile.mkdtemp(prefix=f"bedrock-conformance-{state.run_id}-")
         return state
 
     def worker_input(self) -> dict[str, Any]:
-        return {"bc_run_id": self.run_id, "bc_seed": self.seed, "bc_shared_url": self.shared_url}
+        return {"bc_run_id": self.run_id, "bc_seed": self.seed, "bc_shared_url": self.shared_url,
+                "bc_shared_dir": self.shared_dir}
 
     def start_shared_server(self) -> None:
         """Under xdist, one reference-http or moto-server serves every worker (as it would in real use)."""
@@ -222,7 +230,7 @@ class RunState:
         if self.target is None:
             try:
                 self.target = open_target(self.settings, run_id=self.run_id, worker=self.worker,
-                                          shared_url=self.shared_url)
+                                          shared_url=self.shared_url, shared_dir=self.shared_dir)
             except (TargetUnavailable, settings_mod.SettingsError) as exc:
                 self.target_problems.append(str(exc))
                 pytest.exit(f"bedrock-conformance: {exc}", returncode=EXIT_UNUSABLE)
@@ -244,6 +252,8 @@ class RunState:
         if self._shared_stop is not None:
             stop, self._shared_stop = self._shared_stop, None
             stop()
+        if self.shared_dir and self.worker == "m":
+            shutil.rmtree(self.shared_dir, ignore_errors=True)
 
     # -- the verdict ---------------------------------------------------------------------------------------
     def finish(self, pytest_status: int) -> int:

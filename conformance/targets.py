@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import random
 import secrets
 import socket
@@ -25,6 +26,7 @@ import urllib.parse
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -141,11 +143,37 @@ def _wait_for_port(port: int, timeout: float, proc: subprocess.Popen | None = No
     raise TargetUnavailable(f"nothing answered on 127.0.0.1:{port} within {timeout:.0f}s")
 
 
+class StatusTimeouts:
+    """Which statuses a wait already timed out on in this run, and how (expect.wait_until). With ``directory``
+    (one per run, under xdist) every worker of the run sees what the others recorded."""
+
+    def __init__(self, directory: str | None = None) -> None:
+        self._known: dict[str, str] = {}
+        self._directory = Path(directory) if directory else None
+
+    def get(self, status: str) -> str | None:
+        if status not in self._known and self._directory is not None:
+            with contextlib.suppress(OSError):
+                text = (self._directory / f"timeout-{status}").read_text()
+                if text:  # empty while its writer is still writing
+                    self._known[status] = text
+        return self._known.get(status)
+
+    def record(self, status: str, first: str) -> None:
+        self._known.setdefault(status, first)
+        if self._directory is not None:
+            path = self._directory / f"timeout-{status}"
+            with contextlib.suppress(OSError):
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL)  # the first worker's record stays
+                with os.fdopen(fd, "w") as handle:
+                    handle.write(first)
+
+
 class Target:
     """One target for one process (pytest-xdist workers each open their own)."""
 
     def __init__(self, settings: Settings, *, run_id: str | None = None, worker: str = "main",
-                 shared_url: str | None = None) -> None:
+                 shared_url: str | None = None, shared_dir: str | None = None) -> None:
         self.settings = settings
         self.run_id = run_id or new_run_id()
         self.worker = worker
@@ -158,7 +186,7 @@ class Target:
         self.plan: Any = None  # conformance.plan.Plan on a billable AWS run (the plugin sets it)
         self.create_requests = 0
         # status -> the first wait that timed out on it (expect.wait_until: one timeout per run and status)
-        self.timed_out: dict[str, str] = {}
+        self.timed_out = StatusTimeouts(shared_dir)
         self.account_id = settings.account_id
         self._names = 0
         self._lock = threading.Lock()

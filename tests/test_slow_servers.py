@@ -129,3 +129,15 @@ def test_a_list_fault_is_still_caught_and_shown_with_its_own_request(make_target
     assert isinstance(failure, ConformanceFailure), repr(caught.value)
     assert failure.clause_id.startswith("LIST-")
     assert failure.request is not None
+
+
+def test_workers_of_one_run_share_the_timeouts(tmp_path):
+    from conformance.targets import StatusTimeouts
+
+    first, second = StatusTimeouts(str(tmp_path)), StatusTimeouts(str(tmp_path))
+    assert second.get("Updating") is None
+    first.record("Updating", "UPDATE-RENAME: x reaching InService or Failed, 60s")
+    second.record("Updating", "a later one")
+    assert second.get("Updating") == "a later one"  # its own first
+    assert StatusTimeouts(str(tmp_path)).get("Updating") == "UPDATE-RENAME: x reaching InService or Failed, 60s"
+    assert StatusTimeouts(str(tmp_path)).get("Creating") is None
