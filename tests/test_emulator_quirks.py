@@ -373,6 +373,7 @@ CHECKS: dict[str, Check] = {
          (None, None, "ResourceNotFoundException"),
          (None, None, "com.amazonaws.bedrock#ResourceNotFoundException"),
          (None, None, f"com.amazonaws.bedrock#ResourceNotFoundException:{CORAL}")],
+    ),
     "throttling": Check(
         throttled, ((200, None),) * 20, (((200, None),) * 9 + ((429, "ThrottlingException"),)) * 2
     ),
