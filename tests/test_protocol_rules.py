@@ -14,7 +14,7 @@ from conftest import load_report
 from bedrock_emulator import Emulator
 from bedrock_emulator.server import start
 from conformance.checks import ResponseChecker, error_code
-from conformance.clauses import AUTH_REFUSALS, ConformanceFailure, TargetUnavailable
+from conformance.clauses import AUTH_REFUSALS, ConformanceFailure, NotImplementedOutcome, TargetUnavailable
 
 CORAL = "http://internal.amazon.com/coral/com.amazon.coral.validate/"
 NS = "com.amazonaws.bedrock"
@@ -162,3 +162,9 @@ def test_credentials_expiring_mid_run_stop_it_with_exit_2_and_no_verdict(cli, tm
     assert not failed, f"a refusal of credentials is no conformance verdict: {failed}"
     errors = [c for c in report["clauses"] if c["status"] == "error"]
     assert len(errors) <= 8, "the run stops at the first refusal instead of erring every test"
+
+
+def test_unknown_operation_is_not_implemented_never_an_undocumented_error():
+    with pytest.raises(NotImplementedOutcome):
+        _check("GetProvisionedModelThroughput", 404, {"x-amzn-ErrorType": "UnknownOperationException"},
+               {"message": "No operation matches GET /provisioned-model-throughput/x"})
