@@ -168,3 +168,19 @@ def test_unknown_operation_is_not_implemented_never_an_undocumented_error():
     with pytest.raises(NotImplementedOutcome):
         _check("GetProvisionedModelThroughput", 404, {"x-amzn-ErrorType": "UnknownOperationException"},
                {"message": "No operation matches GET /provisioned-model-throughput/x"})
+
+
+def test_no_live_resource_and_existence_first_reports_skipped_never_passed(cli, tmp_path):
+    """Nothing can be created (a model the target does not offer) and the target looks the resource up first: the
+    Update/tagging REJECT clauses saw only 404s, so they are skipped with the reason; validating first passes them."""
+    only = "UPDATE-REJECT-desiredProvisionedModelName,TAG-REJECT-tags"
+    common = ("run", "--models", "amazon.nonexistent-v1:0:4k", "--profile", "quick", "--seed", "1", "-q",
+              "--only", only)
+    cli(*common, "--quirk", "existence-before-validation", "--report-dir", "first")
+    cli(*common, "--report-dir", "validating")
+    for clause in only.split(","):
+        first = next(c for c in load_report(tmp_path / "first")["clauses"] if c["id"] == clause)
+        assert first["status"] == "skipped" and "validation not observed" in first["message"], first
+        assert "the create was refused" in first["message"]
+        validating = next(c for c in load_report(tmp_path / "validating")["clauses"] if c["id"] == clause)
+        assert validating["status"] == "passed", validating
