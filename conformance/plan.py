@@ -39,7 +39,9 @@ class Plan:
         self.target = target
         self.steps = [s for s in aws.SCHEDULE if s.test in tests]
         self.slots: dict[str, Slot] = {}
-        self.order = [slot for slot in aws.SLOT_HINTS if any(slot in s.uses for s in self.steps)]
+        # Slots in the order the steps first use them: with a smaller max_live the first ones are created at the
+        # start, the others when a step takes them (once an earlier slot was deleted).
+        self.order = list(dict.fromkeys(slot for step in self.steps for slot in step.uses))
 
     @property
     def namespace(self) -> str:
@@ -75,13 +77,13 @@ class Plan:
     def take(self, slot: str, clause: str, *, settle: bool = True) -> Slot:
         """The slot's Provisioned Throughput, settled (InService or Failed) unless ``settle`` is false; its
         create's failure if it failed."""
-        entry = self.slots.get(slot) or self._create(slot)
+        entry = self.slots.get(slot)
+        if entry is None or (entry.created is None and isinstance(entry.error, aws.BillableRefused)):
+            entry = self._create(slot)  # not created yet, or refused by the live cap then: try now
         if entry.error is not None:
             raise entry.error
         if not self.target.created.get(entry.arn, False):
-            from conformance.aws import BillableRefused
-
-            raise BillableRefused(f"{slot.upper()} was deleted earlier in the plan")
+            raise aws.BillableRefused(f"{slot.upper()} was deleted earlier in the plan")
         if settle and entry.settled is None:
             entry.settled = expect.wait_settled(self.target, clause, entry.arn)
         return entry
