@@ -25,8 +25,8 @@ from typing import Any, Protocol
 from . import spec, sts
 from .config import EmulatorConfig
 from .errors import ApiError, not_found, validation
-from .faults import validation_skips
-from .quirks import THROTTLE_EVERY
+from .faults import BUSY_SECONDS, RACE_SECONDS, validation_skips
+from .quirks import IN_FLIGHT_SECONDS, THROTTLE_EVERY
 from .tokens import END, Bookmark, PageTokens, scope_digest
 
 Response = tuple[int, dict[str, str], bytes]
@@ -70,6 +70,7 @@ _ERROR_FORMS: tuple[tuple[str | None, tuple[str, str] | None], ...] = (
     (None, ("__type", "{ns}#{code}:{uri}")),
 )
 _DELETE_HISTORY_FAULTS = frozenset({"delete-leaves-listed", "delete-leaves-gettable", "delete-keeps-tags"})
+_RACE_FAULTS = frozenset({"name-check-not-atomic", "token-check-not-atomic"})
 
 
 def foundation_model_arn(region: str, model_id: str) -> str:
@@ -145,7 +146,11 @@ class Emulator:
         custom_models = self.config.custom_models or ()
         self._custom_models = {m.name: m for m in custom_models} | {m.arn: m for m in custom_models}
         self._tokens = PageTokens(self.config.page_token_secret)
+        # Every request's state access runs under this lock (handle()), so concurrent callers (server threads,
+        # botocore clients on several threads) are safe; only the race faults and the in-flight quirk let go of it.
         self._lock = threading.RLock()
+        self._busy_lock = threading.Lock()  # busy-500: requests in flight
+        self._in_flight = 0
         self._rng = random.Random()
         self._error_forms = itertools.count()
         self._handlers = {
@@ -168,6 +173,8 @@ class Emulator:
             self._deleted: dict[str, _Throughput] = {}  # kept only for the delete-* faults
             self._stale_list_names: dict[str, str] = {}  # kept only for rename-list-stale
             self._idempotency: dict[tuple[str, str], tuple[tuple[Any, ...], str]] = {}
+            self._pending_tokens: set[tuple[str, str]] = set()  # retry-in-flight-refused: creates in progress
+            self._pending_names: set[tuple[str, str]] = set()
             self._requests = 0
             self.calls: Counter[str] = Counter()  # operation name -> requests routed to it
 
@@ -182,7 +189,28 @@ class Emulator:
     def handle(
         self, method: str, raw_path: str, query_string: str, headers: Mapping[str, str], body: bytes
     ) -> Response:
-        """Answer one HTTP request: (status, headers, body). The path is still percent-encoded."""
+        """Answer one HTTP request: (status, headers, body). The path is still percent-encoded. Thread-safe."""
+        if "busy-500" not in self.faults:
+            return self._handle(method, raw_path, query_string, headers, body)
+        with self._busy_lock:
+            busy = self._in_flight > 0
+            self._in_flight += 1
+        try:
+            routed = spec.route(method.upper(), raw_path.partition("?")[0])
+            if busy and routed is not None:  # a server that can only handle one request at a time
+                error = ApiError("InternalServerException", "Internal failure")
+                return self._error(routed[0], error, str(uuid.uuid4()))
+            answer = self._handle(method, raw_path, query_string, headers, body)
+            if method.upper() != "GET":
+                time.sleep(BUSY_SECONDS)  # a write keeps the server busy a little longer
+            return answer
+        finally:
+            with self._busy_lock:
+                self._in_flight -= 1
+
+    def _handle(
+        self, method: str, raw_path: str, query_string: str, headers: Mapping[str, str], body: bytes
+    ) -> Response:
         if self._latency:
             time.sleep(self._latency)  # outside the state lock: concurrent requests overlap
         request_id = str(uuid.uuid4())
@@ -196,7 +224,8 @@ class Emulator:
             error = ApiError("UnknownOperationException", f"No operation matches {method} {raw_path}")
             return self._respond(404, request_id, {"message": error.message}, error_type=error.code)
         operation, labels = routed
-        self.calls[operation.name] += 1
+        with self._lock:
+            self.calls[operation.name] += 1
         try:
             if self._throttled():
                 raise ApiError("ThrottlingException", "Rate exceeded")
@@ -368,6 +397,8 @@ class Emulator:
         return pt
 
     def _name_taken(self, region: str, name: str) -> bool:
+        if (region, name) in self._pending_names:  # retry-in-flight-refused: a create of that name in progress
+            return True
         arn = self._names.get((region, name))
         pt = self._live.get(arn) if arn else None
         return pt is not None and pt.name == name
@@ -412,13 +443,11 @@ class Emulator:
         token_key = (request.region, token) if token is not None else None
         fingerprint = (name, units, model_id, commitment, tuple(tags))
         if token_key is not None and "idempotency-ignored" not in self.faults:
-            seen = self._idempotency.get(token_key)
-            if seen is not None:
-                if seen[0] != fingerprint:
-                    # CHOICE: the docs only cover an identical retry; a token reused with other parameters
-                    # is refused with ValidationException (Create models no ConflictException).
-                    raise validation("clientRequestToken was already used with different parameters")
-                return self._created(seen[1])  # an identical retry: same ARN, nothing created
+            if token_key in self._pending_tokens:  # retry-in-flight-refused
+                raise validation("A create with this clientRequestToken is in progress; retry later")
+            answer = self._retried(token_key, fingerprint)
+            if answer is not None:
+                return answer
 
         try:
             model = self._resolve_model(model_id, request.region)
@@ -441,6 +470,24 @@ class Emulator:
             used = sum(pt.model_units for pt in self._live.values() if pt.region == request.region)
             if used + units > quota:
                 raise ApiError("ServiceQuotaExceededException", f"Model unit quota of {quota} exceeded")
+
+        if self.faults & _RACE_FAULTS:
+            # Checked, then inserted after a pause without the lock: concurrent creates all pass the checks.
+            self._pause_unlocked(RACE_SECONDS)
+            if "name-check-not-atomic" in self.faults and token_key is not None:
+                answer = self._retried(token_key, fingerprint)  # only the token store is atomic with the insert
+                if answer is not None:
+                    return answer
+        elif token_key is not None and "retry-in-flight-refused" in self.quirks:
+            # Two phases: the token and the name are reserved while the create is in progress.
+            name_key = (request.region, name)
+            self._pending_tokens.add(token_key)
+            self._pending_names.add(name_key)
+            try:
+                self._pause_unlocked(IN_FLIGHT_SECONDS)
+            finally:
+                self._pending_tokens.discard(token_key)
+                self._pending_names.discard(name_key)
 
         now = request.now
         expiration = None
@@ -474,6 +521,29 @@ class Emulator:
         if tag_error is not None:
             raise tag_error
         return self._created(pt.arn)
+
+    def _retried(self, token_key: tuple[str, str], fingerprint: tuple[Any, ...]) -> tuple[int, Document] | None:
+        """The answer to a create whose clientRequestToken was seen before; None when it was not."""
+        seen = self._idempotency.get(token_key)
+        if seen is None:
+            return None
+        if seen[0] == fingerprint:
+            return self._created(seen[1])  # an identical retry: same ARN, nothing created
+        if "token-reuse-original-arn" in self.quirks:
+            return self._created(seen[1])  # ignored like an identical retry: the original ARN, nothing changed
+        if "token-reuse-creates-second" in self.faults:
+            return None  # treated as a new request
+        # CHOICE: the docs only cover an identical retry; a token reused with other parameters is refused with
+        # ValidationException (Create models no ConflictException).
+        raise validation("clientRequestToken was already used with different parameters")
+
+    def _pause_unlocked(self, seconds: float) -> None:
+        """Let other requests in for ``seconds`` (the lock is held once, by handle())."""
+        self._lock.release()
+        try:
+            time.sleep(seconds)
+        finally:
+            self._lock.acquire()
 
     def _created(self, arn: str) -> tuple[int, Document]:
         status = 200 if "create-status-200" in self.faults else 201

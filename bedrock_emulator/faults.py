@@ -76,6 +76,17 @@ FAULTS: dict[str, str] = {
     "idempotency-ignored": "clientRequestToken is ignored: a retry is a new create, so an idempotent retry "
     "fails with the duplicate-name ValidationException instead of returning the same ARN.",
     "duplicate-names-accepted": "Create accepts a name a live PT already has.",
+    "token-reuse-creates-second": "A create reusing a clientRequestToken with other parameters (another name) "
+                                  "creates a second Provisioned Throughput.",
+    # Concurrency: the faulty paths pause (RACE_SECONDS, BUSY_SECONDS) so the race window is wide and every run
+    # hits it, whatever the seed.
+    "name-check-not-atomic": "Create checks the name, then inserts after a pause without the lock: concurrent "
+                             "creates of one name (distinct tokens) all succeed.",
+    "token-check-not-atomic": "Create checks the clientRequestToken (and the name), then inserts after a pause "
+                              "without the lock: concurrent identical creates with one token each create a "
+                              "Provisioned Throughput.",
+    "busy-500": "A request arriving while another one is handled answers InternalServerException 500 (writes "
+                "take BUSY_SECONDS).",
     # Tags
     "tags-dropped": "Create's tags are not stored.",
     "tag-limit-unchecked": "More than 50 tags per resource are accepted.",
@@ -93,6 +104,9 @@ FAULTS: dict[str, str] = {
     "status-stuck-creating": "A PT never leaves Creating (with zero create_delay it starts Creating and stays).",
     "status-stuck-updating": "A PT that enters Updating never leaves it (the model change never completes).",
 }
+
+RACE_SECONDS = 0.1  # name-check-not-atomic, token-check-not-atomic: the pause between check and insert
+BUSY_SECONDS = 0.02  # busy-500: how long a write keeps the server busy
 
 # fault -> (member name or shape name, constraint kind) pairs the validator stops checking.
 # Kinds: required, type, min, max, pattern, enum.

@@ -63,6 +63,14 @@ QUIRKS: dict[str, str] = {
     # Open question 3.
     "name-case-insensitive-filter": "nameContains matches case-insensitively (open question 3: nameContains "
     "case sensitivity).",
+    # Open question 2.
+    "token-reuse-original-arn": "A create reusing a clientRequestToken with other parameters answers 201 with the "
+    "original ARN and changes nothing (open question 2: the docs say a matching token is ignored without an "
+    "error; a reuse with other parameters may be ignored the same way or refused).",
+    # Concurrency: a loser of a race may be refused.
+    "retry-in-flight-refused": "A create whose clientRequestToken or name belongs to a create still in progress "
+    "(creates with a token take IN_FLIGHT_SECONDS) answers ValidationException; a retry after it ends gets the "
+    "first create's ARN (undocumented: a concurrent retry may wait for the first answer or be refused).",
     "time-bounds-inclusive": "creationTimeAfter/creationTimeBefore are inclusive: a PT created exactly on a "
     "bound is listed (open question 3: inclusive or exclusive time bounds; the reference is exclusive).",
     # AWS's protocol rules (Smithy restJson1 protocol tests, docs/contract.md "Protocol rules").
@@ -83,6 +91,7 @@ QUIRKS: dict[str, str] = {
 
 # The throttling quirk's rate: one answer in this many (EmulatorConfig.throttle_every overrides it).
 THROTTLE_EVERY = 10
+IN_FLIGHT_SECONDS = 0.03  # retry-in-flight-refused: how long a create with a token stays in progress
 
 ALL_QUIRKS: frozenset[str] = frozenset(QUIRKS)
 

@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 import pytest
-from emulator_wire import Answer, Clock
+from emulator_wire import Answer, Clock, parallel
 
 from bedrock_emulator import FAULTS, Emulator, EmulatorConfig
 
@@ -411,7 +411,25 @@ CHECKS: dict[str, Check] = {
         (200, "Updating"),
         create_on_custom_model,
     ),
+    "token-reuse-creates-second": Check(
+        lambda w: (w.create("a", clientRequestToken="t").status, w.create("b", clientRequestToken="t").status,
+                   len(w.list())),
+        (201, 400, 1), (201, 201, 2)),
+    "name-check-not-atomic": Check(
+        lambda w: (sorted(a.status for a in parallel(*(lambda i=i: w.create(clientRequestToken=f"t{i}")
+                                                       for i in range(4)))), len(w.list())),
+        ([201, 400, 400, 400], 1), ([201] * 4, 4)),
+    "token-check-not-atomic": Check(lambda w: (len(set(same_token_race(w))), len(w.list())), (1, 1), (4, 4)),
+    "busy-500": Check(
+        lambda w: 500 in [a.status for a in parallel(*(lambda i=i: w.create(f"pt{i}") for i in range(4)))],
+        False, True),
 }
+
+
+def same_token_race(w: Wire) -> list[str]:
+    """The ARNs four identical creates with one clientRequestToken, sent at once, answer."""
+    return [a.json["provisionedModelArn"] for a in parallel(*(lambda: w.create(clientRequestToken="t")
+                                                              for _ in range(4)))]
 
 
 def observe(check: Check, faults: frozenset[str]) -> Any:

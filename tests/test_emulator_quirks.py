@@ -17,7 +17,7 @@ from urllib.parse import quote, urlencode
 
 import botocore.session
 import pytest
-from emulator_wire import START, Answer, Clock
+from emulator_wire import START, Answer, Clock, parallel
 
 from bedrock_emulator import ALL_QUIRKS, FAULTS, QUIRKS, Emulator, EmulatorConfig, core
 from bedrock_emulator.config import custom_model_arn
@@ -299,6 +299,18 @@ def error_forms(w: Wire) -> list[tuple[Any, ...]]:
     return seen
 
 
+def token_reuse(w: Wire) -> tuple[Any, ...]:
+    first = w.create("a", clientRequestToken="t").json["provisionedModelArn"]
+    again = w.create("b", clientRequestToken="t")
+    return again.status, (again.json or {}).get("provisionedModelArn") == first, w.names()
+
+
+def retry_in_flight(w: Wire) -> tuple[Any, ...]:
+    answers = parallel(*(lambda: w.create(clientRequestToken="t") for _ in range(4)))
+    arns = {a.json["provisionedModelArn"] for a in answers if a.status == 201}
+    return 400 in [a.status for a in answers], len(arns), w.names()
+
+
 @dataclass(frozen=True)
 class Check:
     observe: Callable[[Wire], Any]
@@ -377,6 +389,8 @@ CHECKS: dict[str, Check] = {
     "throttling": Check(
         throttled, ((200, None),) * 20, (((200, None),) * 9 + ((429, "ThrottlingException"),)) * 2
     ),
+    "token-reuse-original-arn": Check(token_reuse, (400, False, ["a"]), (201, True, ["a"])),
+    "retry-in-flight-refused": Check(retry_in_flight, (False, 1, ["pt"]), (True, 1, ["pt"])),
 }
 
 
