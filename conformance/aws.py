@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from conformance.settings import Settings
@@ -33,6 +34,9 @@ HOURLY_PER_MODEL_UNIT = {
 }
 FALLBACK_HOURLY = 100.0
 MINIMUM_BILLED_HOURS = 1  # a no-commitment Provisioned Throughput is billed at least about one hour
+# Concurrency clauses (conformance.clauses.PARALLEL_CLAUSES): creates sent at once on AWS (4 on emulators). Each
+# counts in max_live: the guard reserves a slot per create in flight.
+PARALLEL_ON_AWS = 2
 
 
 class BillableRefused(Exception):
@@ -49,6 +53,8 @@ class BillableGuard:
     # clientRequestTokens of creates the target accepted: a retry with one creates nothing on a conformant server
     # (CREATE-IDEMPOTENT), so it passes the live cap; should it create, cleanup deletes it like any other.
     accepted_tokens: Callable[[], set[str]] = set
+    in_flight: int = 0  # creates sent and not answered yet: they count in max_live too
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def check_create(self, body: bytes | str | None) -> None:
         raw = body.encode() if isinstance(body, str) else (body or b"")
@@ -64,13 +70,26 @@ class BillableGuard:
             raise BillableRefused(f"modelUnits {params.get('modelUnits')!r} exceeds the cap of 1 on AWS")
         token = params.get("clientRequestToken") if isinstance(params, dict) else None
         token = token if isinstance(token, str) else None
-        if self.live() >= self.settings.max_live and not (token and token in self.accepted_tokens()):
-            raise BillableRefused(f"{self.settings.max_live} Provisioned Throughputs are alive: the cap "
-                                  "(max_live) is reached")
         if not self.started:
             self.started = time.monotonic()
         elif time.monotonic() - self.started > self.settings.budget_seconds:
             raise BillableRefused(f"the billable budget of {self.settings.budget_seconds:.0f}s is spent")
+        with self._lock:  # parallel creates: the check and the reservation are one step
+            retry = bool(token and token in self.accepted_tokens())
+            if self.live() + self.in_flight >= self.settings.max_live and not retry:
+                raise BillableRefused(f"{self.settings.max_live} Provisioned Throughputs are alive or being "
+                                      "created: the cap (max_live) is reached")
+            self.in_flight += 1
+
+    def answered(self) -> None:
+        """A create got its answer (its ARN, if any, now counts in live())."""
+        with self._lock:
+            self.in_flight = max(0, self.in_flight - 1)
+
+    def room(self) -> int:
+        """How many more creates max_live allows now."""
+        with self._lock:
+            return self.settings.max_live - self.live() - self.in_flight
 
 
 # -- the billable plan -------------------------------------------------------------------------------------
@@ -127,6 +146,23 @@ def register_step(step: Step, *, before: str | None = None) -> None:
 
 def step_of(test: str) -> Step | None:
     return next((s for s in SCHEDULE if s.test == test), None)
+
+
+# -- concurrency clauses (issue 14): each burst creates (and deletes) Provisioned Throughputs of its own -----------
+# PARALLEL_ON_AWS creates at once, each holding a max_live slot while in flight. own_creates counts what a conformant
+# server creates; the other requests of a burst are probes (refused, or answered with the same ARN).
+for _step in (
+    Step("test_create_name_unique_concurrent", own_creates=1, probes=PARALLEL_ON_AWS - 1,
+         carries=f"CREATE-NAME-UNIQUE-CONCURRENT: {PARALLEL_ON_AWS} creates of one name at once, one wins"),
+    Step("test_create_idempotent_concurrent", own_creates=1, probes=PARALLEL_ON_AWS - 1,
+         carries=f"CREATE-IDEMPOTENT-CONCURRENT: {PARALLEL_ON_AWS} identical creates with one token at once"),
+    Step("test_create_token_reuse_other_params", own_creates=1, probes=1,
+         carries="CREATE-TOKEN-REUSE-OTHER-PARAMS: a token reused with another name creates nothing"),
+    Step("test_no_5xx_under_load", own_creates=PARALLEL_ON_AWS,
+         carries=f"API-NO-5XX-UNDER-LOAD: {PARALLEL_ON_AWS} workers at once, each create, get, list, tag, "
+                 "untag, delete"),
+):
+    register_step(_step)
 
 
 @dataclass(frozen=True)

@@ -220,6 +220,34 @@ declare("CREATE-COMMITMENT", "CREATE",
         cost="commitment")
 
 # ---------------------------------------------------------------------------------------------------------
+# Concurrency: requests sent at once over separate connections (threads released by a barrier). N parallel
+# requests, 4 by default and 2 on AWS (conformance.aws.PARALLEL_ON_AWS, counted in max_live).
+_UNIQUE_NAME = ' (provisionedModelName: "Unique name for this provisioned throughput")'
+_TOKEN = (' (clientRequestToken: "If this token matches a previous request, Bedrock ignores the request, but does '
+          'not return an error")')
+declare("CREATE-NAME-UNIQUE-CONCURRENT", "CREATE",
+        "N creates with one name and distinct clientRequestTokens, sent at once: exactly one succeeds, the others "
+        "are refused with a documented 4xx (the code is undocumented: every documented 4xx is accepted), and Get "
+        "and List show exactly one Provisioned Throughput with that name, the winner.", MODEL + _UNIQUE_NAME,
+        "inferred", "billable")
+declare("CREATE-IDEMPOTENT-CONCURRENT", "CREATE",
+        "N identical creates with one clientRequestToken, sent at once, create exactly one Provisioned "
+        "Throughput: every success names its ARN, Get and List show exactly one with that name; a losing "
+        "request may be refused with a documented 4xx (no source forbids it).", ops_page("CREATE") + _TOKEN,
+        "documented", "billable")
+declare("CREATE-TOKEN-REUSE-OTHER-PARAMS", "CREATE",
+        "A create reusing a clientRequestToken with other parameters (another name) never creates a second "
+        "Provisioned Throughput: it answers the original ARN or a documented 4xx (open question 2, undocumented: "
+        "both accepted), and nothing carries the other name afterwards.", NOTES, "inferred", "billable")
+declare("API-NO-5XX-UNDER-LOAD", "*",
+        "A bounded burst of parallel requests on the run's own resources (N workers at once, each: create, get, "
+        "list, tag, list tags, untag, delete, get) gets no 5xx, and afterwards the server holds exactly what the "
+        "requests left: no record lost or doubled, tags as sent (a delete while Creating may be refused: open "
+        "question 5).", MODEL + " (InternalServerException is a server fault)", "inferred", "billable")
+# The clauses that send creates at once (the AWS plan shows them; conformance.aws).
+PARALLEL_CLAUSES = ("CREATE-NAME-UNIQUE-CONCURRENT", "CREATE-IDEMPOTENT-CONCURRENT", "API-NO-5XX-UNDER-LOAD")
+
+# ---------------------------------------------------------------------------------------------------------
 # Get
 declare("GET-BY-NAME-AND-ARN", "GET", "Get by name and Get by ARN return the same record.", ops_page("GET"),
         cost="billable")

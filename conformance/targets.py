@@ -41,7 +41,7 @@ from botocore.retries import quota as retry_quota
 from botocore.retries import standard as retry_standard
 
 import schemas
-from conformance.aws import BillableGuard, BillableRefused  # noqa: F401 - re-exported for tests
+from conformance.aws import PARALLEL_ON_AWS, BillableGuard, BillableRefused  # noqa: F401 - re-exported for tests
 from conformance.checks import ResponseChecker, describe_request, error_code, parse_timestamp
 from conformance.clauses import TargetUnavailable
 from conformance.settings import CustomModel, Settings, SettingsError
@@ -49,6 +49,9 @@ from conformance.settings import CustomModel, Settings, SettingsError
 DUMMY_CREDENTIALS = ("testing", "testing")
 RUN_TAG_KEY = "bedrock-conformance-run"
 IN_PROCESS_ENDPOINT = "https://bedrock.{region}.amazonaws.com"
+PARALLEL = 4  # requests the concurrency clauses send at once (PARALLEL_ON_AWS on AWS)
+MOTO_NOT_THREAD_SAFE = ("moto is not designed for multithreaded access (moto FAQ, "
+                        "https://docs.getmoto.org/en/latest/docs/faq.html): parallel calls are not tried")
 
 
 @dataclass
@@ -193,6 +196,7 @@ class Target:
         self._local = threading.local()
         self._closers: list[Callable[[], None]] = []
         self._in_process: Callable[..., Any] | None = None
+        self._parallel_clients: list[Any] = []
         self._http_url: str | None = None
         self.emulator: Any = None
         self.custom_models: tuple[CustomModel, ...] = settings.custom_models
@@ -452,6 +456,8 @@ class Target:
                     token = _body_member(request, "clientRequestToken")
                     if token:
                         self.accepted_tokens.add(token)
+                if self.guard is not None:
+                    self.guard.answered()  # after the ARN counts as live: the cap never has a gap
             elif ok and request and operation in (_DELETE, _UPDATE):
                 ident = urllib.parse.unquote(urllib.parse.urlsplit(request["url"]).path.rsplit("/", 1)[-1])
                 arn = ident if ident.startswith("arn:") else self._arn_of_name.get(ident)
@@ -518,6 +524,28 @@ class Target:
             return None, exc
         except (BotoCoreError, OSError) as exc:
             return None, exc
+
+    # -- parallel requests (the concurrency clauses) ---------------------------------------------------------
+    @property
+    def parallel_unsupported(self) -> str | None:
+        """Why this target kind cannot take parallel calls, or None when it can. The reference is thread-safe
+        in-process and over HTTP; URL targets and AWS are servers (their answer is what is tested)."""
+        if self.settings.target in ("moto", "moto-server"):
+            return MOTO_NOT_THREAD_SAFE
+        return None
+
+    @property
+    def parallelism(self) -> int:
+        """How many requests the concurrency clauses send at once."""
+        return PARALLEL_ON_AWS if self.settings.is_aws else PARALLEL
+
+    def parallel_clients(self, count: int) -> list[Any]:
+        """``count`` SDK clients of their own (separate connection pools), made once and kept: each thread of a
+        burst gets one. Every response still passes through the checker, the tracking and the billable guard."""
+        with self._lock:
+            while len(self._parallel_clients) < count:
+                self._parallel_clients.append(self._client(validate=True))
+            return self._parallel_clients[:count]
 
     # -- helpers for tests ---------------------------------------------------------------------------------
     def current_request(self) -> Any:
