@@ -90,7 +90,14 @@ EXPECTED: dict[str, tuple[set[str], tuple[str, ...]]] = {
     "model-arn-short-id": ({"GET-WIRE-SCHEMA", "CREATE-RECORD-FIELDS", "LIST-WIRE-SCHEMA"}, ()),
     "status-stuck-creating": ({"CREATE-LIFECYCLE"}, ("--create-delay", "0.2", "--create-timeout", "2")),
     "status-stuck-updating": ({"UPDATE-DESIRED-MODEL-CUSTOM"}, ("--update-delay", "0.2", "--create-timeout", "2")),
+    "token-reuse-creates-second": ({"CREATE-TOKEN-REUSE-OTHER-PARAMS"}, ()),
+    "name-check-not-atomic": ({"CREATE-NAME-UNIQUE-CONCURRENT"}, ()),
+    "token-check-not-atomic": ({"CREATE-IDEMPOTENT-CONCURRENT", "CREATE-NAME-UNIQUE-CONCURRENT"}, ()),
+    "busy-500": ({"API-NO-5XX-UNDER-LOAD", "CREATE-NAME-UNIQUE-CONCURRENT", "CREATE-IDEMPOTENT-CONCURRENT"}, ()),
 }
+
+# Faults that only show when requests overlap: also caught over HTTP (reference-http), not only in-process.
+OVER_HTTP = ("token-reuse-creates-second", "name-check-not-atomic", "token-check-not-atomic", "busy-500")
 
 #: Clauses no fault proves, with the reason (at most 5; tests/test_guard.py).
 UNPROVEN: dict[str, str] = {}

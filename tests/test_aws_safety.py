@@ -294,6 +294,7 @@ def test_unconfirmed_billable_run_leaves_a_report(fake_aws, tmp_path):
 def test_billable_quick_run_follows_its_plan(fake_aws, tmp_path):
     """The plan: two Provisioned Throughputs, Creating for seconds, throttled now and then; at least 90% of the
     billable clauses get a verdict, at most 2 alive at once and at most 6 created, nothing left behind."""
+    from conformance import aws
     from conformance.clauses import CATALOGUE
 
     recorder, url = fake_aws(create_delay=2.0, update_delay=1.0, throttle_every=11)
@@ -305,7 +306,7 @@ def test_billable_quick_run_follows_its_plan(fake_aws, tmp_path):
     judged = [c for c in billable if c["status"] in ("passed", "failed")]
     assert len(judged) >= 0.9 * len(billable), [(c["id"], c["message"]) for c in billable if c not in judged]
     assert recorder.max_live <= 2
-    assert 1 <= len(recorder.created) <= 6
+    assert 1 <= len(recorder.created) <= 6 + sum(step.own_creates for step in aws.SCHEDULE)  # families' own
     assert all("commitmentDuration" not in body and body.get("modelUnits") == 1 for body in recorder.create_bodies)
     assert recorder.emulator.live() == {}
     skipped = {c["id"]: c["message"] for c in billable if c["status"] == "skipped"}
@@ -324,10 +325,42 @@ def test_plan_estimate_counts_registered_families():
     from conformance.settings import Settings
 
     settings = Settings(target="aws")
-    base = aws.estimate(settings)
+    shared = [step for step in aws.SCHEDULE if not step.own_creates]  # without the registered families
+    base = aws.estimate(settings, shared)
     assert base.slots == ("pt1", "pt2") and base.creates == 2 and base.most_alive == 2 and base.pt_hours >= 2
-    family = [*aws.SCHEDULE, aws.Step("test_concurrent_family", own_creates=2, carries="concurrency")]
+    family = [*shared, aws.Step("test_concurrent_family", own_creates=2, carries="concurrency")]
     grown = aws.estimate(settings, family)
     assert grown.creates == 4 and grown.most_alive == 2 and grown.minutes[0] > base.minutes[0]
     assert grown.pt_hours > base.pt_hours
     assert "test_concurrent_family: 2 of its own" in aws.plan(settings, family)
+
+
+CONCURRENCY = "CREATE-NAME-UNIQUE-CONCURRENT,CREATE-IDEMPOTENT-CONCURRENT,API-NO-5XX-UNDER-LOAD," \
+              "CREATE-TOKEN-REUSE-OTHER-PARAMS"
+
+
+def test_concurrency_clauses_are_planned_and_stay_within_max_live(fake_aws, tmp_path):
+    recorder, url = fake_aws(create_delay=0.2)
+    result = run(url, tmp_path, "--profile", "quick", "--allow-billable", "--yes", "--max-live", "2",
+                 "--only", CONCURRENCY)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    for test, own in (("test_create_name_unique_concurrent", 1), ("test_create_idempotent_concurrent", 1),
+                      ("test_create_token_reuse_other_params", 1), ("test_no_5xx_under_load", 2)):
+        assert f"{test}: {own} of its own" in result.stdout, result.stdout[:3000]
+    statuses = {c["id"]: c["status"] for c in load_report(tmp_path / "out")["clauses"]}
+    assert all(statuses[c] == "passed" for c in CONCURRENCY.split(",")), statuses
+    assert len(recorder.create_bodies) >= 7  # two bursts of 2 creates, a burst of 2 workers, the token reuse
+    assert all(body.get("modelUnits") == 1 and "commitmentDuration" not in body for body in recorder.create_bodies)
+    assert recorder.max_live <= 2
+    assert recorder.emulator.live() == {}
+
+
+def test_concurrency_clauses_skip_when_max_live_leaves_no_room(fake_aws, tmp_path):
+    recorder, url = fake_aws()
+    result = run(url, tmp_path, "--profile", "quick", "--allow-billable", "--yes", "--max-live", "1",
+                 "--only", CONCURRENCY)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    messages = {c["id"]: (c["status"], c["message"]) for c in load_report(tmp_path / "out")["clauses"]}
+    for clause in ("CREATE-NAME-UNIQUE-CONCURRENT", "CREATE-IDEMPOTENT-CONCURRENT", "API-NO-5XX-UNDER-LOAD"):
+        assert messages[clause][0] == "skipped" and "max_live=1" in messages[clause][1], messages[clause]
+    assert recorder.max_live <= 1

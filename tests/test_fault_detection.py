@@ -7,7 +7,7 @@ import pytest
 from conftest import load_report, run_cli
 
 from bedrock_emulator.faults import FAULTS
-from conformance.fault_catalogue import DELAY, EXPECTED
+from conformance.fault_catalogue import DELAY, EXPECTED, OVER_HTTP
 
 CAUGHT = ("failed", "not implemented")
 
@@ -18,10 +18,20 @@ def test_every_fault_has_an_expectation():
 
 @pytest.mark.parametrize("fault", sorted(EXPECTED))
 def test_fault_is_caught(fault, tmp_path):
+    _caught(fault, tmp_path)
+
+
+@pytest.mark.parametrize("fault", sorted(OVER_HTTP))
+def test_concurrency_fault_is_caught_over_http(fault, tmp_path):
+    assert fault in EXPECTED
+    _caught(fault, tmp_path, "--target", "reference-http")
+
+
+def _caught(fault, tmp_path, *target):
     clauses, extra = EXPECTED[fault]
     # The quick profile, narrowed to the tests that check the expected clauses (--only), keeps 59 runs within
     # CI's time; `python -m benchmarks.detection` runs the whole quick profile against every variant.
-    result = run_cli("run", "--fault", fault, "--profile", "quick", "--seed", "1", "--report-dir", "out",
+    result = run_cli("run", *target, "--fault", fault, "--profile", "quick", "--seed", "1", "--report-dir", "out",
                      "-q", "--only", ",".join(sorted(clauses)), *extra, cwd=tmp_path)
     report = load_report(tmp_path / "out")
     failed = {c["id"] for c in report["clauses"] if c["status"] in CAUGHT}
@@ -50,3 +60,16 @@ def test_reference_with_every_quirk_passes(seed, tmp_path):
     report = load_report(tmp_path / "out")
     bad = {c["id"]: c["message"] for c in report["clauses"] if c["status"] in ("failed", "error")}
     assert result.returncode == 0 and not bad, f"seed {report['seed']}: {bad}\n{result.stdout[-2000:]}"
+
+
+@pytest.mark.parametrize("quirks", [(), ("--quirk", "all")], ids=["reference", "every-quirk"])
+def test_concurrency_clauses_silent_over_http_with_two_workers(quirks, tmp_path):
+    """The concurrency clauses on a conformant server with parallel workers: the reference, and every quirk (a
+    loser of a race refused, a reused token answered with the original ARN), served over HTTP with -n 2."""
+    only = "CREATE-NAME-UNIQUE-CONCURRENT,CREATE-IDEMPOTENT-CONCURRENT,CREATE-TOKEN-REUSE-OTHER-PARAMS," \
+           "API-NO-5XX-UNDER-LOAD"
+    result = run_cli("run", "--target", "reference-http", "-n", "2", *quirks, "--profile", "quick", "--report-dir",
+                     "out", "-q", "--only", only, *DELAY, cwd=tmp_path)
+    report = load_report(tmp_path / "out")
+    status = {c["id"]: (c["status"], c["message"]) for c in report["clauses"] if c["id"] in only.split(",")}
+    assert result.returncode == 0 and all(s == "passed" for s, _ in status.values()), f"{status}\n{result.stdout[-2000:]}"
