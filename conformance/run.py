@@ -242,12 +242,15 @@ class RunState:
             for clause, count in target.checker.checked.items():
                 self.outcomes.record(clause, PASSED, examples=count, test="(wire checker)")
             left = target.cleanup()
-            if left:  # e.g. a commitment term still running on an emulator: reported, not a failed run
+            # A target that dies with the run (reference, reference-http, moto, moto-server) takes what it
+            # holds with it: nothing is left behind, nothing to say.
+            if left and self.settings.outlives_run:  # e.g. a commitment term still running: not a failed run
                 why = ", ".join(f"{arn} ({code})" for arn, code in left.items())
                 self.warnings.append(
                     f"could not delete {len(left)} resource(s) this run created: {why}. A commitment term that has "
                     f"not ended refuses deletion (expected for the commitment walk on emulators); "
-                    f"`bedrock-conformance sweep` lists the run's leftovers")
+                    f"`bedrock-conformance sweep --target {self.settings.target}` lists the run's leftovers "
+                    f"(--delete removes them once they can go)")
             target.close()
         if self._shared_stop is not None:
             stop, self._shared_stop = self._shared_stop, None

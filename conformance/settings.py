@@ -73,6 +73,11 @@ class Settings:
     def is_aws(self) -> bool:
         return self.target == "aws"
 
+    @property
+    def outlives_run(self) -> bool:
+        """The target keeps what a run leaves behind (aws, a URL); the others start and die with the run."""
+        return self.is_aws or self.is_url
+
     def public(self) -> dict[str, Any]:
         """Settings safe to print and report (no secrets are ever held here)."""
         data = dataclasses.asdict(self)

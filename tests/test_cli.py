@@ -64,6 +64,32 @@ def test_reference_run_is_conformant_and_writes_a_report(cli, tmp_path):
     assert report["seed"] == 7 and report["exit_code"] == 0
     assert report["totals"]["failed"] == 0 and report["totals"]["passed"] > 0
     assert "verdict: CONFORMANT" in result.stdout
+    # a clean run ends clean: the reference dies with the run, so its unexpired commitment is nothing to warn about
+    assert report["warnings"] == [] and "could not delete" not in result.stdout + result.stderr
+
+
+def test_leftovers_on_a_lasting_target_get_a_hint_that_works(cli, tmp_path):
+    """A URL target outlives the run: the commitment it could not delete is named, with a sweep command that
+    works for that target."""
+    from bedrock_emulator import Emulator, EmulatorConfig
+    from bedrock_emulator.server import start
+
+    handle = start(Emulator(EmulatorConfig()))
+    try:
+        result = cli("run", "--target", handle.url, "--profile", "quick", "--only", "CREATE-COMMITMENT",
+                     "--only", "DELETE-COMMITMENT-REFUSED", "--report-dir", "out", timeout=300)
+        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+        warnings = load_report(tmp_path / "out")["warnings"]
+        hint = f"`bedrock-conformance sweep --target {handle.url}`"
+        assert len(warnings) == 1 and "ConflictException" in warnings[0] and hint in warnings[0], warnings
+        swept = cli("sweep", "--target", handle.url)
+        assert swept.returncode == 0, swept.stderr
+        listed = [line.split()[0] for line in swept.stdout.splitlines() if line.startswith("arn:")]
+        # every leftover the sweep finds is one the warning named, and the warning named nothing else
+        assert listed and f"could not delete {len(listed)} resource(s)" in warnings[0], (listed, warnings)
+        assert all(arn in warnings[0] for arn in listed)
+    finally:
+        handle.stop()
 
 
 def test_moto_is_reported_not_implemented(cli, tmp_path):

@@ -476,9 +476,12 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
                 return
             except ClientError as exc:
                 code = exc.response.get("Error", {}).get("Code")
-                if code == "ResourceNotFoundException" or rec.commitment:
-                    # A commitment term can't be cut short: it stays on the (per-run) emulator.
+                if code == "ResourceNotFoundException":
                     self.t.forget(rec.arn)
+                    return
+                if rec.commitment:
+                    # A commitment term can't be cut short: it stays tracked, so that the session's cleanup
+                    # names it when the target outlives the run.
                     return
                 if attempt == 0 and rec.pending:  # refused while Creating/Updating: wait, then once more
                     expect.wait_settled(self.t, "DELETE-GONE", rec.arn)
