@@ -58,7 +58,10 @@ def test_passes_on_the_reference_and_cleans_up(make_target, machine):
     target = make_target()
     stateful.run(machine, target, short())
     alive = [arn for arn, live in target.created.items() if live]
-    assert alive == [], "the machine left Provisioned Throughputs behind"
+    # only an unexpired commitment term may stay, still tracked for the session's cleanup to name it
+    terms = [arn for arn in alive
+             if target.sdk.get_provisioned_model_throughput(provisionedModelId=arn).get("commitmentDuration")]
+    assert alive == terms, "the machine left Provisioned Throughputs behind"
     assert target.create_requests > 0
 
 
