@@ -85,6 +85,8 @@ def _pytest_args(args: argparse.Namespace, passthrough: list[str]) -> list[str]:
     if args.workers:
         out += ["-n", args.workers]
     out += {"quiet": ["-q", "--no-header"], "verbose": ["-v"], "normal": ["--no-header"]}[args.output]
+    out.append("-rN")  # the bedrock-conformance section lists every failed clause; pytest's short summary repeats
+    # it with cut-off messages and paths
     return out + passthrough
 
 

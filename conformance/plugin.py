@@ -8,6 +8,7 @@ touch other test runs in the same environment.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -114,6 +115,9 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     if state is None or reporter is None or hasattr(session.config, "workerinput"):
         return
+    # Progress lines name the suite's files from the package root (conformance/suite/test_x.py), wherever the
+    # package is installed and whatever the working directory (not ../../venv/lib/.../site-packages/...).
+    reporter.startpath = Path(runmod.__file__).resolve().parent.parent
     variants = "".join(f" · {kind} {','.join(names)}" for kind, names in
                        (("faults", state.settings.faults), ("quirks", state.settings.quirks)) if names)
     reporter.write_line(f"bedrock-conformance: target {state.settings.target} · profile {state.profile} · "

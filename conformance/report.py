@@ -58,6 +58,15 @@ def build_json(state: Any, outcomes: list[Outcome], summary: dict[str, Any]) -> 
     }
 
 
+def shorten(text: str, width: int) -> str:
+    """``text`` on one line, cut at a word boundary (never mid-word) with an ellipsis when longer than width."""
+    line = " ".join(str(text).split())
+    if len(line) <= width:
+        return line
+    cut = line.rfind(" ", 0, width - 1)
+    return (line[:cut] if cut > width // 2 else line[:width - 1]) + "…"
+
+
 def build_markdown(doc: dict[str, Any]) -> str:
     lines = [f"# bedrock-conformance report: {doc['verdict']}", "",
              f"Target `{doc['target']}` · profile {doc['profile']} · seed {doc['seed']} · "
@@ -66,13 +75,15 @@ def build_markdown(doc: dict[str, Any]) -> str:
              "| " + " | ".join(str(v) for v in doc["totals"].values()) + " |", ""]
     for problem in doc["problems"]:
         lines.append(f"- **problem:** {problem}")
+    for warning in doc.get("warnings") or ():
+        lines.append(f"- **warning:** {warning}")
     for op in [*OPERATIONS.values(), "*"]:
         rows = [c for c in doc["clauses"] if c["operation"] == op]
         if not rows:
             continue
         lines += ["", f"## {op}", "", "| clause | status | note |", "|---|---|---|"]
         for c in rows:
-            note = (c["message"] or "").replace("|", "\\|").replace("\n", " ")[:200]
+            note = shorten(c["message"] or "", 200).replace("|", "\\|")
             lines.append(f"| `{c['id']}` | {c['status']} | {note} |")
     failures = [c for c in doc["clauses"] if c["status"] in (FAILED, NOT_IMPLEMENTED, ERROR) and c["failure"]]
     if failures:
@@ -115,12 +126,14 @@ def write_all(state: Any, outcomes: list[Outcome], summary: dict[str, Any], repo
 
 def summary_lines(state: Any, outcomes: list[Outcome], summary: dict[str, Any], paths: list[Path]) -> list[str]:
     counts = summary["counts"]
-    lines = [f"target {state.settings.target} · seed {state.seed} · profile {state.profile} · "
-             + ", ".join(f"{v} {k}" for k, v in counts.items() if v)]
+    lines = [f"target {state.settings.target} · seed {state.seed} · profile {state.profile} · clauses: "
+             + ", ".join(f"{v} {k}" for k, v in counts.items() if v),
+             f"  (the contract's {sum(counts.values())} clauses; pytest's own line counts its test functions, "
+             f"each of which checks one or more clauses)"]
     for o in outcomes:
         if o.status in (FAILED, NOT_IMPLEMENTED, ERROR):
             mark = " (accepted by baseline)" if o.clause in summary["accepted"] else ""
-            lines.append(f"  {o.status.upper():16} {o.clause}: {o.message[:160]}{mark}")
+            lines.append(f"  {o.status.upper():16} {o.clause}: {shorten(o.message, 200)}{mark}")
     for clause in summary["stale_baseline"]:
         lines.append(f"  baseline entry {clause} now passes: prune it (or --update-baseline)")
     for problem in summary["problems"]:

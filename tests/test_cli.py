@@ -64,6 +64,13 @@ def test_reference_run_is_conformant_and_writes_a_report(cli, tmp_path):
     assert report["seed"] == 7 and report["exit_code"] == 0
     assert report["totals"]["failed"] == 0 and report["totals"]["passed"] > 0
     assert "verdict: CONFORMANT" in result.stdout
+    # the two counts are explained: clauses in the suite's section, test functions in pytest's line
+    assert f"clauses: {report['totals']['passed']} passed" in result.stdout
+    assert "pytest's own line counts its test functions" in result.stdout
+    # progress lines name the suite's files from the package root, never through site-packages or ../
+    progress = [line for line in result.stdout.splitlines() if line.startswith(("conformance/", "."))]
+    assert progress and "site-packages" not in result.stdout and "../" not in result.stdout
+    assert any(line.startswith("conformance/suite/test_validation.py ") for line in progress)
     # a clean run ends clean: the reference dies with the run, so its unexpired commitment is nothing to warn about
     assert report["warnings"] == [] and "could not delete" not in result.stdout + result.stderr
 

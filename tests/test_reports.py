@@ -173,6 +173,24 @@ def test_html_escapes_and_expands_failures() -> None:
     assert "accepted by baseline" in page
 
 
+def test_markdown_shows_the_warnings_the_html_shows() -> None:
+    from conformance.report import build_markdown
+
+    doc = {**synthetic_doc(), "warnings": ["could not delete 1 resource(s) this run created: arn:x (Conflict)"]}
+    assert "could not delete 1 resource(s)" in render(doc)["report.html"]
+    assert "- **warning:** could not delete 1 resource(s) this run created: arn:x (Conflict)" in build_markdown(doc)
+
+
+def test_long_messages_are_cut_at_a_word_boundary() -> None:
+    from conformance.report import shorten
+
+    text = "following nextToken with maxResults=1 never returned the record named averyveryverylongname at all"
+    short = shorten(text, 60)
+    assert len(short) <= 60 and short.endswith("…")
+    assert text.startswith(short[:-1]) and text[len(short) - 1] == " "  # the cut falls between words
+    assert shorten("a  b\nc", 60) == "a b c"
+
+
 def test_junit_maps_statuses() -> None:
     root = ET.fromstring(render(synthetic_doc())["junit.xml"].encode())
     case = {c.get("name"): c for c in root.iter("testcase")}
