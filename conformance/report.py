@@ -13,6 +13,7 @@ from typing import Any
 
 from conformance.clauses import CATALOGUE, OPERATIONS
 from conformance.outcomes import ERROR, FAILED, NOT_IMPLEMENTED, Outcome
+from conformance import reproducer
 from conformance.reproducer import with_reproducer
 
 REPORT_VERSION = "1.0"
@@ -52,7 +53,8 @@ def build_json(state: Any, outcomes: list[Outcome], summary: dict[str, Any]) -> 
         "clauses": [
             {**{k: v for k, v in asdict(CATALOGUE[o.clause]).items()}, "status": o.status,
              "message": o.message, "examples": o.examples, "tests": o.tests,
-             "failure": with_reproducer(o.failure, settings, seed=state.seed)}
+             "failure": with_reproducer(o.failure, settings, seed=state.seed,
+                                        run_prefix=f"{state.settings.name_prefix}{state.run_id}")}
             for o in outcomes
         ],
     }
@@ -95,7 +97,8 @@ def build_markdown(doc: dict[str, Any]) -> str:
                 if f.get(part):
                     lines += [f"{part}:", "```json", json.dumps(f[part], indent=2, default=str)[:3000], "```"]
             if f.get("reproducer"):
-                lines += ["reproducer:", "```python", f["reproducer"], "```"]
+                lines += [f"reproducer: `{reproducer.DIRECTORY}/{c['id']}.py` (`python {reproducer.DIRECTORY}/"
+                          f"{c['id']}.py URL` exits 1 while the deviation is present, 0 once it is gone)"]
             lines.append("")
     return "\n".join(lines) + "\n"
 
@@ -117,6 +120,7 @@ def write_all(state: Any, outcomes: list[Outcome], summary: dict[str, Any], repo
         files.update(report_extra.render(doc))
     for name, text in files.items():
         (directory / name).write_text(text, encoding="utf-8")
+    reproducer.write(directory, doc["clauses"])
     if not report_dir:
         latest = DEFAULT_ROOT / "latest"
         shutil.rmtree(latest, ignore_errors=True)

@@ -112,8 +112,8 @@ def render_failure(exc: ConformanceFailure) -> str:
     if exc.response:
         lines.append(f"  response: {json.dumps(exc.response, default=str)[:1500]}")
     if exc.reproducer:
-        lines.append("  reproducer (a boto3 script replaying the calls; also in report.md/report.json):")
-        lines.extend(f"    {line}" for line in exc.reproducer.splitlines())
+        lines.append(f"  reproducer: reproducers/{exc.clause_id}.py in the run's report directory (python "
+                     f"{exc.clause_id}.py URL exits 1 while the deviation is present, 0 once it is gone)")
     return "\n".join(lines)
 
 

@@ -48,14 +48,24 @@ def moto_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return directory
 
 
+# clause -> (the faults and quirks of a run that fails it, how): a stateless request, and a call sequence
+REPRODUCED = {
+    "GET-WIRE-ERROR-DOCUMENTED": (["--fault", "undocumented-error-code", "--only", "GET-UNKNOWN-404"],
+                                  {"faults": frozenset({"undocumented-error-code"})}),
+    "LIST-PAGINATION-COMPLETE": (["--fault", "list-page-loses-item", "--quirk", "default-ascending", "--only",
+                                  "LIST-PAGINATION-COMPLETE"],
+                                 {"faults": frozenset({"list-page-loses-item"}),
+                                  "quirks": frozenset({"default-ascending"})}),
+}
+
+
 @pytest.fixture(scope="module")
-def faulty_reference_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """A fault whose failure is one stateless request: an unknown id answers 404 NotFoundException."""
+def faulty_reference_run(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+                         ) -> tuple[Path, dict[str, Any]]:
     directory = tmp_path_factory.mktemp("reference")
-    result = run_suite(directory, "--target", "reference", "--fault", "undocumented-error-code",
-                       "--only", "GET-UNKNOWN-404")
+    result = run_suite(directory, "--target", "reference", *REPRODUCED[request.param][0])
     assert result.returncode == 1, result.stdout + result.stderr
-    return json.loads((directory / "report.json").read_text(encoding="utf-8"))
+    return directory, json.loads((directory / "report.json").read_text(encoding="utf-8"))
 
 
 def read(directory: Path, name: str) -> str:
@@ -217,13 +227,25 @@ def test_schema_enums_follow_the_code() -> None:
 
 
 # -- reproducers -------------------------------------------------------------------------------------------
-def replay(script: str, tmp_path: Path) -> str:
-    path = tmp_path / "reproduce.py"
-    path.write_text(script, encoding="utf-8")
-    result = subprocess.run([sys.executable, str(path)], cwd=tmp_path, capture_output=True, text=True,
-                            timeout=120)
-    assert result.returncode == 0, result.stderr
-    return result.stdout
+ALLOWED_IMPORTS = {"boto3", "botocore", "datetime", "json", "random", "re", "string", "sys", "time"}
+
+
+def replay(script: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run a reproducer as a user would: python alone, outside the project, nothing of it on the path."""
+    return subprocess.run([sys.executable, str(script), *args], cwd=script.parent, capture_output=True, text=True,
+                          timeout=120, env={"PATH": "/usr/bin:/bin", "HOME": str(script.parent)})
+
+
+def imported(script: Path) -> set[str]:
+    import ast
+
+    names = set()
+    for node in ast.walk(ast.parse(script.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            names.add(str(node.module).split(".")[0])
+    return names
 
 
 def failure_of(doc: dict[str, Any], clause_id: str) -> dict[str, Any]:
@@ -233,15 +255,51 @@ def failure_of(doc: dict[str, Any], clause_id: str) -> dict[str, Any]:
 
 
 @pytest.mark.slow
-def test_reproducer_replays_the_violation(faulty_reference_run: dict[str, Any], tmp_path: Path) -> None:
-    validate(faulty_reference_run)
-    failure = failure_of(faulty_reference_run, "GET-WIRE-ERROR-DOCUMENTED")
-    assert "NotFoundException" in failure["message"]
-    script = failure["reproducer"]
-    assert script and "EmulatorConfig(" in script and "undocumented-error-code" in script
-    output = replay(script, tmp_path)
-    assert "HTTP 404\n" in output and "x-amzn-ErrorType: NotFoundException" in output
-    assert output.rstrip().splitlines()[-1].startswith("GET-WIRE-ERROR-DOCUMENTED expects: ")
+@pytest.mark.parametrize(("faulty_reference_run", "clause_id"), [(c, c) for c in REPRODUCED],
+                         indirect=["faulty_reference_run"])
+def test_a_reproducer_checks_a_served_faulty_and_clean_reference(
+        faulty_reference_run: tuple[Path, dict[str, Any]], clause_id: str) -> None:
+    """Written as reproducers/<CLAUSE>.py; python + boto3 alone; exit 1 against the served faulty reference
+    (again and again), 0 against a clean one, 2 without a URL (saying how to serve the same emulator)."""
+    from bedrock_emulator import Emulator, EmulatorConfig
+    from bedrock_emulator.server import start
+
+    directory, doc = faulty_reference_run
+    validate(doc)
+    failure_of(doc, clause_id)
+    script = directory / "reproducers" / f"{clause_id}.py"
+    assert script.exists() and imported(script) <= ALLOWED_IMPORTS, imported(script)
+    assert f"reproducers/{clause_id}.py" in read(directory, "report.md")
+    config = REPRODUCED[clause_id][1]
+    faulty = start(Emulator(EmulatorConfig(**config)))  # type: ignore[arg-type]
+    clean = start(Emulator(EmulatorConfig()))
+    try:
+        for _ in range(2):  # the same server, twice: the replay renames what must be unique
+            present = replay(script, faulty.url)
+            assert present.returncode == 1, present.stdout + present.stderr
+            assert f"{clause_id} expects: " in present.stdout and "Still present" in present.stdout
+        gone = replay(script, clean.url)
+        assert gone.returncode == 0, gone.stdout + gone.stderr
+        assert "Gone: answer" in gone.stdout and "the run saw:" in gone.stdout and "now:" in gone.stdout
+        assert faulty.url and not faulty_leftovers(faulty)
+    finally:
+        faulty.stop()
+        clean.stop()
+    usage = replay(script)
+    assert usage.returncode == 2
+    serve = "bedrock-conformance serve --port 5566 --region us-east-1 --account-id 123456789012"
+    serve += "".join(f" --fault {f}" for f in sorted(config.get("faults", ())))
+    serve += "".join(f" --quirk {q}" for q in sorted(config.get("quirks", ())))
+    assert serve in usage.stderr, usage.stderr
+
+
+def faulty_leftovers(handle: Any) -> list[str]:
+    import boto3
+
+    bedrock = boto3.client("bedrock", region_name="us-east-1", endpoint_url=handle.url,
+                           aws_access_key_id="testing", aws_secret_access_key="testing")
+    return [s["provisionedModelArn"] for s in bedrock.list_provisioned_model_throughputs()[
+        "provisionedModelSummaries"]]
 
 
 def test_a_request_about_a_created_resource_needs_the_stateful_reproducer(tmp_path: Path) -> None:
@@ -249,10 +307,12 @@ def test_a_request_about_a_created_resource_needs_the_stateful_reproducer(tmp_pa
                "request": {"method": "GET", "url": f"{ENDPOINT}/provisioned-model-throughput/bcabc-m-walk1",
                            "headers": {}, "body": ""},
                "response": {"status": 200, "headers": {}, "body": '{"modelUnits": "1"}'}}
-    script = reproducer_for(failure, {"target": "reference", "faults": ["modelunits-as-string"]}, seed=42)
-    output = replay(script, tmp_path)
-    assert "needs the stateful reproducer" in output and "--seed 42" in output
-    assert '"modelUnits": "1"' in output
+    text = reproducer_for(failure, {"target": "reference", "faults": ["modelunits-as-string"]}, seed=42)
+    assert text
+    script = tmp_path / "GET-WIRE-SCHEMA.py"
+    script.write_text(text, encoding="utf-8")
+    result = replay(script, "http://127.0.0.1:1")
+    assert result.returncode == 2 and "cannot be replayed alone" in result.stderr and "--seed 42" in result.stderr
     assert reproducer_for({**failure, "reproducer": "kept"}, {"target": "reference"}) == "kept"
     assert reproducer_for({"message": "no request"}, {"target": "reference"}) is None
 

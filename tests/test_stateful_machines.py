@@ -121,15 +121,22 @@ def test_semantic_check_behind_the_wire_schema(make_target, fault, clause):
 
 
 def test_reproducer_replays_the_failure(make_target, tmp_path):
+    """The machine's reproducer exits 1 against a served faulty reference, 0 against a clean one."""
+    from bedrock_emulator import Emulator, EmulatorConfig
+    from bedrock_emulator.server import start
+
     target = make_target(faults=("rename-list-stale",))
     failure = failure_of(lambda: stateful.run(stateful.LifecycleMachine, target, short()))
     script = tmp_path / "replay.py"
     script.write_text(failure.reproducer)
-    done = subprocess.run([sys.executable, str(script)], cwd=ROOT, capture_output=True, text=True, timeout=120,
-                          check=False)
-    assert done.returncode == 0, done.stderr
-    lines = done.stdout.splitlines()
-    renamed = [line for line in lines if line.startswith("update_provisioned_model_throughput(") and "HTTP 200" in line]
-    assert renamed, done.stdout
-    # the last call is the List that still shows the old name, as in the run
-    assert lines[-1].startswith("list_provisioned_model_throughputs(") and "HTTP 200" in lines[-1]
+    faulty = start(Emulator(EmulatorConfig(faults=frozenset({"rename-list-stale"}))))
+    clean = start(Emulator(EmulatorConfig()))
+    try:
+        for url, code in ((faulty.url, 1), (clean.url, 0)):
+            done = subprocess.run([sys.executable, str(script), url], cwd=tmp_path, capture_output=True, text=True,
+                                  timeout=120, check=False)
+            assert done.returncode == code, done.stdout + done.stderr
+            assert f"{failure.clause_id} expects: " in done.stdout
+    finally:
+        faulty.stop()
+        clean.stop()

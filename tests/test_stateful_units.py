@@ -86,7 +86,8 @@ def _log(calls: list[Call], **settings: object) -> CallLog:
               "create_delay": 0.0, "update_delay": 0.0, "poll_interval": 0.05, "is_aws": False,
               "is_reference": True}
     values.update(settings)
-    target = SimpleNamespace(settings=SimpleNamespace(**values), account_id="123456789012",
+    settings = SimpleNamespace(**values, public=lambda: values)
+    target = SimpleNamespace(settings=settings, account_id="123456789012", run_prefix="bcabcdef",
                              endpoint="https://bedrock.us-east-1.amazonaws.com", sdk=None, wire=None)
     log = CallLog(target)  # type: ignore[arg-type]
     log.calls = calls
@@ -120,22 +121,24 @@ def test_reproducer_is_valid_python_with_variables_and_placeholders():
     failure = stateful.ConformanceFailure("LIST-LAST-PAGE", "an empty\nlast page")
     text = _log(_calls()).script(failure)
     ast.parse(text)
-    assert "# LIST-LAST-PAGE: an empty last page" in text
+    assert "The run saw: an empty last page" in text
     assert "arn_1 = call('create_provisioned_model_throughput'" in text
     assert "provisionedModelId=arn_1" in text and "resourceARN=arn_1" in text
     assert "token_1 = call('list_provisioned_model_throughputs'" in text and "nextToken=token_1" in text
     assert "poll(provisionedModelId=arn_1)" in text  # two Gets in a row: a poll
     assert "datetime.datetime.fromisoformat('2026-01-02T03:04:05.678901+00:00')" in text
-    assert "faults=frozenset(['list-page-loses-item'])" in text
-    assert "aws_access_key_id='testing'" in text and "aws_secret_access_key='testing'" in text
+    assert "--fault list-page-loses-item" in text  # how to serve the same emulator
+    assert 'Credentials("testing", "testing")' in text and "DEFAULT_URL = None" in text
+    assert "RUN_PREFIX = 'bcabcdef'" in text and "RECORDED = " in text
 
 
 def test_reproducer_for_http_and_aws_targets():
     http = _log(_calls(), target="http://127.0.0.1:9", is_reference=False).script()
     ast.parse(http)
-    assert "ENDPOINT = sys.argv[1] if len(sys.argv) > 1 else" in http
+    assert "DEFAULT_URL = 'http://127.0.0.1:9'" in http
     reference_http = _log(_calls(), target="reference-http", create_delay=0.3).script()
-    assert "bedrock-conformance serve --port 5566 --fault list-page-loses-item --create-delay 0.3" in reference_http
+    assert ("bedrock-conformance serve --port 5566 --region us-east-1 --account-id 123456789012 --create-delay 0.3 "
+            "--fault list-page-loses-item") in reference_http
     aws = _log(_calls(), target="aws", is_aws=True, is_reference=False).script()
     ast.parse(aws)
-    assert "aws_access_key_id" not in aws and "--allow-billable" in aws
+    assert "DEFAULT_URL = 'aws'" in aws and "--allow-billable" in aws
