@@ -160,18 +160,25 @@ def slow_run(flags: tuple[str, ...], workers: str) -> dict:
             "failed_at_once": sum("not waited for again" in line for line in failures)}
 
 
-def slow_rows(workers: str = SLOW_WORKERS) -> list[dict]:
-    """Each variant next to a plain run made just before it (same invocation, same load)."""
+def slow_rows(workers: str = SLOW_WORKERS, rounds: int = 2) -> list[dict]:
+    """Each variant in alternating rounds with the plain run (same invocation, same load); medians."""
     rows = []
     for name, flags, goal in SLOW_VARIANTS:
-        print(f"timing slow server: {name} ...", file=sys.stderr, flush=True)
-        plain, variant = slow_run((), workers), slow_run(flags, workers)
-        rows.append({"variant": name, "flags": " ".join(flags), "workers": workers, "goal": goal,
-                     "plain_seconds": plain["seconds"], "plain_exit_code": plain["exit_code"],
-                     "seconds": variant["seconds"], "exit_code": variant["exit_code"],
-                     "ratio": round(variant["seconds"] / plain["seconds"], 2),
-                     "extra_seconds": round(variant["seconds"] - plain["seconds"], 1),
-                     "timeouts": variant["timeouts"], "failed_at_once": variant["failed_at_once"]})
+        plains, variants = [], []
+        for n in range(rounds):
+            print(f"timing slow server: {name} (round {n + 1} of {rounds}) ...", file=sys.stderr, flush=True)
+            plains.append(slow_run((), workers))
+            variants.append(slow_run(flags, workers))
+        plain = statistics.median(r["seconds"] for r in plains)
+        variant = statistics.median(r["seconds"] for r in variants)
+        rows.append({"variant": name, "flags": " ".join(flags), "workers": workers, "goal": goal, "rounds": rounds,
+                     "plain_seconds": round(plain, 1), "plain_exit_codes": [r["exit_code"] for r in plains],
+                     "seconds": round(variant, 1), "exit_code": variants[-1]["exit_code"],
+                     "all_seconds": {"plain": [r["seconds"] for r in plains],
+                                     "variant": [r["seconds"] for r in variants]},
+                     "ratio": round(variant / plain, 2), "extra_seconds": round(variant - plain, 1),
+                     "timeouts": max(r["timeouts"] for r in variants),
+                     "failed_at_once": max(r["failed_at_once"] for r in variants)})
     return rows
 
 
@@ -180,6 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-profiles", action="store_true", help="skip the profile wall times")
     parser.add_argument("--skip-slow", action="store_true", help="skip the slow-server rows")
     parser.add_argument("--only-slow", action="store_true", help="only the slow-server rows")
+    parser.add_argument("--slow-rounds", type=int, default=2, help="alternating rounds per slow-server row")
     args = parser.parse_args(argv)
     machine = (f"{platform.machine()} {platform.processor() or ''} {platform.python_implementation()} "
                f"{platform.python_version()}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}")
@@ -196,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
                     results["profiles"].append(profile_time(profile, workers))
     results.setdefault("slow", [])
     if not args.skip_slow:
-        results["slow"] = slow_rows()
+        results["slow"] = slow_rows(rounds=args.slow_rounds)
         results["slow_machine"] = f"{machine} before, {os.getloadavg()[0]:.2f} after ({time.strftime('%Y-%m-%d')})"
     peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     peak_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -222,8 +230,8 @@ def main(argv: list[str] | None = None) -> int:
                   for p in results["profiles"]]
     if results["slow"]:
         lines += ["", f"Slow servers ({results.get('slow_machine', results['machine'])}): the quick profile (seed 1) "
-                  "on reference-http with the variant's flags, next to the same run without them made just before "
-                  "it; wall seconds.", "",
+                  "on reference-http with the variant's flags, in alternating rounds with the same run without them; "
+                  "medians of wall seconds (every round in throughput.json).", "",
                   "| variant | flags | -n | plain s | variant s | ratio | extra s | goal | exit | status waits timed "
                   "out | failed at once, naming the first |", "|---|---|---|---|---|---|---|---|---|---|---|"]
         lines += [f"| {r['variant']} | `{r['flags']}` | {r['workers']} | {r['plain_seconds']} | {r['seconds']} | "

@@ -141,3 +141,23 @@ def test_workers_of_one_run_share_the_timeouts(tmp_path):
     assert second.get("Updating") == "a later one"  # its own first
     assert StatusTimeouts(str(tmp_path)).get("Updating") == "UPDATE-RENAME: x reaching InService or Failed, 60s"
     assert StatusTimeouts(str(tmp_path)).get("Creating") is None
+
+
+def test_xdist_deals_one_state_machine_to_each_worker_first():
+    from types import SimpleNamespace
+
+    from conformance.plugin import spread_machines
+
+    def item(module, n):
+        return SimpleNamespace(module=SimpleNamespace(__name__=f"conformance.suite.{module}"), n=n)
+
+    items = [item("test_lifecycle", n) for n in range(20)] + [item("test_stateful", n) for n in range(4)] + \
+        [item("test_validation", n) for n in range(39)]
+    ordered = spread_machines(items, 4)
+    assert sorted(map(id, ordered)) == sorted(map(id, items))
+    chunk = max(len(items) // 4 // 4, 2)  # what pytest-xdist's load scheduler deals each worker first
+    firsts = [ordered[w * chunk: (w + 1) * chunk] for w in range(4)]
+    assert all(sum(i.module.__name__.endswith("test_stateful") for i in first) == 1 for first in firsts)
+    assert spread_machines(items, 1) == items
+    two = spread_machines(items, 2)  # two machines dealt first, the other two right after the first chunks
+    assert [n for n, i in enumerate(two) if i.module.__name__.endswith("test_stateful")] == [0, 7, 14, 15]
