@@ -202,6 +202,9 @@ def main(argv: list[str] | None = None) -> int:
                 for workers in ("1", "2"):
                     print(f"timing --profile {profile} -n {workers} ...", file=sys.stderr, flush=True)
                     results["profiles"].append(profile_time(profile, workers))
+    if args.skip_slow and previous.exists() and "slow" not in results:  # keep the last slow-server rows
+        last = json.loads(previous.read_text())
+        results.update({k: last[k] for k in ("slow", "slow_machine") if k in last})
     results.setdefault("slow", [])
     if not args.skip_slow:
         results["slow"] = slow_rows(rounds=args.slow_rounds)
@@ -210,6 +213,12 @@ def main(argv: list[str] | None = None) -> int:
     peak_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     if not args.only_slow:
         results["peak_memory_mb"] = round(max(peak_self, peak_children), 1)
+    write(results)
+    return 0
+
+
+def write(results: dict) -> None:
+    """reports/benchmarks/throughput.json and .md (printed too)."""
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "throughput.json").write_text(json.dumps(results, indent=2) + "\n")
     lines = ["# Throughput", "", f"Machine: {results['machine']} ({results['date']})", "",
@@ -240,7 +249,6 @@ def main(argv: list[str] | None = None) -> int:
                   for r in results["slow"]]
     (OUT / "throughput.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
-    return 0
 
 
 if __name__ == "__main__":
