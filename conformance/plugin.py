@@ -243,9 +243,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
         report.longrepr = runmod.render_failure(exc)
     else:
         message = runmod.describe_error(exc)
-        if isinstance(exc, TargetUnavailable) or runmod.is_connection_problem(exc):
+        unavailable = isinstance(exc, TargetUnavailable) or runmod.is_connection_problem(exc)
+        if unavailable:
             state.target_problems.append(message)
-        if isinstance(exc, CredentialsRefused):  # every further request would be refused alike: stop the run
+        # Every further request would be refused alike, or wait out its timeouts on a target that stopped
+        # answering: stop the run (exit 2; the reports are written with the reason).
+        if isinstance(exc, CredentialsRefused) or unavailable:
             item.session.shouldstop = message
         for clause in clauses or ["API-SCHEMATHESIS"]:
             state.outcomes.record(clause, ERROR, message=message, test=test)

@@ -364,3 +364,42 @@ def test_concurrency_clauses_skip_when_max_live_leaves_no_room(fake_aws, tmp_pat
     for clause in ("CREATE-NAME-UNIQUE-CONCURRENT", "CREATE-IDEMPOTENT-CONCURRENT", "API-NO-5XX-UNDER-LOAD"):
         assert messages[clause][0] == "skipped" and "max_live=1" in messages[clause][1], messages[clause]
     assert recorder.max_live <= 1
+
+
+class _HangsAfter:
+    """Answers like the emulator for the first ``answers`` requests, then stops answering (never replies)."""
+
+    def __init__(self, emulator: Emulator, answers: int) -> None:
+        self.emulator = emulator
+        self.left = answers
+        self.release = threading.Event()
+        self._lock = threading.Lock()
+
+    def handle(self, method, raw_path, query_string, headers, body):
+        with self._lock:
+            self.left -= 1
+            hang = self.left < 0
+        if hang:
+            self.release.wait(120)
+        return self.emulator.handle(method, raw_path, query_string, headers, body)
+
+
+def test_target_that_hangs_mid_run_times_out_and_leaves_a_report(tmp_path):
+    hanging = _HangsAfter(Emulator(EmulatorConfig(account_id="210987654321")), answers=12)
+    handle = start(hanging)
+    try:
+        started = time.monotonic()
+        result = run(handle.url, tmp_path, "--profile", "quick", "--read-timeout", "1", "--max-attempts", "1",
+                     timeout=180)
+        elapsed = time.monotonic() - started
+    finally:
+        hanging.release.set()
+        handle.stop()
+    assert result.returncode == 2, result.stdout[-3000:] + result.stderr[-2000:]
+    assert "Traceback" not in result.stderr
+    assert elapsed < 90
+    report = load_report(tmp_path / "out")
+    assert report["verdict"] == "could not run"
+    assert any("timeout" in p.lower() or "timed out" in p.lower() for p in report["problems"]), report["problems"]
+    assert {p.name for p in (tmp_path / "out").iterdir()} >= {"report.json", "report.md", "junit.xml",
+                                                              "report.html"}
