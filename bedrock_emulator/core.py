@@ -239,12 +239,29 @@ class Emulator:
             with self._lock:
                 request = _Request(region, round((self.config.clock() + skew) * 1_000_000))
                 status, document = self._handlers[operation.name](request, params)
+            status, document = self._answer_faults(operation.name, status, document)
         except ApiError as error:
             return self._error(operation, error, request_id)
         except Exception:  # an emulator bug still answers with a modelled error
             log.exception("emulator failure in %s", operation.name)
             return self._error(operation, ApiError("InternalServerException", "Internal failure"), request_id)
         return self._respond(status, request_id, document, text="content-type-text" in self.faults)
+
+    def _answer_faults(self, name: str, status: int, document: Any) -> tuple[int, Any]:
+        """Faults in how a success is written on the wire (status code, body shape)."""
+        if status == 200 and "success-status-201" in self.faults:
+            status = 201
+        if name == "UpdateProvisionedModelThroughput" and "update-status-202" in self.faults:
+            status = 202
+        if name == "TagResource" and "tag-status-201" in self.faults:
+            status = 201
+        if name == "UntagResource" and "untag-status-204" in self.faults:
+            status, document = 204, None
+        if document == {} and name != "UntagResource" and "empty-answers-array" in self.faults:
+            document = []
+        if name == "ListTagsForResource" and "tags-as-map" in self.faults:
+            document = {**document, "tags": {tag["key"]: tag["value"] for tag in document["tags"]}}
+        return status, document
 
     def _respond(
         self,
@@ -273,8 +290,12 @@ class Emulator:
         status = operation.errors.get(code) or spec.PROTOCOL_ERRORS[code]
         if code == "ResourceNotFoundException" and "undocumented-error-code" in self.faults:
             code = "NotFoundException"
+        if code == "ResourceNotFoundException" and "unknown-id-validation-error" in self.faults:
+            code, status = "ValidationException", operation.errors["ValidationException"]
         if code == "ValidationException" and "validation-status-422" in self.faults:
             status = 422
+        if code == "ValidationException" and "validation-server-error" in self.faults:
+            code, status = "InternalServerException", operation.errors["InternalServerException"]
         document: Document = dict(error.extra)
         if "error-no-message" not in self.faults:
             document["message"] = error.message
@@ -353,6 +374,8 @@ class Emulator:
             return _Model(custom.arn, custom.name, custom.base_model_id, base_arn, custom=True)
         base_id = model_id.rpartition("/")[2] if model_id.startswith("arn:") else model_id
         arn = foundation_model_arn(region, base_id)
+        if "unknown-model-accepted" in self.faults and not model_id.startswith("arn:"):
+            return _Model(arn, base_id, base_id, arn, custom=False)
         if base_id not in self._foundation_models or model_id not in (base_id, arn):
             raise not_found(f"Model {model_id} was not found")
         return _Model(arn, base_id, base_id, arn, custom=False)
@@ -558,6 +581,8 @@ class Emulator:
         new_name: str | None = params.get("desiredProvisionedModelName")
         new_model_id: str | None = params.get("desiredModelId")
         if new_name is None and new_model_id is None:
+            if "empty-update-server-error" in self.faults:
+                raise ApiError("InternalServerException", "Internal failure")
             if "empty-update-ok" in self.quirks:
                 self._find(request, params["provisionedModelId"])  # still 404 for an unknown PT
                 return 200, {}
@@ -580,6 +605,8 @@ class Emulator:
         if new_model_id is not None:
             new_model = self._resolve_model(new_model_id, request.region)
             self._check_model_change(pt, new_model)
+            if pt.purchased.custom and "custom-desired-model-ignored" in self.faults:
+                new_model = None
 
         if new_name is not None:
             self._rename(pt, new_name)
@@ -649,6 +676,8 @@ class Emulator:
             sort_order = None  # ignored without sortBy: the default order applies
         default_size = _QUIRK_DEFAULT_MAX_RESULTS if "default-page-2" in self.quirks else _DEFAULT_MAX_RESULTS
         max_results: int = params.get("maxResults", default_size)
+        if "maxResults" not in params and "list-needs-max-results" in self.faults:
+            raise validation("maxResults is required")
         if model_arn is not None and "modelarn-filter-unknown-refused" in self.quirks:
             self._check_offered(model_arn, request.region)
         scope = scope_digest(
@@ -766,6 +795,8 @@ class Emulator:
                 pt.tags.pop(key, None)  # CHOICE: unknown keys are ignored
         if "lastmod-on-tag" in self.quirks:
             pt.last_modified_time = request.now
+        if "untag-answers-tag-list" in self.faults:
+            return 200, [{"key": key, "value": value} for key, value in pt.tags.items()]  # type: ignore[return-value]
         return 200, {}
 
     def _list_tags(self, request: _Request, params: Document) -> tuple[int, Document]:

@@ -22,6 +22,16 @@ FAULTS: dict[str, str] = {
     "content-type-text": "Success responses carry Content-Type text/plain.",
     "status-misspelled": 'status is "INSERVICE" instead of "InService" (Get and List).',
     "delete-status-204": "Delete answers 204 with an empty body instead of 200 {}.",
+    "update-status-202": "Update answers 202 Accepted (the change completes asynchronously) instead of 200.",
+    "tag-status-201": "TagResource answers 201 Created (the tags are new) instead of 200.",
+    "untag-status-204": "UntagResource answers 204 with an empty body instead of 200 {}.",
+    "success-status-201": "Every success answers 201 (the status of Create), not the operation's documented 200.",
+    "empty-answers-array": "An empty success body (Update, Delete, TagResource) is the JSON array [] instead of the "
+    "object {} (an empty map serialised as a list).",
+    "untag-answers-tag-list": "UntagResource answers the tags left on the resource, as a JSON list, instead of the "
+    "object {}.",
+    "tags-as-map": 'ListTagsForResource answers tags as an object {"key": "value"} instead of a list of '
+    '{"key", "value"} pairs.',
     # Input validation
     "no-name-pattern-validation": "Create/Update accept provisioned model names that break the name pattern.",
     "no-name-length-validation": "Create/Update accept provisioned model names longer than 63 characters.",
@@ -33,9 +43,19 @@ FAULTS: dict[str, str] = {
     "no-tag-validation": "Tag key/value length and pattern are not checked.",
     "missing-required-accepted": "Create without modelUnits is accepted and defaults to 1 unit.",
     "wrong-type-accepted": 'A string modelUnits such as "2" is coerced to an integer instead of refused.',
+    "no-model-id-validation": "modelId and desiredModelId are not checked against their length and pattern: a "
+    "malformed model id is looked up (and not found) instead of refused.",
+    "no-arn-length-validation": "resourceARN is not checked for length: an over-long or too short ARN is looked up "
+    "(and not found) instead of refused.",
+    "no-list-filter-validation": "List does not check its filters: malformed modelArnEquals/nameContains, an "
+    "unknown sortBy or unparseable creationTime bounds are ignored instead of refused.",
+    "tagging-required-unchecked": "TagResource/UntagResource/ListTagsForResource don't check required members: a "
+    "request without resourceARN, tags or tagKeys fails inside with InternalServerException 500.",
     # Errors
     "undocumented-error-code": "Unknown ids answer NotFoundException 404 instead of ResourceNotFoundException.",
     "validation-status-422": "ValidationException is sent with HTTP 422 instead of 400.",
+    "validation-server-error": "A request that fails validation answers InternalServerException 500 instead of "
+    "ValidationException 400 (the validation error escapes the error mapping).",
     "error-no-message": 'Error bodies lack "message".',
     "serialization-for-constraint": "A constraint violation (length, pattern, range, enum, required) is refused "
     "with SerializationException 400, which Smithy's protocol tests give only to requests that cannot be "
@@ -44,6 +64,15 @@ FAULTS: dict[str, str] = {
     "500 instead of a 400 refusal (Smithy: RestJsonInvalidJsonBody, RestJsonTechnicallyValidJsonBody).",
     "error-code-nested": "Errors carry no x-amzn-ErrorType and no top-level code or __type: the code is only in a "
     "nested object, which clients must not read (Smithy: RestJsonFooErrorWithNestedTypeProperty).",
+    "unknown-id-validation-error": "An identifier that names nothing answers ValidationException 400 instead of "
+    "ResourceNotFoundException 404.",
+    "unknown-model-accepted": "Create accepts a well-formed modelId that names no model the server offers.",
+    "list-needs-max-results": "List without maxResults is refused with ValidationException (maxResults is "
+    "optional).",
+    "empty-update-server-error": "An Update naming neither a new name nor a new model fails with "
+    "InternalServerException 500.",
+    "custom-desired-model-ignored": "Update's desiredModelId on a custom-model Provisioned Throughput answers 200 "
+    "but changes nothing.",
     "server-error-on-long-name": "Create with a valid 63-character name fails with InternalServerException 500.",
     "server-error-on-empty-tag-value": "A tag with an empty (valid) value fails with InternalServerException 500.",
     # List
@@ -130,6 +159,17 @@ VALIDATION_SKIPS: dict[str, frozenset[tuple[str, str]]] = {
     ),
     "missing-required-accepted": frozenset({("modelUnits", "required")}),
     "wrong-type-accepted": frozenset({("modelUnits", "type")}),
+    "no-model-id-validation": frozenset(
+        {(member, kind) for member in ("modelId", "desiredModelId") for kind in ("min", "max", "pattern")}
+    ),
+    "no-arn-length-validation": frozenset({("resourceARN", "min"), ("resourceARN", "max")}),
+    "no-list-filter-validation": frozenset(
+        {(member, kind) for member in ("modelArnEquals", "nameContains") for kind in ("min", "max", "pattern")}
+        | {("sortBy", "enum"), ("creationTimeAfter", "type"), ("creationTimeBefore", "type")}
+    ),
+    "tagging-required-unchecked": frozenset(
+        {("resourceARN", "required"), ("tags", "required"), ("tagKeys", "required")}
+    ),
 }
 
 assert VALIDATION_SKIPS.keys() <= FAULTS.keys()

@@ -363,7 +363,7 @@ def _check(
         return value
     if kind == "timestamp":
         micros = parse_timestamp(value)
-        if micros is None:
+        if micros is None and on("type"):
             types.append(_problem(value, path, "be a timestamp (ISO 8601 or epoch seconds)"))
         return micros
     if kind == "list":
