@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from conformance.settings import Settings
+from conformance.settings import RUN_TAG_KEY, Settings
 
 # Hourly on-demand (no-commitment) price per model unit, USD, for planning only. Sources: the Amazon Bedrock
 # pricing page's Provisioned Throughput tables as summarised in the team's contract notes; prices change, so
@@ -246,7 +246,6 @@ def confirm(settings: Settings, *, assume_yes: bool, stdin: TextIO = sys.stdin, 
 
 def leftovers(target: Any) -> list[dict[str, Any]]:
     """Provisioned Throughputs with both the name prefix and the run tag: what earlier runs left."""
-    from conformance.targets import RUN_TAG_KEY
 
     found = []
     paginator_token = None

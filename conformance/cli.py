@@ -34,54 +34,28 @@ def _fail(message: str, code: int = 2) -> int:
     return code
 
 
-def _add_target_flags(parser: argparse.ArgumentParser) -> None:
-    from conformance.plugin import SETTING_FLAGS
+def _add_flags(parser: argparse.ArgumentParser, *scopes: str) -> None:
+    from conformance.flags import FLAGS
 
-    parser.add_argument("--target", default=None,
-                        help="reference (default) | reference-http | moto | moto-server | aws | http(s)://URL")
-    parser.add_argument("--config", default=None, help="target settings file (TOML); default conformance.toml")
-    for flag, name, kind, text in SETTING_FLAGS:
-        parser.add_argument(flag, dest=name, type=kind, default=None, help=text)
-    parser.add_argument("--fault", dest="faults", action="append", default=None,
-                        help="reference targets: turn on a faulty variant (repeatable; see `faults`)")
-    parser.add_argument("--quirk", dest="quirks", action="append", default=None,
-                        help="reference targets: turn on a conformant alternative behaviour (repeatable, or 'all'; "
-                             "see `faults`)")
+    for flag in FLAGS:
+        if flag.scope in scopes:
+            parser.add_argument(flag.name, **flag.argparse_kwargs())
 
 
-def _settings_from(args: argparse.Namespace, **extra: Any) -> Any:
+def _settings_from(args: argparse.Namespace) -> Any:
     from conformance import settings as settings_mod
-    from conformance.plugin import SETTING_FLAGS
+    from conformance.flags import settings_flags
 
-    flags = {name: getattr(args, name) for _, name, _, _ in SETTING_FLAGS}
-    flags.update(target=args.target, faults=args.faults, quirks=args.quirks, **extra)
-    return settings_mod.load(flags, config=args.config)
+    return settings_mod.load(settings_flags(lambda dest: getattr(args, dest, None)), config=args.config)
 
 
 def _pytest_args(args: argparse.Namespace, passthrough: list[str]) -> list[str]:
-    from conformance.plugin import SETTING_FLAGS
+    from conformance.flags import FLAGS
 
     out = ["--pyargs", "conformance.suite", "-c", str(SUITE_DIR / "conformance.ini"),
-           "--rootdir", str(SUITE_DIR), "-p", "no:cacheprovider", "--target", args.target or "reference"]
-    if args.config:
-        out += ["--bc-config", args.config]
-    for flag, name, _, _ in SETTING_FLAGS:
-        if getattr(args, name) is not None:
-            out += [flag, str(getattr(args, name))]
-    for fault in args.faults or []:
-        out += ["--fault", fault]
-    for quirk in args.quirks or []:
-        out += ["--quirk", quirk]
-    for flag in ("profile", "seed", "report_dir", "baseline", "fail_under"):
-        value = getattr(args, flag)
-        if value is not None:
-            out += [f"--{flag.replace('_', '-')}", str(value)]
-    for flag in ("only", "skip"):
-        for value in getattr(args, flag) or []:
-            out += [f"--{flag}", value]
-    for flag in ("update_baseline", "allow_billable", "yes", "no_report"):
-        if getattr(args, flag):
-            out.append(f"--{flag.replace('_', '-')}")
+           "--rootdir", str(SUITE_DIR), "-p", "no:cacheprovider"]
+    for flag in FLAGS:
+        out += flag.as_pytest_args(getattr(args, flag.dest))
     if args.workers:
         out += ["-n", args.workers]
     out += {"quiet": ["-q", "--no-header"], "verbose": ["-v"], "normal": ["--no-header"]}[args.output]
@@ -98,7 +72,7 @@ def cmd_run(args: argparse.Namespace, passthrough: list[str]) -> int:
 
     settings = None
     try:
-        settings = _settings_from(args, allow_billable=args.allow_billable or None)
+        settings = _settings_from(args)
         load_baseline(args.baseline)
         selectors(args.only)
         selectors(args.skip)
@@ -257,25 +231,13 @@ def cmd_faults(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from conformance.run import PROFILES
+    from conformance.flags import RUN, TARGET
 
     parser = _Parser(prog="bedrock-conformance", description=__doc__,
                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     run = sub.add_parser("run", help="run the suite against a target")
-    _add_target_flags(run)
-    run.add_argument("--profile", choices=sorted(PROFILES), default=None,
-                     help="quick | standard (default) | thorough")
-    run.add_argument("--seed", type=int, default=None, help="make the run repeatable (the report records it)")
-    run.add_argument("--report-dir", default=None, help="write reports here instead of reports/<timestamp>/")
-    run.add_argument("--no-report", action="store_true", help="write no report files")
-    run.add_argument("--only", action="append", help="clause ids, operations (CREATE, LIST...) or cost classes")
-    run.add_argument("--skip", action="append", help="clause ids, operations or cost classes to leave out")
-    run.add_argument("--baseline", default=None, help="JSON file of accepted gaps by clause id")
-    run.add_argument("--update-baseline", action="store_true", help="rewrite --baseline with this run's gaps")
-    run.add_argument("--fail-under", type=float, default=None, help="pass at or above this percentage")
-    run.add_argument("--allow-billable", action="store_true", help="aws: allow billable clauses (see docs)")
-    run.add_argument("--yes", action="store_true", help="aws: don't ask before billable calls")
+    _add_flags(run, TARGET, RUN)
     run.add_argument("-n", "--workers", default=None, help="pytest-xdist workers (a number or auto)")
     out = run.add_mutually_exclusive_group()
     out.add_argument("-q", "--quiet", dest="output", action="store_const", const="quiet")
@@ -297,7 +259,7 @@ def build_parser() -> argparse.ArgumentParser:
     schemas.add_argument("--dir", default=None, help="the schemas directory (default: the installed one)")
 
     sweep = sub.add_parser("sweep", help="list (--delete: remove) what earlier runs left on a target")
-    _add_target_flags(sweep)
+    _add_flags(sweep, TARGET)
     sweep.add_argument("--delete", action="store_true", help="delete what was found")
 
     clauses = sub.add_parser("clauses", help="print the clause catalogue (Markdown, or JSON with --format json)")

@@ -24,6 +24,7 @@ from conformance.clauses import (
     QuotaRefused,
     TargetUnavailable,
 )
+from conformance.flags import FLAGS
 from conformance.outcomes import ERROR, FAILED, NOT_IMPLEMENTED, PASSED, SKIPPED
 
 COST_MARKERS = {
@@ -31,56 +32,12 @@ COST_MARKERS = {
     "billable": "creates a no-commitment Provisioned Throughput: billed hourly on real AWS",
     "commitment": "needs a commitment term: never run against real AWS, emulators only",
 }
-SETTING_FLAGS = [
-    ("--region", "region", str, "AWS region the target answers for (default us-east-1)"),
-    ("--account-id", "account_id", str, "account id expected in ARNs (default: discovered)"),
-    ("--models", "models", str, "comma-separated model ids the target accepts for Provisioned Throughput"),
-    ("--custom-models", "custom_models", str, "comma-separated CUSTOM_MODEL_ARN=BASE_MODEL_ID"),
-    ("--create-timeout", "create_timeout", float, "seconds to wait for Creating/Updating to end"),
-    ("--poll-interval", "poll_interval", float, "seconds between status polls"),
-    ("--name-prefix", "name_prefix", str, "prefix of every name the run creates (default bc)"),
-    ("--connect-timeout", "connect_timeout", float, "seconds to connect before the target counts as down"),
-    ("--read-timeout", "read_timeout", float, "seconds to wait for an answer before it counts as hung"),
-    ("--create-delay", "create_delay", float, "reference targets: seconds a create stays Creating"),
-    ("--update-delay", "update_delay", float, "reference targets: seconds an update stays Updating"),
-    ("--latency", "latency", float, "reference targets: seconds every answer takes"),
-    ("--concurrency", "concurrency", int, "requests kept in flight together (independent cases; default 8)"),
-    ("--max-live", "max_live", int, "aws: most Provisioned Throughputs alive at once"),
-    ("--budget-seconds", "budget_seconds", float, "aws: wall-clock budget of the billable phase"),
-    ("--endpoint-url", "endpoint_url", str, "aws: a non-default endpoint (VPC or FIPS endpoints)"),
-    ("--max-attempts", "max_attempts", int, "attempts per request (botocore standard retry mode)"),
-]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("bedrock-conformance", "Bedrock Provisioned Throughput conformance")
-    group.addoption("--target", dest="bc_target", default=None,
-                    help="reference (default of the CLI) | reference-http | moto | moto-server | aws | URL")
-    group.addoption("--bc-config", dest="bc_config", default=None, help="target settings file (TOML)")
-    for flag, name, kind, text in SETTING_FLAGS:
-        group.addoption(flag, dest=f"bc_{name}", type=kind, default=None, help=text)
-    group.addoption("--fault", dest="bc_faults", action="append", default=None,
-                    help="reference targets: turn on a named faulty behaviour (repeatable)")
-    group.addoption("--quirk", dest="bc_quirks", action="append", default=None,
-                    help="reference targets: turn on a conformant alternative behaviour (repeatable; 'all')")
-    group.addoption("--profile", dest="bc_profile", default="standard", choices=sorted(runmod.PROFILES),
-                    help="example counts and step counts (default standard)")
-    group.addoption("--seed", dest="bc_seed", type=int, default=None, help="make the run repeatable")
-    group.addoption("--report-dir", dest="bc_report_dir", default=None,
-                    help="write the reports here instead of reports/<timestamp>/ and reports/latest/")
-    group.addoption("--no-report", dest="bc_no_report", action="store_true", help="write no report files")
-    group.addoption("--only", dest="bc_only", action="append", default=None,
-                    help="run only these clause ids / operations / cost classes (comma-separated, repeatable)")
-    group.addoption("--skip", dest="bc_skip", action="append", default=None,
-                    help="skip these clause ids / operations / cost classes (comma-separated, repeatable)")
-    group.addoption("--baseline", dest="bc_baseline", default=None, help="accept the gaps listed in this file")
-    group.addoption("--update-baseline", dest="bc_update_baseline", action="store_true",
-                    help="rewrite --baseline with this run's failures")
-    group.addoption("--fail-under", dest="bc_fail_under", type=float, default=None,
-                    help="pass when at least this percentage of the clauses that ran passed")
-    group.addoption("--allow-billable", dest="bc_allow_billable", action="store_true", default=None,
-                    help="aws: allow clauses that create billable Provisioned Throughputs")
-    group.addoption("--yes", dest="bc_yes", action="store_true", help="aws: do not ask for confirmation")
+    for flag in FLAGS:
+        group.addoption(flag.option, **flag.pytest_kwargs())
 
 
 def _active(config: pytest.Config) -> bool:

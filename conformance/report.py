@@ -165,7 +165,7 @@ def load_baseline(path: str | None) -> dict[str, str]:
             raise ValueError("'accepted' must map clause ids to reasons")
         return {str(k): str(v) for k, v in accepted.items()}
     except ValueError as exc:
-        from conformance.run import UsageProblem
+        from conformance.settings import UsageProblem
 
         raise UsageProblem(f"baseline {path} is not valid: {exc}") from None
 

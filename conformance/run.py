@@ -25,30 +25,12 @@ from botocore.exceptions import (
 
 from conformance import settings as settings_mod
 from conformance.clauses import CATALOGUE, OPERATIONS, ConformanceFailure, TargetUnavailable
+from conformance.flags import settings_flags
 from conformance.outcomes import ERROR, FAILED, NOT_IMPLEMENTED, PASSED, Outcomes, totals
+from conformance.settings import PROFILES, Profile, UsageProblem  # noqa: F401 - the run's names
 
 STATE = pytest.StashKey["RunState"]()
 EXIT_OK, EXIT_NONCONFORMANT, EXIT_UNUSABLE = 0, 1, 2
-
-
-@dataclass(frozen=True)
-class Profile:
-    name: str
-    max_examples: int
-    stateful_steps: int
-    stateful_examples: int
-    description: str
-
-
-PROFILES = {
-    "quick": Profile("quick", 8, 20, 4, "a smoke run: under a minute on the reference target"),
-    "standard": Profile("standard", 40, 40, 12, "the default"),
-    "thorough": Profile("thorough", 200, 80, 50, "many more examples and longer stateful runs"),
-}
-
-
-class UsageProblem(Exception):
-    """Bad flags or settings: one line, exit code 2."""
 
 
 def load_profile(name: str) -> None:
@@ -160,11 +142,7 @@ class RunState:
     # -- construction --------------------------------------------------------------------------------------
     @classmethod
     def from_config(cls, config: pytest.Config, workerinput: dict[str, Any] | None) -> RunState:
-        flags = {name: config.getoption(f"bc_{name}") for _, name, _, _ in _setting_flags()}
-        flags["target"] = config.getoption("bc_target")
-        flags["faults"] = config.getoption("bc_faults")
-        flags["quirks"] = config.getoption("bc_quirks")
-        flags["allow_billable"] = config.getoption("bc_allow_billable")
+        flags = settings_flags(lambda dest: config.getoption(f"bc_{dest}"))
         try:
             settings = settings_mod.load(flags, config=config.getoption("bc_config"))
         except settings_mod.SettingsError as exc:
@@ -298,12 +276,6 @@ class RunState:
             paths = report.write_all(self, outcomes, summary, self.config.getoption("bc_report_dir"))
         self.summary_lines = report.summary_lines(self, outcomes, summary, paths)
         return verdict
-
-
-def _setting_flags() -> list[tuple[str, str, Any, str]]:
-    from conformance.plugin import SETTING_FLAGS
-
-    return SETTING_FLAGS
 
 
 @dataclass

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 ENV_PREFIX = "BEDROCK_CONFORMANCE_"
+#: The tag key every resource a run creates carries (value: the run id); sweep finds leftovers by it.
+RUN_TAG_KEY = "bedrock-conformance-run"
 NAMED_TARGETS = ("reference", "reference-http", "moto", "moto-server", "aws")
 REFERENCE_TARGETS = ("reference", "reference-http")
 
@@ -25,6 +27,26 @@ DEFAULT_MODELS = ("amazon.titan-text-express-v1:0:8k",)
 
 class SettingsError(ValueError):
     """Bad settings: reported as one line, exit code 2."""
+
+
+class UsageProblem(Exception):
+    """Bad flags or settings: one line, exit code 2."""
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    max_examples: int
+    stateful_steps: int
+    stateful_examples: int
+    description: str
+
+
+PROFILES = {
+    "quick": Profile("quick", 8, 20, 4, "a smoke run: under a minute on the reference target"),
+    "standard": Profile("standard", 40, 40, 12, "the default"),
+    "thorough": Profile("thorough", 200, 80, 50, "many more examples and longer stateful runs"),
+}
 
 
 @dataclass(frozen=True)

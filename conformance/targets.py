@@ -44,10 +44,9 @@ import schemas
 from conformance.aws import PARALLEL_ON_AWS, BillableGuard, BillableRefused  # noqa: F401 - re-exported for tests
 from conformance.checks import ResponseChecker, describe_request, error_code, parse_timestamp
 from conformance.clauses import TargetUnavailable
-from conformance.settings import CustomModel, Settings, SettingsError
+from conformance.settings import RUN_TAG_KEY, CustomModel, Settings, SettingsError
 
 DUMMY_CREDENTIALS = ("testing", "testing")
-RUN_TAG_KEY = "bedrock-conformance-run"
 IN_PROCESS_ENDPOINT = "https://bedrock.{region}.amazonaws.com"
 PARALLEL = 4  # requests the concurrency clauses send at once (PARALLEL_ON_AWS on AWS)
 MOTO_NOT_THREAD_SAFE = ("moto is not designed for multithreaded access (moto FAQ, "

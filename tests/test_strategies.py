@@ -3,11 +3,9 @@ every invalid case breaks exactly its labelled parameter, and every constrained 
 
 from __future__ import annotations
 
-import ast
 import itertools
 import json
 import re
-import sys
 import urllib.parse
 from pathlib import Path
 from typing import Any
@@ -573,18 +571,3 @@ def test_invalid_case_is_frozen():
     case = invalid.all_cases("GetProvisionedModelThroughput", BASES["GetProvisionedModelThroughput"])[0]
     with pytest.raises(AttributeError):
         case.kind = "pattern"  # type: ignore[misc]
-
-
-def test_strategies_import_only_schemas_hypothesis_and_stdlib():
-    allowed = {"schemas", "hypothesis", "strategies", "__future__"} | set(sys.stdlib_module_names)
-    for path in Path(strategies.__file__).parent.glob("*.py"):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                names = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.level == 0:
-                names = [node.module or ""]
-            else:
-                continue
-            for name in names:
-                assert name.split(".")[0] in allowed, f"{path.name} imports {name}"
