@@ -25,7 +25,7 @@ from typing import Any, Protocol
 from . import spec, sts
 from .config import EmulatorConfig
 from .errors import ApiError, not_found, validation
-from .faults import BUSY_SECONDS, RACE_SECONDS, validation_skips
+from .faults import BUSY_SECONDS, RACE_SECONDS, answer_faults, apply_get_faults, validation_skips
 from .quirks import IN_FLIGHT_SECONDS, THROTTLE_EVERY
 from .tokens import END, Bookmark, PageTokens, scope_digest
 
@@ -239,29 +239,13 @@ class Emulator:
             with self._lock:
                 request = _Request(region, round((self.config.clock() + skew) * 1_000_000))
                 status, document = self._handlers[operation.name](request, params)
-            status, document = self._answer_faults(operation.name, status, document)
+            status, document = answer_faults(self.faults, operation.name, status, document)
         except ApiError as error:
             return self._error(operation, error, request_id)
         except Exception:  # an emulator bug still answers with a modelled error
             log.exception("emulator failure in %s", operation.name)
             return self._error(operation, ApiError("InternalServerException", "Internal failure"), request_id)
         return self._respond(status, request_id, document, text="content-type-text" in self.faults)
-
-    def _answer_faults(self, name: str, status: int, document: Any) -> tuple[int, Any]:
-        """Faults in how a success is written on the wire (status code, body shape)."""
-        if status == 200 and "success-status-201" in self.faults:
-            status = 201
-        if name == "UpdateProvisionedModelThroughput" and "update-status-202" in self.faults:
-            status = 202
-        if name == "TagResource" and "tag-status-201" in self.faults:
-            status = 201
-        if name == "UntagResource" and "untag-status-204" in self.faults:
-            status, document = 204, None
-        if document == {} and name != "UntagResource" and "empty-answers-array" in self.faults:
-            document = []
-        if name == "ListTagsForResource" and "tags-as-map" in self.faults:
-            document = {**document, "tags": {tag["key"]: tag["value"] for tag in document["tags"]}}
-        return status, document
 
     def _respond(
         self,
@@ -840,17 +824,8 @@ class Emulator:
         if pt.commitment_expiration is not None and "commitment-expiration-missing" not in faults:
             document["commitmentExpirationTime"] = iso_timestamp(pt.commitment_expiration)
         if not summary:
-            self._apply_get_faults(document)
+            apply_get_faults(self.faults, document)
         return document
-
-    def _apply_get_faults(self, document: Document) -> None:
-        if "get-missing-member" in self.faults:
-            del document["foundationModelArn"]
-        if "get-null-member" in self.faults:
-            document.setdefault("failureMessage", None)
-            document.setdefault("commitmentDuration", None)
-        if "modelunits-as-string" in self.faults:
-            document["modelUnits"] = str(document["modelUnits"])
 
 
 def _tag_pairs(tags: list[Document]) -> list[tuple[str, str]]:

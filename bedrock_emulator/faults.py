@@ -7,6 +7,7 @@ the validation faults are wired through `VALIDATION_SKIPS` (which model constrai
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 FAULTS: dict[str, str] = {
     # Wire shape of success responses
@@ -181,3 +182,31 @@ def validation_skips(faults: Iterable[str]) -> frozenset[tuple[str, str]]:
     for name in faults:
         skips |= VALIDATION_SKIPS.get(name, frozenset())
     return skips
+
+
+def answer_faults(faults: frozenset[str], name: str, status: int, document: Any) -> tuple[int, Any]:
+    """Faults in how a success is written on the wire (status code, body shape): (status, document)."""
+    if status == 200 and "success-status-201" in faults:
+        status = 201
+    if name == "UpdateProvisionedModelThroughput" and "update-status-202" in faults:
+        status = 202
+    if name == "TagResource" and "tag-status-201" in faults:
+        status = 201
+    if name == "UntagResource" and "untag-status-204" in faults:
+        status, document = 204, None
+    if document == {} and name != "UntagResource" and "empty-answers-array" in faults:
+        document = []
+    if name == "ListTagsForResource" and "tags-as-map" in faults:
+        document = {**document, "tags": {tag["key"]: tag["value"] for tag in document["tags"]}}
+    return status, document
+
+
+def apply_get_faults(faults: frozenset[str], document: dict[str, Any]) -> None:
+    """Faults in Get's description of a Provisioned Throughput (changed in place)."""
+    if "get-missing-member" in faults:
+        del document["foundationModelArn"]
+    if "get-null-member" in faults:
+        document.setdefault("failureMessage", None)
+        document.setdefault("commitmentDuration", None)
+    if "modelunits-as-string" in faults:
+        document["modelUnits"] = str(document["modelUnits"])

@@ -18,6 +18,7 @@ from emulator_wire import Answer, Clock, parallel
 from bedrock_emulator import FAULTS, Emulator, EmulatorConfig
 
 TITAN = "amazon.titan-text-express-v1:0:8k"
+ACCOUNT = "123456789012"
 CLAUDE = "anthropic.claude-v2:1:200k"
 COLLECTION = "/provisioned-model-throughput"
 
@@ -142,6 +143,24 @@ def create_on_custom_model(wire: Wire) -> None:
     wire.create("pt", wire.emulator.config.custom_models[0].name)  # type: ignore[index]
 
 
+def tag(wire: Wire, body: dict[str, Any]) -> Answer:
+    return wire.call("POST", "/tagResource", body)
+
+
+def untag(wire: Wire, body: dict[str, Any]) -> Answer:
+    return wire.call("POST", "/untagResource", body)
+
+
+def custom_model_moved_to_base(wire: Wire) -> tuple[int, str]:
+    """(status, resource type of desiredModelArn) after moving a custom-model PT to its base model."""
+    base = wire.emulator.config.custom_models[0].base_model_id  # type: ignore[index]
+    status = wire.update(desiredModelId=base).status
+    return status, wire.get().json["desiredModelArn"].split(":")[5].split("/")[0]
+
+
+VE, RNF, ISE = (400, "ValidationException"), (404, "ResourceNotFoundException"), (500, "InternalServerException")
+
+
 @dataclass(frozen=True)
 class Check:
     """`setup`, then `observe`: the observation must be `healthy` without the fault and `faulty` with it."""
@@ -180,6 +199,23 @@ CHECKS: dict[str, Check] = {
         create,
     ),
     "delete-status-204": Check(delete_answer, (200, b"{}"), (204, b""), create),
+    "success-status-201": Check(lambda w: (w.create("b").status, w.get().status), (201, 200), (201, 201), create),
+    "update-status-202": Check(lambda w: w.update(desiredProvisionedModelName="x").status, 200, 202, create),
+    "tag-status-201": Check(lambda w: tag(w, {"resourceARN": w.arn(), **TAGGED}).status, 200, 201),
+    "untag-status-204": Check(
+        lambda w: (lambda a: (a.status, a.body))(untag(w, {"resourceARN": w.arn(**TAGGED), "tagKeys": ["k"]})),
+        (200, b"{}"), (204, b""),
+    ),
+    "empty-answers-array": Check(
+        lambda w: (w.update(desiredProvisionedModelName="x").body, w.delete("x").body), (b"{}", b"{}"),
+        (b"[]", b"[]"), create,
+    ),
+    "untag-answers-tag-list": Check(
+        lambda w: untag(w, {"resourceARN": w.arn(tags=[{"key": "k", "value": "v"}, {"key": "k2", "value": "v"}]),
+                            "tagKeys": ["k"]}).json,
+        {}, [{"key": "k2", "value": "v"}],
+    ),
+    "tags-as-map": Check(lambda w: w.tags(w.arn(**TAGGED)).json["tags"], TAGGED["tags"], {"k": "v"}),
     "no-name-pattern-validation": Check(
         lambda w: (w.create("bad name!").status, w.create("a" * 64).status), (400, 400), (201, 400)
     ),
@@ -227,6 +263,32 @@ CHECKS: dict[str, Check] = {
     ),
     "wrong-type-accepted": Check(
         lambda w: (w.create(modelUnits="2").status, w.get().json.get("modelUnits")), (400, None), (201, 2)
+    ),
+    "no-model-id-validation": Check(
+        lambda w: (w.create(model="Bad Model!").outcome, w.create("b", model="x" * 2049).outcome), (VE, VE),
+        (RNF, RNF),
+    ),
+    "no-arn-length-validation": Check(lambda w: (w.tags("abc").outcome, w.tags("a" * 1100).outcome), (VE, VE),
+                                      (RNF, RNF)),
+    "no-list-filter-validation": Check(
+        lambda w: (list_status(w, sortBy="Name"), list_status(w, creationTimeAfter="yesterday"),
+                   list_status(w, nameContains="bad name!")),
+        (400, 400, 400), (200, 200, 200),
+    ),
+    "tagging-required-unchecked": Check(
+        lambda w: (tag(w, TAGGED).outcome, w.call("POST", "/listTagsForResource", {}).outcome), (VE, VE), (ISE, ISE)
+    ),
+    "validation-server-error": Check(lambda w: w.create("bad name").outcome, VE, ISE),
+    "unknown-id-validation-error": Check(
+        lambda w: (w.get("nope").outcome, w.tags(f"arn:aws:bedrock:us-east-1:{ACCOUNT}:provisioned-model/"
+                                                  "abcdefghij12").outcome),
+        (RNF, RNF), (VE, VE),
+    ),
+    "unknown-model-accepted": Check(lambda w: w.create(model="amazon.nothing-v1").status, 404, 201),
+    "list-needs-max-results": Check(lambda w: (list_status(w), list_status(w, maxResults=5)), (200, 200), (400, 200)),
+    "empty-update-server-error": Check(lambda w: w.update().outcome, VE, ISE, create),
+    "custom-desired-model-ignored": Check(
+        custom_model_moved_to_base, (200, "foundation-model"), (200, "custom-model"), create_on_custom_model
     ),
     "undocumented-error-code": Check(
         lambda w: (w.get("nope").error, w.get("nope").status),
