@@ -28,7 +28,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("command line", ("conformance.cli", "conformance.__main__")),
     ("pytest plugin", ("conformance.plugin",)),
     ("suite", ("conformance.suite",)),
-    ("drivers", ("conformance.stateful", "conformance.schemathesis_phase")),
+    ("drivers", ("conformance.stateful", "conformance.schemathesis_phase", "conformance.plan")),
     ("run", ("conformance.run",)),
     ("reports", ("conformance.report", "conformance.report_extra", "conformance.reproducer")),
     ("expectations", ("conformance.expect",)),
