@@ -34,7 +34,7 @@ HOURLY_PER_MODEL_UNIT = {
 }
 FALLBACK_HOURLY = 100.0
 MINIMUM_BILLED_HOURS = 1  # a no-commitment Provisioned Throughput is billed at least about one hour
-# Concurrency clauses (conformance.clauses.PARALLEL_CLAUSES): creates sent at once on AWS (4 on emulators). Each
+# Concurrency clauses (conformance.suite.test_concurrency): creates sent at once on AWS (4 on emulators). Each
 # counts in max_live: the guard reserves a slot per create in flight.
 PARALLEL_ON_AWS = 2
 

@@ -244,8 +244,6 @@ declare("API-NO-5XX-UNDER-LOAD", "*",
         "list, tag, list tags, untag, delete, get) gets no 5xx, and afterwards the server holds exactly what the "
         "requests left: no record lost or doubled, tags as sent (a delete while Creating may be refused: open "
         "question 5).", MODEL + " (InternalServerException is a server fault)", "inferred", "billable")
-# The clauses that send creates at once (the AWS plan shows them; conformance.aws).
-PARALLEL_CLAUSES = ("CREATE-NAME-UNIQUE-CONCURRENT", "CREATE-IDEMPOTENT-CONCURRENT", "API-NO-5XX-UNDER-LOAD")
 
 # ---------------------------------------------------------------------------------------------------------
 # Get
