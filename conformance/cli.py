@@ -99,7 +99,7 @@ def cmd_run(args: argparse.Namespace, passthrough: list[str]) -> int:
 
 
 def _unusable(args: argparse.Namespace, settings: Any, reason: str) -> int:
-    """Exit 2 with one line, and still the four reports (verdict "could not run", the reason as its problem)."""
+    """Exit 2 with one line, and still the four reports (verdict "error", the reason as its problem and as "reason")."""
     code = _fail(reason)
     if not args.no_report:
         from conformance.run import write_unusable_report

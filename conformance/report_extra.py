@@ -131,7 +131,7 @@ main { max-width:1280px; margin:0 auto; padding:0 24px 48px; }
 header.verdict { color:#fff; padding:20px 24px; }
 header.verdict .inner { max-width:1232px; margin:0 auto; }
 .v-conformant { background:var(--passed); } .v-non-conformant { background:var(--failed); }
-.v-could-not-run { background:#57606a; }
+.v-error { background:#57606a; }
 header h1 { margin:0 0 4px; font-size:26px; }
 header .meta { display:flex; flex-wrap:wrap; gap:4px 22px; }
 header .meta b { font-weight:600; }

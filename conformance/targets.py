@@ -581,10 +581,34 @@ class Target:
         with self._lock:
             self.created[arn] = False
 
+    def _untracked_own(self) -> list[str]:
+        """ARNs the server holds under this worker's own names and this run's tag that the run never saw answered:
+        a create that Ctrl-C or SIGTERM interrupted after the server stored it. Nothing else qualifies."""
+        prefix = f"{self.run_prefix}-{self.worker}-"
+        found = []
+        pages = self.sdk.get_paginator("list_provisioned_model_throughputs").paginate(nameContains=prefix)
+        for page in pages:
+            for summary in page.get("provisionedModelSummaries", []):
+                arn = summary.get("provisionedModelArn")
+                if not arn or arn in self.created or not str(summary.get("provisionedModelName", "")).startswith(prefix):
+                    continue
+                tags = self.sdk.list_tags_for_resource(resourceARN=arn).get("tags", [])
+                if self.run_tag in tags:
+                    found.append(arn)
+        return found
+
     def cleanup(self) -> dict[str, str]:
         """Delete what this run created and is still alive; nothing else. Returns what it could not delete
-        (ARN -> the error that refused it)."""
+        (ARN -> the error that refused it). On targets that outlive the run, a create interrupted between the
+        server storing it and the answer arriving is found by this worker's names and the run's tag."""
         left: dict[str, str] = {}
+        if self.settings.outlives_run:
+            try:
+                for arn in self._untracked_own():
+                    with self._lock:
+                        self.created.setdefault(arn, True)
+            except Exception:  # noqa: BLE001 - the tracked ARNs are still deleted below
+                pass
         for arn, alive in list(self.created.items()):
             if not alive:
                 continue

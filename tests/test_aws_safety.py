@@ -30,6 +30,7 @@ class Recorder:
         self.create_bodies: list[dict] = []
         self.max_live = 0
         self.created: set[str] = set()  # every ARN that was ever alive
+        self.hold_create_answer = 0.0  # seconds a create's answer waits after the emulator stored the PT
         self._lock = threading.Lock()
 
     def handle(self, method, raw_path, query_string, headers, body):
@@ -40,6 +41,8 @@ class Recorder:
             live = self.emulator.live()
             self.created |= set(live)
             self.max_live = max(self.max_live, len(live))
+        if self.hold_create_answer and method == "POST" and raw_path.startswith("/provisioned-model-throughput"):
+            time.sleep(self.hold_create_answer)
         return answer
 
 
@@ -131,9 +134,13 @@ def _foreign(emulator: Emulator, url: str) -> dict[str, str]:
     return made
 
 
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["sigterm", "sigkill"])
-def test_killed_run_leaves_nothing_sweep_cannot_find(fake_aws, tmp_path, sig):
+@pytest.mark.parametrize(("sig", "hold"), [(signal.SIGTERM, 0.0), (signal.SIGTERM, 5.0), (signal.SIGKILL, 0.0)],
+                         ids=["sigterm", "sigterm-before-the-create-answered", "sigkill"])
+def test_killed_run_leaves_nothing_sweep_cannot_find(fake_aws, tmp_path, sig, hold):
+    """hold: the signal lands after the server stored a create but before its answer arrived; cleanup finds it by
+    the worker's names and the run's tag."""
     recorder, url = fake_aws(create_delay=60)
+    recorder.hold_create_answer = hold
     foreign = _foreign(recorder.emulator, url)
     proc = subprocess.Popen(
         [sys.executable, "-m", "conformance", "run", "--target", "aws", "--endpoint-url", url, "--allow-billable",
@@ -278,7 +285,7 @@ def test_unusable_target_still_leaves_every_report(tmp_path, mode):
     out = tmp_path / "out"
     assert {p.name for p in out.iterdir()} >= {"report.json", "report.md", "junit.xml", "report.html"}
     report = load_report(out)
-    assert report["verdict"] == "could not run" and report["exit_code"] == 2
+    assert report["verdict"] == "error" and report["exit_code"] == 2 and report["reason"]
     assert report["problems"] and "not usable" in report["problems"][0]
     assert all(c["status"] == "skipped" for c in report["clauses"])
 
@@ -399,7 +406,7 @@ def test_target_that_hangs_mid_run_times_out_and_leaves_a_report(tmp_path):
     assert "Traceback" not in result.stderr
     assert elapsed < 90
     report = load_report(tmp_path / "out")
-    assert report["verdict"] == "could not run"
+    assert report["verdict"] == "error" and report["reason"]
     assert any("timeout" in p.lower() or "timed out" in p.lower() for p in report["problems"]), report["problems"]
     assert {p.name for p in (tmp_path / "out").iterdir()} >= {"report.json", "report.md", "junit.xml",
                                                               "report.html"}
