@@ -225,6 +225,12 @@ def plan(settings: Settings, steps: list[Step] | None = None) -> str:
         f"as of {PRICES_AS_OF})",
         f"  names start with '{settings.name_prefix}<run id>-' and carry the tag bedrock-conformance-run",
         f"  wall-clock budget: {settings.budget_seconds:.0f}s; never a commitment term",
+    ]
+    if settings.budget_seconds < est.minutes[1] * 60:
+        lines.append(f"  warning: the budget is shorter than the plan may take ({est.minutes[1]} minutes): the steps "
+                     f"after it is spent are skipped with that reason; --budget-seconds {est.minutes[1] * 60} "
+                     "covers the whole plan")
+    lines += [
         "  everything it creates is deleted at the end, on failure, Ctrl-C and SIGTERM; "
         "`bedrock-conformance sweep --target aws --delete` removes leftovers of a killed run",
     ]

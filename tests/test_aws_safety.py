@@ -413,3 +413,13 @@ def test_target_that_hangs_mid_run_times_out_and_leaves_a_report(tmp_path):
     assert any("timeout" in p.lower() or "timed out" in p.lower() for p in report["problems"]), report["problems"]
     assert {p.name for p in (tmp_path / "out").iterdir()} >= {"report.json", "report.md", "junit.xml",
                                                               "report.html"}
+
+
+def test_plan_warns_when_the_budget_is_shorter_than_the_plan():
+    from conformance import aws
+    from conformance.settings import Settings
+
+    est = aws.estimate(Settings(target="aws"))
+    short = aws.plan(Settings(target="aws", budget_seconds=est.minutes[1] * 60 - 1))
+    assert f"--budget-seconds {est.minutes[1] * 60} covers the whole plan" in short
+    assert "warning" not in aws.plan(Settings(target="aws", budget_seconds=est.minutes[1] * 60))
