@@ -137,6 +137,50 @@ FAULTS: dict[str, str] = {
 
 RACE_SECONDS = 0.1  # name-check-not-atomic, token-check-not-atomic: the pause between check and insert
 BUSY_SECONDS = 0.02  # busy-500: how long a write keeps the server busy
+# Named presets: many bugs at once, as real emulators carry them. `--fault PRESET` (run and serve) turns on every
+# fault of the preset; names and presets mix (`--fault wire,list-sort-ignored`).
+PRESETS: dict[str, tuple[str, ...]] = {
+    # 17 faults over all eight operations and the wire, validation and lifecycle layers, chosen so that their
+    # symptoms don't overlap: each is found by its own clause, next to the others.
+    "many": (
+        "create-status-200", "get-null-member", "delete-status-204", "error-no-message",
+        "no-modelunits-range", "no-maxresults-range", "no-token-validation",
+        "list-ignores-status-filter", "list-sort-ignored",
+        "idempotency-ignored", "update-keeps-last-modified", "desired-model-on-base-accepted",
+        "rename-stale-index", "untag-ignored", "tag-limit-unchecked", "delete-keeps-tags",
+        "commitment-delete-allowed",
+    ),
+    # Every wire fault that leaves the answers usable (not: an ARN-less create answer, ARNs the emulator's own
+    # validation refuses, or a status no waiting ever sees end).
+    "wire": (
+        "create-status-200", "get-missing-member", "get-null-member", "epoch-timestamps", "modelunits-as-string",
+        "content-type-text", "delete-status-204", "undocumented-error-code", "validation-status-422",
+        "error-no-message",
+    ),
+    # The List faults that can coexist (ignoring maxResults or nextToken hides the paging faults).
+    "list": (
+        "list-ignores-status-filter", "list-ignores-model-filter", "list-ignores-time-filters", "list-sort-ignored",
+        "list-page-repeats-item", "list-token-never-ends", "list-garbage-token-accepted",
+    ),
+    # The lifecycle faults (rename, delete, idempotency, tags, update, commitment) that can coexist (a missing
+    # commitmentExpirationTime hides whether a delete under a running term is refused).
+    "lifecycle": (
+        "rename-stale-index", "rename-duplicate-accepted", "delete-leaves-gettable", "idempotency-ignored",
+        "duplicate-names-accepted", "tags-dropped", "untag-ignored", "update-rewrites-creation-time",
+        "update-changes-model-units", "desired-model-on-base-accepted", "commitment-delete-allowed",
+    ),
+}
+
+
+def expand(names: Iterable[str]) -> frozenset[str]:
+    """Command-line fault names: comma-separated lists, and presets standing for their faults."""
+    out: set[str] = set()
+    for item in names:
+        for name in (n.strip() for n in str(item).split(",")):
+            if name:
+                out.update(PRESETS.get(name, (name,)))
+    return frozenset(out)
+
 
 # fault -> (member name or shape name, constraint kind) pairs the validator stops checking.
 # Kinds: required, type, min, max, pattern, enum.
@@ -174,6 +218,8 @@ VALIDATION_SKIPS: dict[str, frozenset[tuple[str, str]]] = {
 }
 
 assert VALIDATION_SKIPS.keys() <= FAULTS.keys()
+assert all(set(faults) <= FAULTS.keys() for faults in PRESETS.values())
+assert not PRESETS.keys() & FAULTS.keys()
 
 
 def validation_skips(faults: Iterable[str]) -> frozenset[tuple[str, str]]:

@@ -21,7 +21,8 @@ from typing import NoReturn, TextIO
 from . import signatures
 from .config import DEFAULT_CUSTOM_MODELS, DEFAULT_FOUNDATION_MODELS, CustomModel, EmulatorConfig, custom_model_arn
 from .core import Emulator, RequestHandler
-from .faults import FAULTS
+from .faults import FAULTS, PRESETS
+from .faults import expand as expand_faults
 from .quirks import QUIRKS, expand
 
 log = logging.getLogger(__name__)
@@ -203,8 +204,9 @@ def add_arguments(parser: argparse.ArgumentParser, *, default_port: int = DEFAUL
     parser.add_argument("--model-unit-quota", type=int, default=None, metavar="UNITS",
                         help="model units allowed alive at once (ServiceQuotaExceededException beyond; "
                              "default: no quota)")
-    parser.add_argument("--fault", action="append", default=[], metavar="NAME",
-                        help=f"a faulty variant (repeatable), one of: {', '.join(FAULTS)}")
+    parser.add_argument("--fault", action="append", default=[], metavar="NAME[,NAME]",
+                        help=f"faulty variants (comma-separated, repeatable), or a preset of many "
+                             f"({', '.join(PRESETS)}); one of: {', '.join(FAULTS)}")
     parser.add_argument("--quirk", action="append", default=[], metavar="NAME",
                         help=f"a conformant non-default behaviour (repeatable; 'all' for every one), one of: "
                              f"{', '.join(QUIRKS)}")
@@ -245,7 +247,7 @@ def config_from(args: argparse.Namespace) -> EmulatorConfig:
         account_id=args.account_id,
         foundation_models=tuple(args.models),
         custom_models=custom,
-        faults=frozenset(args.fault),
+        faults=expand_faults(args.fault),
         quirks=expand(args.quirk),
         create_delay=args.create_delay,
         update_delay=args.update_delay,

@@ -29,6 +29,7 @@ from conformance.clauses import (
     NotImplementedOutcome,
 )
 from conformance.fastschema import compile_schema
+from conformance.verdicts import VERDICTS
 
 # UnknownOperationException is the restJson1 framework's answer for a route the API lacks: on a documented route
 # (the suite sends no other) it means the target lacks the operation, never an undocumented error.
@@ -133,6 +134,9 @@ class ResponseChecker:
         self._lock = threading.Lock()
         self.checked: Counter[str] = Counter()
         self.responses = 0
+        self.soft: dict[str, ConformanceFailure] = {}  # clause -> its first failure not yet taken (soft mode)
+        self.soft_total = 0  # soft failures so far (a step compares it to see whether its responses broke any)
+        self.soft_last: str | None = None
 
     def operation(self, name: str) -> _OperationSchema:
         return self._ops[name]
@@ -142,10 +146,13 @@ class ResponseChecker:
             self.checked.update(clause_ids)
 
     def check(self, operation: str, status: int, headers: Mapping[str, Any], body: bytes,
-              request: dict[str, Any] | Callable[[], dict[str, Any] | None] | None) -> Any:
+              request: dict[str, Any] | Callable[[], dict[str, Any] | None] | None, *, soft: bool = False) -> Any:
         """Check one response; returns the decoded JSON body (or None). Raises ConformanceFailure.
 
-        ``request`` is what a failure shows: a described request, or a callable producing one on demand."""
+        ``request`` is what a failure shows: a described request, or a callable producing one on demand.
+        ``soft``: a response whose data can still be read (JSON, or an empty body) does not raise: each wire clause
+        it breaks is recorded (``take_soft``) and the caller goes on with the data; only an unreadable response
+        raises (``Blocked`` once its clause already failed in the running test)."""
         op = self._ops[operation]
         self.responses += 1
         body = body or b""
@@ -155,6 +162,15 @@ class ResponseChecker:
             return kind(f"{op.key}-WIRE-{suffix}", message, request=request() if callable(request) else request,
                         response=describe_response(status, headers, body), schema_path=schema_path)
 
+        found: list[ConformanceFailure] = []
+
+        def unreadable(failure: ConformanceFailure) -> Any:
+            if not soft:
+                raise failure
+            self._record_soft(found)
+            VERDICTS.fail(failure, needed=True)
+            raise failure  # pragma: no cover - fail() raises
+
         data: Any = None
         decoded = False
         if body.strip():
@@ -163,6 +179,7 @@ class ResponseChecker:
                 decoded = True
             except ValueError:
                 pass
+        readable = decoded or not body.strip()
         lowered = {k.lower(): v for k, v in headers.items()}
         code = error_code(headers, data, lowered)
         if code in AUTH_REFUSALS:
@@ -177,39 +194,82 @@ class ResponseChecker:
         content_type = lowered.get("content-type", "")
         if body.strip() or status >= 300:
             if "json" not in str(content_type).lower():
-                raise fail("CONTENT-TYPE", f"Content-Type is {content_type!r}, not JSON")
-            self._count(f"{op.key}-WIRE-CONTENT-TYPE")
+                failure = fail("CONTENT-TYPE", f"Content-Type is {content_type!r}, not JSON")
+                if not (soft and readable):
+                    unreadable(failure)
+                found.append(failure)
+            else:
+                self._count(f"{op.key}-WIRE-CONTENT-TYPE")
 
         if 200 <= status < 300:
             if status != op.status:
-                raise fail("STATUS", f"{operation} succeeded with HTTP {status}; the contract says {op.status}")
-            self._count(f"{op.key}-WIRE-STATUS")
+                failure = fail("STATUS", f"{operation} succeeded with HTTP {status}; the contract says {op.status}")
+                if not soft:
+                    raise failure
+                found.append(failure)
+            else:
+                self._count(f"{op.key}-WIRE-STATUS")
             if not body.strip() and op.empty_output:
                 self._count(f"{op.key}-WIRE-SCHEMA")
-                return {}
+                return self._done(found, {})
             if not decoded:
-                raise fail("SCHEMA", "the success body is not JSON")
+                unreadable(fail("SCHEMA", "the success body is not JSON"))
             error = None if op.fast(data) else next(iter(op.validator.iter_errors(data)), None)
             if error is not None:
                 where = "/".join(str(p) for p in error.absolute_path) or "(body)"
-                raise fail("SCHEMA", f"response member {where}: {error.message}",
-                           schema_path="/".join(str(p) for p in error.absolute_schema_path))
-            self._count(f"{op.key}-WIRE-SCHEMA")
-            return data
+                failure = fail("SCHEMA", f"response member {where}: {error.message}",
+                               schema_path="/".join(str(p) for p in error.absolute_schema_path))
+                if not soft:
+                    raise failure
+                found.append(failure)
+            else:
+                self._count(f"{op.key}-WIRE-SCHEMA")
+            return self._done(found, data)
 
+        documented = None
         if code is None:
-            raise fail("ERROR-DOCUMENTED",
-                       f"HTTP {status} names no error code (no x-amzn-ErrorType, no top-level code or __type)")
-        expected_status = op.documented.get(code)
-        if expected_status is None:
-            raise fail("ERROR-DOCUMENTED",
-                       f"{code} (HTTP {status}) is not an error {operation} documents: "
-                       f"{', '.join(sorted(op.documented))}")
-        if expected_status != status:
-            raise fail("ERROR-DOCUMENTED", f"{code} answered HTTP {status}; its error shape says {expected_status}")
-        self._count(f"{op.key}-WIRE-ERROR-DOCUMENTED")
+            documented = fail("ERROR-DOCUMENTED",
+                              f"HTTP {status} names no error code (no x-amzn-ErrorType, no top-level code or __type)")
+        elif op.documented.get(code) is None:
+            documented = fail("ERROR-DOCUMENTED",
+                              f"{code} (HTTP {status}) is not an error {operation} documents: "
+                              f"{', '.join(sorted(op.documented))}")
+        elif op.documented[code] != status:
+            documented = fail("ERROR-DOCUMENTED",
+                              f"{code} answered HTTP {status}; its error shape says {op.documented[code]}")
+        if documented is not None:
+            if not soft:
+                raise documented
+            found.append(documented)
+        else:
+            self._count(f"{op.key}-WIRE-ERROR-DOCUMENTED")
         message = data.get("message", data.get("Message")) if isinstance(data, dict) else None
         if not isinstance(message, str):
-            raise fail("ERROR-MESSAGE", f"{code} body carries no string message")
-        self._count(f"{op.key}-WIRE-ERROR-MESSAGE")
+            failure = fail("ERROR-MESSAGE", f"{code} body carries no string message")
+            if not soft:
+                raise failure
+            found.append(failure)
+        else:
+            self._count(f"{op.key}-WIRE-ERROR-MESSAGE")
+        return self._done(found, data)
+
+    # -- soft failures ------------------------------------------------------------------------------------
+    def _done(self, found: list[ConformanceFailure], data: Any) -> Any:
+        self._record_soft(found)
         return data
+
+    def _record_soft(self, found: list[ConformanceFailure]) -> None:
+        if not found:
+            return
+        with self._lock:
+            for failure in found:
+                VERDICTS.judge(failure.clause_id)
+                self.soft.setdefault(failure.clause_id, failure)
+                self.soft_total += 1
+                self.soft_last = failure.clause_id
+
+    def take_soft(self) -> list[ConformanceFailure]:
+        """The wire failures recorded since the last call (the first of each clause)."""
+        with self._lock:
+            taken, self.soft = list(self.soft.values()), {}
+        return taken

@@ -10,6 +10,7 @@ from botocore.exceptions import ClientError, ParamValidationError
 
 from conformance.clauses import ConformanceFailure, QuotaRefused
 from conformance.targets import RawResponse, Target
+from conformance.verdicts import VERDICTS
 
 PLAUSIBLE_CLOCK_SKEW = 86400.0  # seconds: a creationTime further than a day from the client clock is wrong
 
@@ -20,43 +21,56 @@ def _response_of(exc: ClientError) -> dict[str, Any]:
 
 
 def ok(target: Target, clause: str, operation: str, *, client: Any = None, **params: Any) -> dict[str, Any]:
-    """Call ``operation`` (snake_case boto3 name) and require success; a refusal fails ``clause``."""
+    """Call ``operation`` (snake_case boto3 name) and require success; a refusal fails ``clause`` (and, once
+    ``clause`` already failed in this test, blocks the caller: it needs the answer)."""
     client = client or target.sdk
     try:
-        return getattr(client, operation)(**params)
+        answer = getattr(client, operation)(**params)
     except ClientError as exc:
         if exc.response.get("Error", {}).get("Code") == "ServiceQuotaExceededException":
             raise QuotaRefused(f"{operation}: the account has no quota for this (ServiceQuotaExceededException)"
                                ) from None
-        raise ConformanceFailure(
+        failure = ConformanceFailure(
             clause, f"{operation}({_short(params)}) was refused: {exc.response.get('Error', {}).get('Code')}: "
                     f"{exc.response.get('Error', {}).get('Message')}",
-            request=target.last_request, response=_response_of(exc)) from None
+            request=target.last_request, response=_response_of(exc))
+    else:
+        VERDICTS.judge(clause)
+        return answer
+    VERDICTS.fail(failure, needed=True)
+    raise failure  # pragma: no cover - fail() raises
 
 
 def refused(target: Target, clause: str, operation: str, codes: Iterable[str], *, client: Any = None,
             **params: Any) -> str:
-    """Call ``operation`` and require a refusal with one of ``codes``; returns the code."""
+    """Call ``operation`` and require a refusal with one of ``codes``; returns the code. Once ``clause`` already
+    failed in this test, a wrong code goes on; an accepted change blocks the caller (the target no longer holds
+    what the caller expects)."""
     client = client or target.wire
     codes = tuple(codes)
     try:
         response = getattr(client, operation)(**params)
     except ClientError as exc:
         code = exc.response.get("Error", {}).get("Code")
-        if code not in codes:
-            raise ConformanceFailure(
-                clause, f"{operation}({_short(params)}) answered {code}; expected {' or '.join(codes)}",
-                request=target.last_request, response=_response_of(exc)) from None
-        return code
+        if code in codes:
+            VERDICTS.judge(clause)
+            return code
+        failure = ConformanceFailure(
+            clause, f"{operation}({_short(params)}) answered {code}; expected {' or '.join(codes)}",
+            request=target.last_request, response=_response_of(exc))
+        VERDICTS.fail(failure)
+        return str(code)
     except ParamValidationError as exc:  # pragma: no cover - the wire client does not validate
         raise AssertionError(f"the wire client validated parameters: {exc}") from None
     meta = response.get("ResponseMetadata", {})
-    raise ConformanceFailure(
+    failure = ConformanceFailure(
         clause, f"{operation}({_short(params)}) was accepted (HTTP {meta.get('HTTPStatusCode')}); expected "
                 f"{' or '.join(codes)}",
         request=target.last_request,
         response={"status": meta.get("HTTPStatusCode"),
                   "body": {k: v for k, v in response.items() if k != "ResponseMetadata"}})
+    VERDICTS.fail(failure, needed=not operation.startswith(("get_", "list_")))
+    return ""
 
 
 def attempt(target: Target, clause: str, operation: str, codes: Iterable[str], *, client: Any = None,
@@ -66,31 +80,41 @@ def attempt(target: Target, clause: str, operation: str, codes: Iterable[str], *
     client = client or target.sdk
     codes = tuple(codes)
     try:
-        return getattr(client, operation)(**params), None
+        answer = getattr(client, operation)(**params)
     except ClientError as exc:
         code = exc.response.get("Error", {}).get("Code")
         if code in codes:
+            VERDICTS.judge(clause)
             return None, code
-        raise ConformanceFailure(
+        failure = ConformanceFailure(
             clause, f"{operation}({_short(params)}) answered {code}; expected success or {' or '.join(codes)}",
-            request=target.last_request, response=_response_of(exc)) from None
+            request=target.last_request, response=_response_of(exc))
+        VERDICTS.fail(failure)  # once the clause already failed: a refusal like any other
+        return None, code
+    VERDICTS.judge(clause)
+    return answer, None
 
 
 def raw_refused(clause: str, response: RawResponse, codes: Iterable[str]) -> str:
     codes = tuple(codes)
     if response.status < 300 or response.code not in codes:
         what = f"HTTP {response.status}" + (f" {response.code}" if response.code else "")
-        raise ConformanceFailure(clause, f"answered {what}; expected {' or '.join(codes)}",
-                                 request=response.request,
-                                 response={"status": response.status, "headers": response.headers,
-                                           "body": response.body.decode("utf-8", "replace")[:2000]})
+        VERDICTS.fail(ConformanceFailure(clause, f"answered {what}; expected {' or '.join(codes)}",
+                                         request=response.request,
+                                         response={"status": response.status, "headers": response.headers,
+                                                   "body": response.body.decode("utf-8", "replace")[:2000]}))
+    else:
+        VERDICTS.judge(clause)
     return response.code or ""
 
 
 def check(condition: bool, clause: str, message: str, target: Target | None = None, **details: Any) -> None:
-    if not condition:
-        raise ConformanceFailure(clause, message, request=target.last_request if target else None,
-                                 response=details or None)
+    """A verdict on ``clause``: false fails it (or, once it already failed in this test, goes on)."""
+    if condition:
+        VERDICTS.judge(clause)
+        return
+    VERDICTS.fail(ConformanceFailure(clause, message, request=target.last_request if target else None,
+                                     response=details or None))
 
 
 def wait_until(target: Target, clause: str, describe: str, probe: Callable[[], Any],
@@ -108,14 +132,18 @@ def wait_until(target: Target, clause: str, describe: str, probe: Callable[[], A
         key = waiting_on(value) if waiting_on else None
         first = target.timed_out.get(key) if key else None
         if first is not None:
-            raise ConformanceFailure(clause, f"{describe}: still {key}; not waited for again because an earlier "
-                                     f"wait on {key} timed out ({first})",
-                                     request=target.last_request, response={"last": _jsonable(value)})
+            # also the rerun of a test whose wait timed out (conformance.verdicts): its clause is muted, and a wait
+            # needed to go on blocks the step at once instead of timing out again
+            VERDICTS.fail(ConformanceFailure(clause, f"{describe}: still {key}; not waited for again because an "
+                                             f"earlier wait on {key} timed out ({first})",
+                                             request=target.last_request, response={"last": _jsonable(value)}),
+                          needed=True)
         if time.monotonic() >= deadline:
             if key:
                 target.timed_out.record(key, f"{clause}: {describe}, {settings.create_timeout:.0f}s")
-            raise ConformanceFailure(clause, f"{describe}: not reached within {settings.create_timeout:.0f}s",
-                                     request=target.last_request, response={"last": _jsonable(value)})
+            VERDICTS.fail(ConformanceFailure(clause, f"{describe}: not reached within {settings.create_timeout:.0f}s",
+                                             request=target.last_request, response={"last": _jsonable(value)}),
+                          needed=True)
         time.sleep(interval)
         interval = min(interval * 1.5, settings.poll_interval * 10)
         value = probe()
@@ -210,9 +238,11 @@ def list_all(target: Target, clause: str, *, max_pages: int = 1000, **params: An
         summaries.extend(page.get("provisionedModelSummaries", []))
         token = page.get("nextToken")
         if not token:
+            VERDICTS.judge("LIST-LAST-PAGE")
             return summaries
-    raise ConformanceFailure("LIST-LAST-PAGE", f"List ({_short(params)}) still returned a nextToken after "
-                             f"{max_pages} pages", request=target.last_request)
+    VERDICTS.fail(ConformanceFailure("LIST-LAST-PAGE", f"List ({_short(params)}) still returned a nextToken after "
+                                     f"{max_pages} pages", request=target.last_request))
+    return summaries  # LIST-LAST-PAGE already failed in this test: judge the rest on what came
 
 
 def documented_4xx(operation: str) -> tuple[str, ...]:

@@ -85,7 +85,8 @@ FLAGS: tuple[Flag, ...] = (
     _setting("--budget-seconds", "budget_seconds", "aws: wall-clock budget of the billable phase", float),
     _setting("--endpoint-url", "endpoint_url", "aws: a non-default endpoint (VPC or FIPS endpoints)"),
     _setting("--max-attempts", "max_attempts", "attempts per request (botocore standard retry mode)", int),
-    Flag("--fault", "faults", "reference targets: turn on a faulty variant (repeatable; see `faults`)",
+    Flag("--fault", "faults", "reference targets: turn on faulty variants (comma-separated, repeatable) or a preset "
+         "of many (many, wire, list, lifecycle; see `faults`)",
          action="append", setting=True),
     Flag("--quirk", "quirks", "reference targets: turn on a conformant alternative behaviour (repeatable, or "
          "'all'; see `faults`)", action="append", setting=True),

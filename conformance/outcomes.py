@@ -9,9 +9,14 @@ from typing import Any
 from conformance.clauses import CATALOGUE
 
 PASSED, FAILED, NOT_IMPLEMENTED, SKIPPED, ERROR = "passed", "failed", "not implemented", "skipped", "error"
-# When two tests report on one clause, the more serious outcome wins.
-_RANK = {SKIPPED: 0, PASSED: 1, NOT_IMPLEMENTED: 2, FAILED: 3, ERROR: 4}
-STATUSES = (PASSED, FAILED, NOT_IMPLEMENTED, SKIPPED, ERROR)
+# A clause no test could judge because a clause it depends on failed first (the message names that clause).
+BLOCKED = "blocked"
+# When two tests report on one clause, the more serious outcome wins; a verdict beats "blocked" (another test that
+# judged the clause knows more than one that could not).
+_RANK = {SKIPPED: 0, BLOCKED: 1, PASSED: 2, NOT_IMPLEMENTED: 3, FAILED: 4, ERROR: 5}
+STATUSES = (PASSED, FAILED, NOT_IMPLEMENTED, BLOCKED, SKIPPED, ERROR)
+# Judged: the run reached a verdict on the clause. Blocked and skipped clauses were not judged.
+JUDGED = (PASSED, FAILED, NOT_IMPLEMENTED)
 
 
 @dataclass
@@ -22,14 +27,16 @@ class Outcome:
     examples: int = 0
     tests: list[str] = field(default_factory=list)
     failure: dict[str, Any] | None = None
+    blocked_by: str | None = None  # BLOCKED: the clause whose failure left this one unjudged
 
     def merge(self, status: str, *, message: str = "", examples: int = 0, test: str | None = None,
-              failure: dict[str, Any] | None = None) -> None:
+              failure: dict[str, Any] | None = None, blocked_by: str | None = None) -> None:
         self.examples += examples
         if test and test not in self.tests:
             self.tests.append(test)
         if _RANK[status] > _RANK[self.status] or (status == self.status and not self.message and message):
             self.status, self.message = status, message
+            self.blocked_by = blocked_by if status == BLOCKED else None
             if failure is not None:
                 self.failure = failure
         elif status == self.status == SKIPPED and message and message not in self.message:
@@ -52,7 +59,7 @@ class Outcomes:
             for i, test in enumerate(tests):
                 self.record(item["clause"], item["status"], message=item.get("message", ""),
                             examples=item.get("examples", 0) if i == 0 else 0, test=test,
-                            failure=item.get("failure"))
+                            failure=item.get("failure"), blocked_by=item.get("blocked_by"))
 
     def propagate_not_implemented(self) -> None:
         """An operation the target lacks has no answers to check: its wire clauses are not implemented too."""

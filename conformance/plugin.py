@@ -25,7 +25,8 @@ from conformance.clauses import (
     TargetUnavailable,
 )
 from conformance.flags import FLAGS
-from conformance.outcomes import ERROR, FAILED, NOT_IMPLEMENTED, PASSED, SKIPPED
+from conformance.outcomes import BLOCKED, ERROR, FAILED, NOT_IMPLEMENTED, PASSED, SKIPPED
+from conformance.verdicts import UNREADABLE, VERDICTS, Blocked, Findings
 
 COST_MARKERS = {
     "free": "checking it costs nothing on real AWS (reads, refusals, unknown ids)",
@@ -159,6 +160,53 @@ def target(request: pytest.FixtureRequest) -> Any:
     state.close_target()
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> Any:
+    """Run a clause test until every clause it names has its own verdict. When the test fails clause C, C is
+    recorded and the test runs again with C muted (its checks no longer stop it; see conformance.verdicts), so
+    the next independent clause gets judged; at most once per clause it names. Against real AWS only free tests
+    run again (a rerun of a billable test costs)."""
+    state = pyfuncitem.config.stash.get(runmod.STATE, None)
+    if state is None:
+        return None
+    clauses = item_clauses(pyfuncitem)
+    rerun = not state.settings.is_aws or all(CATALOGUE[c].cost == "free" for c in clauses if c in CATALOGUE)
+    funcargs = {arg: pyfuncitem.funcargs[arg] for arg in pyfuncitem._fixtureinfo.argnames}
+    VERDICTS.begin()
+    failures: list[ConformanceFailure] = []
+    error: BaseException | None = None
+    checker = state.target.checker if state.target is not None else None
+    for _ in range(len(clauses) + 1):
+        soft_before = checker.soft_total if checker is not None else 0
+        try:
+            pyfuncitem.obj(**funcargs)
+        except BaseException as raised:
+            exc = runmod.interesting_exception(raised)
+            if isinstance(exc, Blocked):
+                VERDICTS.blocked_by = VERDICTS.blocked_by or exc.by
+                break
+            if isinstance(exc, ConformanceFailure) and not isinstance(exc, NotImplementedOutcome) \
+                    and exc.clause_id in CATALOGUE and exc.clause_id not in VERDICTS.muted:
+                failures.append(exc)
+                VERDICTS.mute(exc.clause_id)
+                if rerun and any(c not in VERDICTS.muted for c in clauses):
+                    continue
+                break
+            checker = state.target.checker if state.target is not None else checker
+            if isinstance(exc, UNREADABLE) and checker is not None and checker.soft_total > soft_before:
+                # the test could not read an answer the wire checker already failed: blocked by that clause
+                VERDICTS.blocked_by = VERDICTS.blocked_by or checker.soft_last
+                break
+            if not failures and VERDICTS.blocked_by is None:
+                raise
+            error = raised
+            break
+        break
+    if failures or VERDICTS.blocked_by:
+        raise Findings(failures, set(VERDICTS.judged), VERDICTS.blocked_by, error)
+    return True
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
     outcome = yield
@@ -168,6 +216,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
         return
     clauses = item_clauses(item)
     test = item.nodeid
+    if call.when == "call" and state.target is not None:
+        for failure in state.target.checker.take_soft():  # wire clauses the test's answers broke (it went on)
+            state.outcomes.record(failure.clause_id, FAILED, message=failure.message, test=test,
+                                  failure={**failure.details(), **state.progress()})
     if report.skipped:
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
         for clause in clauses:
@@ -190,6 +242,19 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
             state.outcomes.record(clause, NOT_IMPLEMENTED, message=details["message"], test=test,
                                   failure=details)
         report.longrepr = f"not implemented: {details['message']}"
+    elif isinstance(exc, Findings):
+        record_findings(state, exc, clauses, test)
+        parts = [runmod.render_failure(f) for f in exc.failures]
+        blocked = [c for c in clauses if state.outcomes.by_clause.get(c) and
+                   state.outcomes.by_clause[c].status == BLOCKED]
+        if blocked:
+            parts.append(f"BLOCKED by {exc.blocked_by or exc.failures[0].clause_id}: {', '.join(blocked)}")
+        if exc.error is not None:
+            parts.append(f"then: {runmod.describe_error(exc.error)}")
+            error = runmod.interesting_exception(exc.error)
+            if isinstance(error, TargetUnavailable) or runmod.is_connection_problem(error):
+                item.session.shouldstop = runmod.describe_error(error)  # as below: stop the run (exit 2)
+        report.longrepr = "\n\n".join(parts)
     elif isinstance(exc, ConformanceFailure) and exc.clause_id in CATALOGUE:
         state.outcomes.record(exc.clause_id, FAILED, message=exc.message, test=test,
                               failure={**exc.details(), **state.progress()})
@@ -209,6 +274,29 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
             item.session.shouldstop = message
         for clause in clauses or ["API-SCHEMATHESIS"]:
             state.outcomes.record(clause, ERROR, message=message, test=test)
+
+
+def record_findings(state: Any, findings: Findings, clauses: list[str], test: str) -> None:
+    """Each failure fails its clause; of the test's other clauses, those it judged pass, the others are blocked by
+    the clause that blocked the test (or failed first), or are errors when the last attempt ended in one."""
+    for failure in findings.failures:
+        state.outcomes.record(failure.clause_id, FAILED, message=failure.message, test=test,
+                              failure={**failure.details(), **state.progress()})
+    failed = {f.clause_id for f in findings.failures}
+    by = findings.blocked_by or (findings.failures[0].clause_id if findings.failures else None)
+    error = runmod.interesting_exception(findings.error) if findings.error is not None else None
+    if error is not None and (isinstance(error, TargetUnavailable) or runmod.is_connection_problem(error)):
+        state.target_problems.append(runmod.describe_error(error))
+    for clause in clauses:
+        if clause in failed:
+            continue
+        if clause in findings.judged:
+            state.outcomes.record(clause, PASSED, test=test, examples=1)
+        elif error is not None:
+            state.outcomes.record(clause, ERROR, message=runmod.describe_error(error), test=test)
+        else:
+            state.outcomes.record(clause, BLOCKED, message=f"blocked: not judged, {by} failed first", test=test,
+                                  blocked_by=by)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

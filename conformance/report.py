@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from conformance.clauses import CATALOGUE, OPERATIONS
-from conformance.outcomes import ERROR, FAILED, NOT_IMPLEMENTED, Outcome
+from conformance.outcomes import BLOCKED, ERROR, FAILED, NOT_IMPLEMENTED, Outcome
 from conformance import reproducer
 from conformance.reproducer import with_reproducer
 
@@ -47,13 +47,14 @@ def build_json(state: Any, outcomes: list[Outcome], summary: dict[str, Any]) -> 
         "exit_code": summary["verdict"],
         "totals": summary["counts"],
         "score_percent": summary["score"],
+        "judged": summary["judged"],
         "accepted_by_baseline": summary["accepted"],
         "stale_baseline_entries": summary["stale_baseline"],
         "problems": summary["problems"],
         "warnings": summary.get("warnings", []),
         "clauses": [
             {**{k: v for k, v in asdict(CATALOGUE[o.clause]).items()}, "status": o.status,
-             "message": o.message, "examples": o.examples, "tests": o.tests,
+             "message": o.message, "examples": o.examples, "tests": o.tests, "blocked_by": o.blocked_by,
              "failure": with_reproducer(o.failure, settings, seed=state.seed,
                                         run_prefix=f"{state.settings.name_prefix}{state.run_id}")}
             for o in outcomes
@@ -75,7 +76,8 @@ def build_markdown(doc: dict[str, Any]) -> str:
              f"Target `{doc['target']}` · profile {doc['profile']} · seed {doc['seed']} · "
              f"{doc['started']} · {doc['duration_seconds']} s", "",
              "| " + " | ".join(doc["totals"]) + " |", "|" + "---|" * len(doc["totals"]),
-             "| " + " | ".join(str(v) for v in doc["totals"].values()) + " |", ""]
+             "| " + " | ".join(str(v) for v in doc["totals"].values()) + " |", "",
+             _score_text(doc["score_percent"], doc["judged"]), ""]
     for problem in doc["problems"]:
         lines.append(f"- **problem:** {problem}")
     for warning in doc.get("warnings") or ():
@@ -102,6 +104,11 @@ def build_markdown(doc: dict[str, Any]) -> str:
                           f"{c['id']}.py URL` exits 1 while the deviation is present, 0 once it is gone)"]
             lines.append("")
     return "\n".join(lines) + "\n"
+
+
+def _score_text(score: float, judged: dict[str, int]) -> str:
+    return (f"score {score}%: {judged['passed']} passed out of {judged['judged']} judged, {judged['judged']} "
+            f"judged out of {judged['total']} clauses (blocked and skipped ones count against the score)")
 
 
 def write_all(state: Any, outcomes: list[Outcome], summary: dict[str, Any], report_dir: str | None) -> list[Path]:
@@ -135,10 +142,17 @@ def summary_lines(state: Any, outcomes: list[Outcome], summary: dict[str, Any], 
              + ", ".join(f"{v} {k}" for k, v in counts.items() if v),
              f"  (the contract's {sum(counts.values())} clauses; pytest's own line counts its test functions, "
              f"each of which checks one or more clauses)"]
+    lines.append(_score_text(summary["score"], summary["judged"]))
     for o in outcomes:
         if o.status in (FAILED, NOT_IMPLEMENTED, ERROR):
             mark = " (accepted by baseline)" if o.clause in summary["accepted"] else ""
             lines.append(f"  {o.status.upper():16} {o.clause}: {shorten(o.message, 200)}{mark}")
+    blocked: dict[str, list[str]] = {}
+    for o in outcomes:
+        if o.status == BLOCKED:
+            blocked.setdefault(o.blocked_by or "?", []).append(o.clause)
+    for by, ids in blocked.items():
+        lines.append(f"  {'BLOCKED':16} {', '.join(ids)}: not judged, {by} failed first")
     for clause in summary["stale_baseline"]:
         lines.append(f"  baseline entry {clause} now passes: prune it (or --update-baseline)")
     for problem in summary["problems"]:

@@ -14,11 +14,11 @@ from html import escape
 from typing import Any
 from urllib.parse import quote
 
-from conformance.outcomes import ERROR, FAILED, NOT_IMPLEMENTED, PASSED, SKIPPED, STATUSES
+from conformance.outcomes import BLOCKED, ERROR, FAILED, NOT_IMPLEMENTED, PASSED, SKIPPED, STATUSES
 
 Clause = dict[str, Any]
-ORDER = (FAILED, NOT_IMPLEMENTED, ERROR, PASSED, SKIPPED)  # how the page lists and stacks statuses
-GAPS = (FAILED, NOT_IMPLEMENTED, ERROR)
+ORDER = (FAILED, NOT_IMPLEMENTED, ERROR, BLOCKED, PASSED, SKIPPED)  # how the page lists and stacks statuses
+GAPS = (FAILED, NOT_IMPLEMENTED, ERROR, BLOCKED)
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -86,13 +86,15 @@ def _junit_status(clause: Clause, accepted: set[str]) -> str:
 def _junit_counts(statuses: list[str]) -> dict[str, str]:
     failures = statuses.count(FAILED) + statuses.count(NOT_IMPLEMENTED)
     return {"tests": str(len(statuses)), "failures": str(failures), "errors": str(statuses.count(ERROR)),
-            "skipped": str(statuses.count(SKIPPED))}
+            "skipped": str(statuses.count(SKIPPED) + statuses.count(BLOCKED))}
 
 
 def _testcase(suite: ET.Element, clause: Clause, status: str) -> None:
     case = ET.SubElement(suite, "testcase", classname=clause["operation"], name=clause["id"])
     message = _x(clause["message"])
-    if status == SKIPPED:
+    if status == BLOCKED:  # not judged: a JUnit skip whose message names the clause that blocked it
+        ET.SubElement(case, "skipped", message=message, type=BLOCKED)
+    elif status == SKIPPED:
         if clause["status"] != SKIPPED:
             message = f"accepted by baseline: {clause['status']}: {message}"
         ET.SubElement(case, "skipped", message=message)
@@ -123,7 +125,7 @@ def junit(doc: dict[str, Any]) -> str:
 
 # -- report.html -------------------------------------------------------------------------------------------
 _CSS = """
-:root { --passed:#2e7d32; --failed:#c62828; --not-implemented:#e07b00; --skipped:#9aa0a6; --error:#6a1b9a;
+:root { --passed:#2e7d32; --failed:#c62828; --not-implemented:#e07b00; --skipped:#9aa0a6; --blocked:#795548; --error:#6a1b9a;
   --ink:#1f2328; --muted:#59636e; --line:#d8dee4; --soft:#f6f8fa; }
 * { box-sizing:border-box; }
 body { margin:0; font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif; color:var(--ink); }
@@ -157,7 +159,7 @@ ul.attention .ids a { color:var(--muted); margin-right:10px; white-space:nowrap;
 .bar span { display:block; color:#fff; font-size:11px; line-height:18px; text-align:center; overflow:hidden; }
 .counts { color:var(--muted); font-size:12px; }
 .passed { background:var(--passed); } .failed { background:var(--failed); }
-.not-implemented { background:var(--not-implemented); } .skipped { background:var(--skipped); }
+.not-implemented { background:var(--not-implemented); } .skipped { background:var(--skipped); } .blocked { background:var(--blocked); }
 .error { background:var(--error); }
 nav.filters { position:sticky; top:0; z-index:2; background:#fff; padding:10px 0; display:flex;
   flex-wrap:wrap; gap:6px; border-bottom:1px solid var(--line); }

@@ -26,7 +26,7 @@ from botocore.exceptions import (
 from conformance import settings as settings_mod
 from conformance.clauses import CATALOGUE, OPERATIONS, ConformanceFailure, TargetUnavailable
 from conformance.flags import settings_flags
-from conformance.outcomes import ERROR, FAILED, NOT_IMPLEMENTED, PASSED, Outcomes, totals
+from conformance.outcomes import ERROR, FAILED, JUDGED, NOT_IMPLEMENTED, PASSED, Outcomes, totals
 from conformance.settings import PROFILES, Profile, UsageProblem  # noqa: F401 - the run's names
 
 STATE = pytest.StashKey["RunState"]()
@@ -147,6 +147,9 @@ class RunState:
             settings = settings_mod.load(flags, config=config.getoption("bc_config"))
         except settings_mod.SettingsError as exc:
             raise UsageProblem(str(exc)) from None
+        from conformance.targets import expand_faults
+
+        settings = expand_faults(settings)
         if workerinput is not None and "bc_run_id" in workerinput:
             state = cls(config, settings, run_id=workerinput["bc_run_id"], seed=workerinput["bc_seed"],
                         worker=workerinput.get("workerid", "w"), shared_url=workerinput.get("bc_shared_url"))
@@ -196,6 +199,12 @@ class RunState:
                 return "billable clause: needs --allow-billable against real AWS"
         return None
 
+    def selected(self, clause: str) -> bool:
+        """The user's --only/--skip keep this clause (cost classes and quotas aside)."""
+        if self.only and not _matches(self.only, clause):
+            return False
+        return not (self.skip and _matches(self.skip, clause))
+
     def progress(self) -> dict[str, Any]:
         """How far the run was when something failed: requests sent (this worker) and seconds elapsed."""
         requests = self.target.checker.responses if self.target is not None else None
@@ -219,6 +228,9 @@ class RunState:
             target, self.target = self.target, None
             for clause, count in target.checker.checked.items():
                 self.outcomes.record(clause, PASSED, examples=count, test="(wire checker)")
+            for failure in target.checker.take_soft():  # answers outside any test's call (fixtures, cleanup)
+                self.outcomes.record(failure.clause_id, FAILED, message=failure.message, test="(wire checker)",
+                                     failure={**failure.details(), **self.progress()})
             left = target.cleanup()
             # A target that dies with the run (reference, reference-http, moto, moto-server) takes what it
             # holds with it: nothing is left behind, nothing to say.
@@ -251,7 +263,12 @@ class RunState:
                        next(o for o in outcomes if o.clause == c).status == PASSED)
         errors = [o for o in outcomes if o.status == ERROR]
         ran = counts[PASSED] + counts[FAILED] + counts[NOT_IMPLEMENTED]
-        score = 100.0 * counts[PASSED] / ran if ran else 0.0
+        # the honest score: passed out of every clause the run was asked about (blocked and skipped ones count
+        # against it; only clauses deselected with --only/--skip do not)
+        considered = sum(1 for o in outcomes if self.selected(o.clause))
+        passed = sum(1 for o in outcomes if o.status == PASSED and self.selected(o.clause))
+        judged = sum(1 for o in outcomes if o.status in JUDGED and self.selected(o.clause))
+        score = 100.0 * passed / considered if considered else 0.0
         fail_under = self.config.getoption("bc_fail_under")
         if self.target_problems or pytest_status in (pytest.ExitCode.INTERRUPTED, pytest.ExitCode.INTERNAL_ERROR,
                                                      pytest.ExitCode.USAGE_ERROR):
@@ -268,7 +285,9 @@ class RunState:
         if self.config.getoption("bc_update_baseline") and self.config.getoption("bc_baseline"):
             report.write_baseline(self.config.getoption("bc_baseline"), gaps, baseline)
         summary = {
-            "verdict": verdict, "counts": counts, "score": round(score, 1), "accepted": [o.clause for o in accepted],
+            "verdict": verdict, "counts": counts, "score": round(score, 1),
+            "judged": {"passed": passed, "judged": judged, "total": considered},
+            "accepted": [o.clause for o in accepted],
             "stale_baseline": stale, "problems": list(self.target_problems), "warnings": list(self.warnings),
         }
         paths = []
@@ -299,6 +318,7 @@ def write_unusable_report(settings: settings_mod.Settings | None, reason: str, *
 
     run = _UnusableRun(settings or settings_mod.Settings(), new_run_id(), seed, profile or "standard", time.time())
     outcomes = Outcomes().completed(f"not checked: the run could not be made ({reason})")
-    summary = {"verdict": EXIT_UNUSABLE, "counts": totals(outcomes), "score": 0.0, "accepted": [],
+    summary = {"verdict": EXIT_UNUSABLE, "counts": totals(outcomes), "score": 0.0,
+               "judged": {"passed": 0, "judged": 0, "total": len(outcomes)}, "accepted": [],
                "stale_baseline": [], "problems": [reason], "warnings": []}
     return report.write_all(run, outcomes, summary, report_dir)

@@ -123,8 +123,8 @@ def _coerce(name: str, value: Any, origin: str) -> Any:
             return _custom_models(value)
         if name in _TUPLE_FIELDS:
             if isinstance(value, str):
-                value = [v.strip() for v in value.split(",") if v.strip()]
-            return tuple(str(v) for v in value)
+                value = [value]
+            return tuple(v.strip() for item in value for v in str(item).split(",") if v.strip())
         if name == "endpoint_url":
             value = None if value in (None, "") else str(value)
             if value is not None and not value.startswith(("http://", "https://")):

@@ -98,7 +98,7 @@ def _lenient_schema(target: Target) -> None:
     """Let responses that break the output schema through, so the semantic check behind the wire check shows."""
     strict = target.checker.check
 
-    def check(operation: str, status: int, headers: Any, body: bytes, request: Any) -> Any:
+    def check(operation: str, status: int, headers: Any, body: bytes, request: Any, **_: Any) -> Any:
         try:
             return strict(operation, status, headers, body, request)
         except ConformanceFailure as failure:

@@ -53,10 +53,10 @@ from conformance.stateful.listmachine import ListMachine, PlannedListMachine
 from conformance.stateful.listquery import Query, _match_one, _matches, _summary_fails
 from conformance.stateful.machines import CommitmentMachine, CustomModelMachine, LifecycleMachine
 from conformance.stateful.model import Record, Snapshot
-from conformance.stateful.runner import machine_settings, run
+from conformance.stateful.runner import machine_settings, run, walk
 
 __all__ = [
     "Call", "CallLog", "CommitmentMachine", "ConformanceFailure", "CustomModelMachine", "LifecycleMachine",
     "ListMachine", "PlannedListMachine", "ProvisionedThroughputMachine", "Query", "Record", "Snapshot", "_match_one", "_matches",
-    "_summary_fails", "documented_refusals", "machine_settings", "run", "step",
+    "_summary_fails", "documented_refusals", "machine_settings", "run", "step", "walk",
 ]

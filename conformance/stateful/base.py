@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Iterable, Iterator
+import json
+import urllib.parse
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -14,6 +16,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from conformance import contract, expect
+from conformance.clauses import ConformanceFailure
 from conformance.expect import check, ok, refused
 from conformance.stateful.calllog import CallLog, step
 from conformance.stateful.common import (
@@ -25,8 +28,10 @@ from conformance.stateful.common import (
     NAME_PATTERN,
     NOT_FOUND,
     PENDING_STATUSES,
+    TAG,
     TAGS,
     TIMESTAMPS,
+    UNTAG,
     UPDATE,
     WORD,
     _body,
@@ -36,6 +41,7 @@ from conformance.stateful.common import (
 )
 from conformance.stateful.model import Record, created_at
 from conformance.targets import Target
+from conformance.verdicts import VERDICTS
 
 
 class ProvisionedThroughputMachine(RuleBasedStateMachine):
@@ -68,6 +74,8 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
         self.tokens = itertools.count(1)
         self.touched: set[str] = set()  # ARNs the current step acted on
         self.fresh: set[str] = set()  # ARNs the current step verified (every action verifies after its change)
+        self.involved: set[str] = set()  # ARNs the current step created, picked or verified
+        self.lost: dict[str, Record] = {}  # records a blocked step left in a state the model no longer knows
         region = self.t.settings.region
         self.customs = {c.arn: c.base_model for c in self.t.custom_models}
         self.choices: list[tuple[str, str]] = [("base", m) for m in self.t.settings.models]
@@ -98,6 +106,7 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
         chosen = items[index % len(items)]
         if isinstance(chosen, Record):
             self.touched.add(chosen.arn)
+            self.involved.add(chosen.arn)
         return chosen
 
     def model_id_for(self, choice: int, foundation_form: bool) -> tuple[str, bool]:
@@ -116,8 +125,23 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
 
     def is_own(self, summary: dict[str, Any]) -> bool:
         arn = summary.get("provisionedModelArn")
-        return arn in self.records or arn in self.deleted or str(summary.get("provisionedModelName", "")).startswith(
-            self.ns)
+        return arn in self.records or arn in self.deleted or arn in self.lost or str(
+            summary.get("provisionedModelName", "")).startswith(self.ns)
+
+    def alive(self, *recs: Record) -> bool:
+        """Every record is still judged by the model (not deleted, not lost to a blocked step)."""
+        return all(rec.arn in self.records for rec in recs)
+
+    def drop_involved(self, request: Any = None) -> None:
+        """A step was blocked (a call it needed failed a clause that already failed): the records it acted on (and
+        any the blocking request names) may now hold anything, so the model stops judging them (they stay this
+        run's own, and teardown deletes them). The other records and the rest of the run go on."""
+        text = urllib.parse.unquote(json.dumps(request, default=str)) if request else ""
+        for rec in self.live():
+            if rec.arn in self.involved or rec.arn in self.touched or (text and (
+                    rec.arn in text or f'"{rec.name}"' in text or f"/{rec.name}" in text)):
+                self.lost[rec.arn] = self.records.pop(rec.arn)
+        self.involved.clear()
 
     @property
     def exclusive(self) -> bool:
@@ -132,7 +156,24 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
         return expect.attempt(self.t, clause, operation, codes, **params)
 
     def get(self, clause: str, ident: str) -> dict[str, Any]:
-        return ok(self.t, clause, GET, provisionedModelId=ident)
+        """Get ``ident``. For a record of the model asked by ARN: when the ARN is refused but the name answers,
+        that fails GET-BY-NAME-AND-ARN alone, and the machine goes on by name."""
+        rec = self.records.get(ident)
+        if rec is None:
+            return ok(self.t, clause, GET, provisionedModelId=ident)
+        try:
+            answer = self.t.sdk.get_provisioned_model_throughput(provisionedModelId=ident)
+        except ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code")
+            request = self.t.last_request
+        else:
+            VERDICTS.judge(clause)
+            return answer
+        by_name = ok(self.t, clause, GET, provisionedModelId=rec.name)  # neither answers: the caller's clause
+        VERDICTS.fail(ConformanceFailure(
+            "GET-BY-NAME-AND-ARN", f"Get by ARN {ident} was refused ({code}) while Get by name {rec.name} answers",
+            request=request, response={"by_name": _jsonable(by_name)}))
+        return by_name
 
     def get_all(self, clause: str, idents: Iterable[str]) -> Iterator[dict[str, Any]]:
         """Get each, in flight together (Target.gather); yields the answers in the same order, each with its own
@@ -250,6 +291,7 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
         rec.last_modified = modified
         rec.status = status
         self.fresh.add(rec.arn)
+        self.involved.add(rec.arn)
         if settled:
             rec.pending = None
             rec.model_arn = got["modelArn"]
@@ -261,6 +303,7 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
         tags = contract.tag_dict(answer.get("tags"))
         check(tags == rec.tags, clause,
               f"ListTagsForResource of {rec.name} answers {tags}; expected {rec.tags}", self.t)
+        rec.tags = tags  # once the clause already failed: later tag changes are judged from what the target holds
 
     def compare(self, first: dict[str, Any], later: dict[str, Any], clause: str, what: str,
                 rec: Record | None = None) -> None:
@@ -325,12 +368,15 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
                      commitment=commitment, tags={t.run_tag["key"]: t.run_tag["value"], **tags},
                      purchased_custom=custom, create_params=params, token=token)
         self.records[arn] = rec
-        by_name = self.get("GET-BY-NAME-AND-ARN", name)
+        self.involved.add(arn)
+        # by name, then by ARN: either may fail GET-BY-NAME-AND-ARN; the machine goes on with the one that answers
+        by_name, _ = self.attempt("GET-BY-NAME-AND-ARN", GET, (), provisionedModelId=name)
         by_arn = self.get("GET-BY-NAME-AND-ARN", arn)
-        check(by_name.get("provisionedModelArn") == by_arn.get("provisionedModelArn") == arn, "GET-BY-NAME-AND-ARN",
-              f"Get by name answers {by_name.get('provisionedModelArn')}, Get by ARN answers "
-              f"{by_arn.get('provisionedModelArn')}; Create answered {arn}", t)
-        self.compare(by_name, by_arn, "GET-BY-NAME-AND-ARN", f"Get of {name} by name then by ARN")
+        if by_name is not None:
+            check(by_name.get("provisionedModelArn") == by_arn.get("provisionedModelArn") == arn,
+                  "GET-BY-NAME-AND-ARN", f"Get by name answers {by_name.get('provisionedModelArn')}, Get by ARN "
+                  f"answers {by_arn.get('provisionedModelArn')}; Create answered {arn}", t)
+            self.compare(by_name, by_arn, "GET-BY-NAME-AND-ARN", f"Get of {name} by name then by ARN")
         expect.record_matches(t, by_arn, name=name, model_id=model_id, units=units, commitment=commitment)
         check(by_arn.get("status") in ("Creating", "InService", "Failed"), "CREATE-LIFECYCLE",
               f"a new Provisioned Throughput is {by_arn.get('status')}; expected Creating or InService", t)
@@ -358,6 +404,8 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
                 desiredProvisionedModelName=self.new_name("gone"))
         refused(t, "DELETE-GONE", DELETE, NOT_FOUND, client=t.sdk, provisionedModelId=rec.arn)
         refused(t, "DELETE-GONE", LIST_TAGS, NOT_FOUND, client=t.sdk, resourceARN=rec.arn)
+        refused(t, "DELETE-GONE", TAG, NOT_FOUND, client=t.sdk, resourceARN=rec.arn, tags=[{"key": "a", "value": "b"}])
+        refused(t, "DELETE-GONE", UNTAG, NOT_FOUND, client=t.sdk, resourceARN=rec.arn, tagKeys=["a"])
         listed = expect.list_all(t, "DELETE-GONE", nameContains=rec.name)
         check(rec.arn not in {s.get("provisionedModelArn") for s in listed}, "DELETE-GONE",
               f"the deleted {rec.name} ({rec.arn}) is still listed", t)
@@ -371,8 +419,10 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
         if rec.commitment:
             self.settle(rec)
             if rec.expiration is not None and self.floor is not None and rec.expiration > self.floor:
-                refused(t, "DELETE-COMMITMENT-REFUSED", DELETE, documented_refusals(
-                    "DeleteProvisionedModelThroughput"), client=t.sdk, provisionedModelId=ident)
+                # the clause: a documented 4xx, any but ResourceNotFoundException (the record stays)
+                refused(t, "DELETE-COMMITMENT-REFUSED", DELETE, tuple(
+                    c for c in documented_refusals("DeleteProvisionedModelThroughput")
+                    if c not in NOT_FOUND), client=t.sdk, provisionedModelId=ident)
                 self.verify(rec, self.get("DELETE-COMMITMENT-REFUSED", rec.arn))
                 return
         answer: dict[str, Any] | None
@@ -423,6 +473,11 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
         check(not stale, "UPDATE-RENAME", f"after renaming {old} to {new}, List still shows the old name", t,
               listed=_jsonable(stale))
 
+    @step
+    def act(self, action: Callable[[], Any]) -> Any:
+        """Run one action as a step (fixed walks: conformance.stateful.runner.walk)."""
+        return action()
+
     # -- rules every machine has ----------------------------------------------------------------------------
     @rule(choice=INDEX, foundation_form=st.booleans(), units=st.integers(1, 3), tags=TAGS,
           use_token=st.booleans(), word=WORD)
@@ -461,12 +516,13 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
     # -- cleanup --------------------------------------------------------------------------------------------
     def teardown(self) -> None:
         """Delete what this run created and is still alive; never raise (a failing step's error wins)."""
-        for rec in list(self.records.values()):
+        for rec in [*self.records.values(), *self.lost.values()]:
             try:
                 self._delete_quietly(rec)
             except Exception:  # noqa: BLE001, S110 - the session cleanup tries again
                 pass
         self.records.clear()
+        self.lost.clear()
 
     def _delete_quietly(self, rec: Record) -> None:
         for attempt in range(2):

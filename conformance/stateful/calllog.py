@@ -14,6 +14,7 @@ from conformance.clauses import ConformanceFailure
 from conformance.reproducer import calls_script, literal
 from conformance.stateful.common import _body
 from conformance.targets import Target
+from conformance.verdicts import UNREADABLE, VERDICTS, Blocked
 
 
 @dataclass
@@ -72,17 +73,35 @@ class CallLog:
         return literal(value, variables)
 
 
+
+
+
+
 def step(function: Callable[..., Any]) -> Callable[..., Any]:
-    """Attach the reproducer (the calls of this machine run so far) to a ConformanceFailure escaping a step."""
+    """One step of a machine run. A ConformanceFailure escaping it gets the reproducer (the calls of this machine
+    run so far). A step blocked by a clause that already failed (``Blocked``), or one that cannot read an answer
+    the wire checker already failed, ends without a verdict: the machine drops the records it acted on and goes on,
+    so the other clauses still get theirs."""
 
     @functools.wraps(function)
     def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+        checker = self.t.checker
+        soft_before = checker.soft_total
+        self.involved.clear()
         try:
             return function(self, *args, **kwargs)
+        except Blocked as blocked:
+            self.drop_involved(blocked.request)
+            return None
         except ConformanceFailure as failure:
             if failure.reproducer is None and self.log is not None:
                 failure.reproducer = self.log.script(failure)
             raise
+        except UNREADABLE:
+            if checker.soft_total == soft_before:
+                raise
+            VERDICTS.blocked_by = VERDICTS.blocked_by or checker.soft_last
+            self.drop_involved()
+            return None
 
     return wrapper
-

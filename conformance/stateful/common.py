@@ -27,6 +27,8 @@ TIMESTAMPS = ("creationTime", "lastModifiedTime", "commitmentExpirationTime")
 PENDING_STATUSES = ("Creating", "Updating")
 # A model id that follows the foundation-model pattern and that no target offers (modelArnEquals probes).
 UNUSED_MODEL_ID = "amazon.conformance-unused-v1:0:4k"
+# A well-formed model id naming no model (CREATE-UNKNOWN-MODEL).
+UNKNOWN_MODEL_ID = "amazon.no-such-model-v9:0:1k"
 
 INDEX = st.integers(min_value=0, max_value=63)
 # On/off flags of the initial battery of actions: each on 15 times in 16 (Hypothesis' first, simplest example has

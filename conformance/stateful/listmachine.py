@@ -30,6 +30,7 @@ from conformance.stateful.common import (
 )
 from conformance.stateful.listquery import Query, _describe, _match_one, _matches, _summary_fails
 from conformance.stateful.model import Record, Snapshot, created_at
+from conformance.verdicts import VERDICTS
 
 
 class ListMachine(ProvisionedThroughputMachine):
@@ -57,7 +58,7 @@ class ListMachine(ProvisionedThroughputMachine):
             self.do_create(spec // 2, bool(spec % 2), 1, {}, False, word)
         for flag, action in zip(sweep, self.sweep()):
             if flag:
-                action()
+                self.act(action)  # its own step: a blocked query drops its records, the sweep goes on
 
     def sweep(self) -> list[Callable[[], None]]:
         """Each kind of query once (each on unless Hypothesis shrinks its flag to 0)."""
@@ -224,6 +225,7 @@ class ListMachine(ProvisionedThroughputMachine):
             pages.append(items)
             token = page.get("nextToken")
             if not token:
+                VERDICTS.judge("LIST-LAST-PAGE")
                 break
         else:
             check(False, "LIST-LAST-PAGE", f"List with {_describe(query)} still returned a nextToken after {limit} "
@@ -260,8 +262,10 @@ class ListMachine(ProvisionedThroughputMachine):
 
     def listing(self, condition: bool, clause: str, message: str, **details: Any) -> None:
         """A verdict about the query just run: a failure shows the query's request, not a later Get."""
-        if not condition:
-            raise ConformanceFailure(clause, message, request=self.query_request, response=details or None)
+        if condition:
+            VERDICTS.judge(clause)
+        else:
+            VERDICTS.fail(ConformanceFailure(clause, message, request=self.query_request, response=details or None))
 
     def judge(self, query: Query, pages: list[list[dict[str, Any]]], snap: dict[str, Snapshot], stable: bool,
               complete: bool) -> None:
@@ -314,6 +318,7 @@ class ListMachine(ProvisionedThroughputMachine):
                         self.listing(False, "LIST-FILTER-COMBINED" if failing else "LIST-FILTER-NAME",
                                      f"List with {_describe(query)} returned {record.name}, which fails "
                                      f"{failing or ['the namespace filter']}")
+                        continue
                     self.blame(query, failing[0], arn, present=True, why=f"{record.name} (by the model)")
 
         # 5. order by creationTime across pages (ties in any order)
@@ -361,6 +366,7 @@ class ListMachine(ProvisionedThroughputMachine):
         if record.arn in {s.get("provisionedModelArn") for page in whole for s in page} or not query.filters():
             self.listing(False, "LIST-PAGINATION-COMPLETE",
                          f"following nextToken with {_describe(query)} never returned {record.name} ({record.arn})")
+            return
         clause = query.primary_clause()
         if len(query.filters()) > 1:
             for kind in query.filters():

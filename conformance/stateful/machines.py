@@ -17,11 +17,14 @@ from conformance.stateful.calllog import step
 from conformance.stateful.common import (
     BATTERY,
     CREATE,
+    GET,
     INDEX,
+    NOT_FOUND,
     TAG,
     TAG_KEYS,
     TAG_VALUES,
     TAGS,
+    UNKNOWN_MODEL_ID,
     UNTAG,
     UPDATE,
     WORD,
@@ -63,34 +66,38 @@ class LifecycleMachine(ProvisionedThroughputMachine):
         actions = self.battery(first, second)
         for flag, action in zip(battery, actions):
             if flag:
-                action()
+                self.act(action)  # its own step: a blocked action drops its records, the battery goes on
 
     def battery(self, first: Record, second: Record) -> list[Callable[[], None]]:
         """Every action once, in an order where each meets the state it needs. Each is on unless Hypothesis
         shrinks its flag to 0, so a failure found here shrinks to the actions it needs."""
+        alive = self.alive
         return [
-            lambda: self.settle(first),
-            lambda: self.do_get_both(first),
-            lambda: self.do_retry(first) if first.arn in self.records else None,
-            lambda: self.do_create_with_live_name(second, 0, True) if second.arn in self.records else None,
-            lambda: self.do_tag(first, {"k0": "v", "k1": ""}),
-            lambda: self.do_untag(first, ["k0"]),
-            lambda: self.do_fill_tags(second, 1),
-            lambda: self.do_desired_model_on_base(first, 0, False, True) if not first.purchased_custom else None,
-            lambda: self.do_desired_model_custom(second, 0, False) if second in self._custom_movable() else None,
-            lambda: self.do_update_nothing(first, True),
-            lambda: self.do_rename(first, False, "b"),
-            lambda: self.do_rename_onto_live_name(second, first, True),
-            lambda: self.settle(second),
-            lambda: self.do_delete(second, False),
+            lambda: alive(first) and self.settle(first),
+            lambda: alive(first) and self.do_get_both(first),
+            lambda: alive(first) and self.do_retry(first),
+            lambda: alive(second) and self.do_create_with_live_name(second, 0, True),
+            lambda: alive(first) and self.do_tag(first, {"k0": "v", "k1": ""}),
+            lambda: alive(first) and self.do_untag(first, ["k0"]),
+            lambda: alive(second) and self.do_fill_tags(second, 1),
+            lambda: alive(first) and not first.purchased_custom and self.do_desired_model_on_base(first, 0, False,
+                                                                                                    True),
+            lambda: alive(second) and second in self._custom_movable() and self.do_desired_model_custom(second, 0,
+                                                                                                        False),
+            lambda: alive(first) and self.do_update_nothing(first, True),
+            lambda: alive(first) and self.do_rename(first, False, "b"),
+            lambda: alive(first, second) and self.do_rename_onto_live_name(second, first, True),
+            lambda: alive(second) and self.settle(second),
+            lambda: alive(second) and self.do_delete(second, False),
         ]
 
     # -- actions --------------------------------------------------------------------------------------------
     def do_get_both(self, rec: Record) -> None:
-        """GET-BY-NAME-AND-ARN: both identifiers answer the same record."""
-        by_name = self.get("GET-BY-NAME-AND-ARN", rec.name)
+        """GET-BY-NAME-AND-ARN: both identifiers answer the same record (when one fails, the other goes on)."""
+        by_name, _ = self.attempt("GET-BY-NAME-AND-ARN", GET, (), provisionedModelId=rec.name)
         by_arn = self.get("GET-BY-NAME-AND-ARN", rec.arn)
-        self.compare(by_name, by_arn, "GET-BY-NAME-AND-ARN", f"Get of {rec.name} by name then by ARN", rec)
+        if by_name is not None:
+            self.compare(by_name, by_arn, "GET-BY-NAME-AND-ARN", f"Get of {rec.name} by name then by ARN", rec)
         self.verify(rec, by_arn)
 
     def do_retry(self, rec: Record) -> None:
@@ -141,6 +148,27 @@ class LifecycleMachine(ProvisionedThroughputMachine):
               f"after a refused duplicate create List shows {len(listed)} Provisioned Throughputs named "
               f"{rec.name}", self.t)
 
+    def do_refused_create(self, clause: str, codes: tuple[str, ...], word: str, **params: Any) -> None:
+        """A create the target must refuse (with one of ``codes``) creates nothing: no name answers, none listed."""
+        name = self.new_name(word)
+        self.refused_names[name] = clause
+        refused(self.t, clause, CREATE, codes, client=self.t.sdk, provisionedModelName=name, **params)
+        refused(self.t, clause, GET, NOT_FOUND, client=self.t.sdk, provisionedModelId=name)
+        listed = self.listed_with_name(clause, name)
+        check(not listed, clause, f"a create refused with {' or '.join(codes)} still created {name}", self.t,
+              listed=[s.get("provisionedModelArn") for s in listed])
+
+    def do_create_unknown_model(self) -> None:
+        """CREATE-UNKNOWN-MODEL: a well-formed model id no target offers is refused (any documented 4xx)."""
+        self.do_refused_create("CREATE-UNKNOWN-MODEL", documented_refusals("CreateProvisionedModelThroughput"),
+                               "nomodel", modelId=UNKNOWN_MODEL_ID, modelUnits=1, tags=[dict(self.t.run_tag)])
+
+    def do_create_too_many_tags(self) -> None:
+        """CREATE-TOO-MANY-TAGS: a create with more than 50 tags is refused (TooManyTags or Validation)."""
+        tags = [dict(self.t.run_tag)] + [{"key": f"k{i}", "value": "v"} for i in range(contract.MAX_TAGS)]
+        self.do_refused_create("CREATE-TOO-MANY-TAGS", ("TooManyTagsException", "ValidationException"), "many",
+                               modelId=self.t.settings.models[0], modelUnits=1, tags=tags)
+
     def do_rename_onto_live_name(self, rec: Record, taken: Record, by_name: bool) -> None:
         """UPDATE-RENAME-DUPLICATE: a rename onto another live name is refused and changes nothing."""
         refused(self.t, "UPDATE-RENAME-DUPLICATE", UPDATE, documented_refusals("UpdateProvisionedModelThroughput"),
@@ -186,8 +214,9 @@ class LifecycleMachine(ProvisionedThroughputMachine):
         self.verify(rec, self.get("UPDATE-DESIRED-MODEL-CUSTOM", rec.arn))
 
     def do_update_nothing(self, rec: Record, by_name: bool) -> None:
-        """UPDATE-EMPTY: an update naming nothing answers 200 or ValidationException and changes nothing."""
-        answer, _ = self.attempt("UPDATE-EMPTY", UPDATE, ("ValidationException",),
+        """UPDATE-EMPTY: an update naming nothing answers 200 or a documented 4xx (the clause: undocumented, all
+        accepted) and changes nothing."""
+        answer, _ = self.attempt("UPDATE-EMPTY", UPDATE, documented_refusals("UpdateProvisionedModelThroughput"),
                                  provisionedModelId=rec.name if by_name else rec.arn)
         if answer is not None:
             rec.last_update = rec.last_update or "empty"
@@ -351,7 +380,7 @@ class CommitmentMachine(LifecycleMachine):
     def battery(self, first: Record, second: Record) -> list[Callable[[], None]]:
         committed: list[Record] = []
         return [lambda: committed.append(self.do_create_committed(0, False, contract.COMMITMENTS[0], True)),
-                lambda: self.do_delete(committed[0], False) if committed else None,
+                lambda: committed and self.alive(committed[0]) and self.do_delete(committed[0], False),
                 *super().battery(first, second)]
 
     def do_create_committed(self, choice: int, foundation_form: bool, commitment: str, use_token: bool) -> Record:

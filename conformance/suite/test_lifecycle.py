@@ -1,5 +1,11 @@
 """Deterministic lifecycle walks: one short, fixed sequence per behaviour, so that every profile (quick included)
-checks each lifecycle clause at least once. The stateful machine (test_stateful.py) explores random sequences.
+checks each lifecycle clause at least once. The stateful machines (test_stateful.py) explore random sequences.
+
+Each walk is a fixed sequence of the machines' own actions (``conformance.stateful.walk``): one implementation per
+clause, the same verdicts, and the same reproducer and blocking as a random run.
+
+On a billable AWS run the walks the plan carries (conformance.aws.SCHEDULE) take the plan's shared Provisioned
+Throughputs instead of creating their own: those are the ``_planned_*`` bodies below.
 """
 
 from __future__ import annotations
@@ -8,7 +14,7 @@ import time
 
 import pytest
 
-from conformance import contract
+from conformance import contract, stateful
 from conformance.expect import (
     attempt,
     check,
@@ -22,6 +28,7 @@ from conformance.expect import (
     wait_settled,
 )
 from conformance.plan import PT1_TAGS
+from conformance.stateful import CommitmentMachine, CustomModelMachine, LifecycleMachine
 
 NOT_FOUND = ("ResourceNotFoundException",)
 CREATE, UPDATE, DELETE = ("CreateProvisionedModelThroughput", "UpdateProvisionedModelThroughput",
@@ -49,6 +56,105 @@ def _wait_past(timestamp) -> None:
 @pytest.mark.clause("UPDATE-RENAME", "UPDATE-TIMESTAMPS", "UPDATE-IMMUTABLE", "UPDATE-RENAME-DUPLICATE",
                     "UPDATE-DESIRED-MODEL-BASE", "UPDATE-EMPTY")
 def test_update_walk(target):
+    if target.plan is not None:  # AWS: the plan's PT 1 and PT 2 (conformance.aws.SCHEDULE)
+        return _planned_update_walk(target)
+
+    def script(m: LifecycleMachine):
+        made = []
+        yield lambda: made.append(m.do_create(0, False, 1, {}, False, "upd"))
+        yield lambda: made.append(m.do_create(0, False, 1, {}, False, "oth"))
+        first = lambda: made[0] if made and made[0].arn in m.records else None
+        second = lambda: made[1] if len(made) > 1 and made[1].arn in m.records else None
+        yield lambda: [m.settle(r) for r in (first(), second()) if r]
+        yield lambda: first() and second() and m.do_rename_onto_live_name(first(), second(), False)
+        yield lambda: first() and m.do_desired_model_on_base(first(), 0, False, False)
+        yield lambda: first() and m.do_rename(first(), False, "ren")
+        yield lambda: first() and m.settle(first())
+        yield lambda: first() and m.do_update_nothing(first(), False)
+        yield lambda: first() and m.settle(first())
+
+    stateful.walk(LifecycleMachine, target, script)
+
+
+@pytest.mark.clause("UPDATE-DESIRED-MODEL-CUSTOM", "CREATE-FOUNDATION-ARN", "CREATE-RECORD-FIELDS")
+def test_custom_model_walk(target):
+    if not target.custom_models:
+        pytest.skip("the target settings name no custom models (custom_models)")
+
+    def script(m: CustomModelMachine):
+        made = []
+        yield lambda: made.append(m.do_create(0, False, 1, {}, False, "cus"))
+        live = lambda: made[0] if made and made[0].arn in m.records else None
+        yield lambda: live() and m.settle(live())
+        yield lambda: live() and m.do_desired_model_custom(live(), 0, False)
+        yield lambda: live() and m.settle(live())
+
+    stateful.walk(CustomModelMachine, target, script)
+
+
+@pytest.mark.clause("CREATE-IDEMPOTENT")
+def test_idempotency(target):
+    if target.plan is not None:  # AWS: the retry of PT 2's own create (conformance.aws.SCHEDULE)
+        return _planned_idempotency(target)
+
+    def script(m: LifecycleMachine):
+        made = []
+        yield lambda: made.append(m.do_create(0, False, 1, {}, True, "idem"))
+        live = lambda: made[0] if made and made[0].arn in m.records else None
+        yield lambda: live() and m.do_retry(live())
+
+    stateful.walk(LifecycleMachine, target, script)
+
+
+@pytest.mark.clause("CREATE-NAME-UNIQUE", "CREATE-UNKNOWN-MODEL")
+def test_uniqueness_and_unknown_model(target):
+    if target.plan is not None:  # AWS: a create onto PT 1's live name (conformance.aws.SCHEDULE)
+        return _planned_uniqueness_and_unknown_model(target)
+
+    def script(m: LifecycleMachine):
+        made = []
+        yield lambda: made.append(m.do_create(0, False, 1, {}, False, "uniq"))
+        live = lambda: made[0] if made and made[0].arn in m.records else None
+        yield lambda: live() and m.do_create_with_live_name(live(), 0, False)
+        yield m.do_create_unknown_model
+
+    stateful.walk(LifecycleMachine, target, script)
+
+
+@pytest.mark.clause("CREATE-TAGS", "TAG-ADD", "UNTAG-REMOVE", "TAG-LIMIT", "CREATE-TOO-MANY-TAGS", "DELETE-GONE")
+def test_tags_walk(target):
+    if target.plan is not None:  # AWS: the plan's PT 1, created with PT1_TAGS (conformance.aws.SCHEDULE)
+        return _planned_tags_walk(target)
+
+    def script(m: LifecycleMachine):
+        made = []
+        yield lambda: made.append(m.do_create(0, False, 1, {"team": "conformance", "empty": ""}, False, "tag"))
+        live = lambda: made[0] if made and made[0].arn in m.records else None
+        yield lambda: live() and m.do_tag(live(), {"team": "other", "added": "1"})
+        yield lambda: live() and m.do_untag(live(), ["added"])
+        yield lambda: live() and m.do_untag(live(), ["never-there"])  # absent key: ignored or refused
+        yield lambda: live() and m.do_fill_tags(live(), 1)
+        yield m.do_create_too_many_tags
+        yield lambda: live() and m.settle(live())  # open question 5: a delete while Creating may be refused
+        yield lambda: live() and m.do_delete(live(), True)
+
+    stateful.walk(LifecycleMachine, target, script)
+
+
+@pytest.mark.clause("CREATE-COMMITMENT", "DELETE-COMMITMENT-REFUSED")
+def test_commitment_walk(target):
+    def script(m: CommitmentMachine):
+        made = []
+        yield lambda: made.append(m.do_create_committed(0, False, contract.COMMITMENTS[0], False))
+        yield lambda: made and made[0].arn in m.records and m.do_delete(made[0], False)
+
+    stateful.walk(CommitmentMachine, target, script)
+
+
+# -- billable AWS runs: the same clauses on the plan's shared Provisioned Throughputs ------------------------
+
+
+def _planned_update_walk(target):
     name, arn = planned_or_new(target, "pt1", "UPDATE-RENAME", hint="upd")
     other, other_arn = planned_or_new(target, "pt2", "UPDATE-RENAME", hint="oth")
     before = wait_settled(target, "UPDATE-RENAME", arn)
@@ -102,34 +208,7 @@ def test_update_walk(target):
           "UPDATE-EMPTY", "an update naming nothing changed the record", target)
 
 
-@pytest.mark.clause("UPDATE-DESIRED-MODEL-CUSTOM", "CREATE-FOUNDATION-ARN", "CREATE-RECORD-FIELDS")
-def test_custom_model_walk(target):
-    if not target.custom_models:
-        pytest.skip("the target settings name no custom models (custom_models)")
-    custom = target.custom_models[0]
-    region = target.settings.region
-    name, arn = create_pt(target, "CREATE-RECORD-FIELDS", hint="cus", model_id=custom.arn)
-    record = wait_settled(target, "CREATE-RECORD-FIELDS", arn)
-    check(record["modelArn"] == custom.arn, "CREATE-RECORD-FIELDS",
-          f"modelArn is {record['modelArn']!r}, not the custom model {custom.arn!r}", target)
-    base_arn = contract.foundation_arn(custom.base_model, region)
-    check(contract.foundation_arn_ok(record["foundationModelArn"], base_arn), "CREATE-FOUNDATION-ARN",
-          f"foundationModelArn is {record['foundationModelArn']!r}; the custom model's base is {base_arn!r}",
-          target)
-    ok(target, "UPDATE-DESIRED-MODEL-CUSTOM", "update_provisioned_model_throughput", provisionedModelId=arn,
-       desiredModelId=custom.base_model)
-    moved = _get(target, "UPDATE-DESIRED-MODEL-CUSTOM", arn)
-    check(moved["desiredModelArn"] == base_arn, "UPDATE-DESIRED-MODEL-CUSTOM",
-          f"desiredModelArn is {moved['desiredModelArn']!r} after asking for {base_arn!r}", target)
-    check(moved["status"] in ("Updating", "InService"), "UPDATE-DESIRED-MODEL-CUSTOM",
-          f"status {moved['status']!r} after a model change", target)
-    settled = wait_settled(target, "UPDATE-DESIRED-MODEL-CUSTOM", arn)
-    check(settled["modelArn"] == base_arn, "UPDATE-DESIRED-MODEL-CUSTOM",
-          f"modelArn is {settled['modelArn']!r} after the update settled; expected {base_arn!r}", target)
-
-
-@pytest.mark.clause("CREATE-IDEMPOTENT")
-def test_idempotency(target):
+def _planned_idempotency(target):
     if target.plan is not None:  # AWS: the retry of PT 2's own create (conformance.aws.SCHEDULE)
         entry = target.plan.take("pt2", "CREATE-IDEMPOTENT", settle=False)
         name, params, first = entry.name, entry.params, entry.created
@@ -148,8 +227,7 @@ def test_idempotency(target):
           f"{len(listed)} records named {name} after an idempotent retry", target)
 
 
-@pytest.mark.clause("CREATE-NAME-UNIQUE", "CREATE-UNKNOWN-MODEL")
-def test_uniqueness_and_unknown_model(target):
+def _planned_uniqueness_and_unknown_model(target):
     name, _ = planned_or_new(target, "pt1", "CREATE-NAME-UNIQUE", hint="uniq")
     refused(target, "CREATE-NAME-UNIQUE", "create_provisioned_model_throughput", documented_4xx(CREATE),
             client=target.sdk, modelUnits=1, provisionedModelName=name, modelId=target.settings.models[0],
@@ -166,8 +244,7 @@ def test_uniqueness_and_unknown_model(target):
     _nothing_named(target, "CREATE-UNKNOWN-MODEL", nomodel, "a create refused for an unknown model")
 
 
-@pytest.mark.clause("CREATE-TAGS", "TAG-ADD", "UNTAG-REMOVE", "TAG-LIMIT", "CREATE-TOO-MANY-TAGS", "DELETE-GONE")
-def test_tags_walk(target):
+def _planned_tags_walk(target):
     given = [dict(tag) for tag in PT1_TAGS]  # on AWS the plan created PT 1 with these
     name, arn = planned_or_new(target, "pt1", "CREATE-TAGS", hint="tag", tags=given)
     expected = {target.run_tag["key"]: target.run_tag["value"], "team": "conformance", "empty": ""}
@@ -215,20 +292,3 @@ def test_tags_walk(target):
     for operation, extra in (("update_provisioned_model_throughput", {"desiredProvisionedModelName": "x1"}),
                              ("delete_provisioned_model_throughput", {})):
         refused(target, "DELETE-GONE", operation, NOT_FOUND, client=target.sdk, provisionedModelId=arn, **extra)
-
-
-@pytest.mark.clause("CREATE-COMMITMENT", "DELETE-COMMITMENT-REFUSED")
-def test_commitment_walk(target):
-    name, arn = create_pt(target, "CREATE-COMMITMENT", hint="com", commitmentDuration="OneMonth")
-    record = wait_settled(target, "CREATE-COMMITMENT", arn)
-    check(record.get("commitmentDuration") == "OneMonth", "CREATE-COMMITMENT",
-          f"commitmentDuration is {record.get('commitmentDuration')!r}, not 'OneMonth'", target)
-    expires = record.get("commitmentExpirationTime")
-    check(expires is not None and contract.parse_time(expires) > contract.parse_time(record["creationTime"]),
-          "CREATE-COMMITMENT", f"commitmentExpirationTime {expires!r} is missing or not after creationTime",
-          target)
-    refused(target, "DELETE-COMMITMENT-REFUSED", "delete_provisioned_model_throughput",
-            tuple(c for c in documented_4xx(DELETE) if c != "ResourceNotFoundException"), client=target.sdk,
-            provisionedModelId=arn)
-    check(_get(target, "DELETE-COMMITMENT-REFUSED", arn)["provisionedModelArn"] == arn,
-          "DELETE-COMMITMENT-REFUSED", "a refused delete removed the resource", target)

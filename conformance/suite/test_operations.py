@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conformance import contract, expect
+from conformance import contract, expect, stateful
 from conformance.expect import check, ok, refused
 from strategies import valid
 
@@ -62,14 +62,26 @@ def test_tagging_unknown_arn_is_404(target, operation, clause, extra):
 @pytest.mark.clause("CREATE-ACCEPTS-VALID", "CREATE-ARN-FORMAT", "GET-BY-NAME-AND-ARN", "CREATE-RECORD-FIELDS",
                     "CREATE-FOUNDATION-ARN", "CREATE-LIFECYCLE", "CREATE-TIMESTAMPS", "DELETE-GONE")
 def test_create_get_delete(target):
+    """One create-to-delete walk: the lifecycle machine's own create (Get by name and by ARN, the record against
+    the request), settle and delete (nothing answers for it afterwards) actions, in a fixed order. On a billable
+    AWS run it walks the plan's PT 2 instead (conformance.aws.SCHEDULE)."""
+    if target.plan is not None:
+        return _planned_create_get_delete(target)
+
+    def script(m: stateful.LifecycleMachine):
+        made = []
+        yield lambda: made.append(m.do_create(0, False, 1, {}, False, "walk"))
+        yield lambda: made and m.alive(made[0]) and m.settle(made[0])
+        yield lambda: made and m.alive(made[0]) and m.do_delete(made[0], False)
+
+    stateful.walk(stateful.LifecycleMachine, target, script)
+
+
+def _planned_create_get_delete(target):
+    """test_create_get_delete on PT 2 of the plan, created when the run started (conformance.aws.SCHEDULE)."""
     model_id = target.settings.models[0]
-    if target.plan is not None:  # AWS: PT 2 of the plan, created when the run started (conformance.aws.SCHEDULE)
-        entry = target.plan.take("pt2", "CREATE-ACCEPTS-VALID", settle=False)
-        name, created = entry.name, entry.created
-    else:
-        name = target.new_name("walk")
-        created = ok(target, "CREATE-ACCEPTS-VALID", "create_provisioned_model_throughput", modelUnits=1,
-                     provisionedModelName=name, modelId=model_id, tags=[target.run_tag])
+    entry = target.plan.take("pt2", "CREATE-ACCEPTS-VALID", settle=False)
+    name, created = entry.name, entry.created
     arn = created["provisionedModelArn"]
     expect.arn_ok(target, "CREATE-ARN-FORMAT", arn)
 
