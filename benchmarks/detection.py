@@ -23,8 +23,9 @@ from pathlib import Path
 
 from bedrock_emulator.config import EmulatorConfig
 from bedrock_emulator.core import Emulator
-from bedrock_emulator.faults import FAULTS
+from bedrock_emulator.faults import FAULTS, PRESETS
 from bedrock_emulator.server import start
+from benchmarks.fault_catalogue import preset_verdict
 from conformance.fault_catalogue import EXPECTED
 
 OUT = Path("reports/benchmarks")
@@ -36,10 +37,12 @@ QUIRK_ARGS = ("--quirk", "all", "--create-delay", "0.3", "--update-delay", "0.3"
 
 
 def suite_run(fault: str | None, profile: str, seed: int) -> dict:
-    """One full suite run (all clauses of the profile) against a variant, the reference (None), or the reference
-    with every quirk on (QUIRKS_RUN: a conformant server that chose differently)."""
+    """One full suite run (all clauses of the profile) against a variant, a preset of many (PRESETS), the reference
+    (None), or the reference with every quirk on (QUIRKS_RUN: a conformant server that chose differently)."""
     if fault == QUIRKS_RUN:
         extra, fault_args = QUIRK_ARGS, []
+    elif fault in PRESETS:
+        extra, fault_args = (), ["--fault", fault]
     else:
         extra, fault_args = (EXPECTED[fault][1] if fault else ()), (["--fault", fault] if fault else [])
     with tempfile.TemporaryDirectory() as tmp:
@@ -54,7 +57,9 @@ def suite_run(fault: str | None, profile: str, seed: int) -> dict:
     first = min(failures, key=lambda c: ((c.get("failure") or {}).get("elapsed_seconds") or 1e9), default=None)
     info = (first or {}).get("failure") or {}
     expected = EXPECTED[fault][0] if fault in EXPECTED else set()
+    preset = preset_verdict(fault, report) if fault in PRESETS and report["clauses"] else None
     return {
+        "preset": preset,
         "caught": result.returncode == 1 and bool(failures),
         "named_expected": bool(expected & {c["id"] for c in failures}) if fault in EXPECTED else None,
         "failing": sorted(c["id"] for c in failures),
@@ -92,18 +97,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--examples", type=int, default=25, help="schemathesis examples per operation")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--jobs", type=int, default=2, help="suite runs in parallel")
+    parser.add_argument("--presets", nargs="*", default=None, help="just these presets (default: every one)")
     args = parser.parse_args(argv)
     faults = args.only or sorted(FAULTS)
+    presets = sorted(PRESETS) if args.presets is None else args.presets
 
     started = time.perf_counter()
 
     def progress(kind: str, done: int, fault: str | None, result: dict) -> None:
         verdict = "caught" if result["caught"] else "missed"
+        if fault in PRESETS and result.get("preset"):
+            p = result["preset"]
+            verdict = f"named {len(p['named'])}/{p['faults']}, blocked {len(p['blocked'])}"
+            print(f"[{time.perf_counter() - started:6.0f}s] {kind} {done}/{len(names)} preset {fault}: {verdict}",
+                  file=sys.stderr, flush=True)
+            return
         print(f"[{time.perf_counter() - started:6.0f}s] {kind} {done}/{len(names)} {fault or '(reference)'}: "
               f"{verdict if fault in EXPECTED else 'silent' if not result['caught'] else 'FALSE ALARM'}",
               file=sys.stderr, flush=True)
 
-    names: list[str | None] = [None, QUIRKS_RUN, *faults]
+    names: list[str | None] = [None, QUIRKS_RUN, *presets, *faults]
     suite: dict[str | None, dict] = {}
     with ThreadPoolExecutor(args.jobs) as pool:  # each suite run is its own process
         for done, (fault, result) in enumerate(zip(names, pool.map(
@@ -111,13 +124,14 @@ def main(argv: list[str] | None = None) -> int:
             suite[fault] = result
             progress("suite", done, fault, result if fault in EXPECTED else {"caught": result["exit_code"] != 0})
     st: dict[str | None, dict] = {}
-    st_names = [n for n in names if n != QUIRKS_RUN]
+    st_names = [n for n in names if n != QUIRKS_RUN and n not in PRESETS]
     with ProcessPoolExecutor(args.jobs) as pool:  # schemathesis runs in-process: one process each
         for done, (fault, result) in enumerate(zip(st_names, pool.map(
                 schemathesis_run, st_names, [args.examples] * len(st_names), [args.seed] * len(st_names))), 1):
             st[fault] = result
             progress("schemathesis", done, fault, result)
     baseline_suite, baseline_st, quirks_suite = suite.pop(None), st.pop(None), suite.pop(QUIRKS_RUN)
+    preset_runs = {p: suite.pop(p) for p in presets}
 
     caught_suite = sum(r["caught"] for r in suite.values())
     caught_st = sum(r["caught"] for r in st.values())
@@ -133,6 +147,8 @@ def main(argv: list[str] | None = None) -> int:
         "variants": len(faults), "suite_caught": caught_suite, "schemathesis_caught": caught_st,
         "ratio": round(caught_suite / caught_st, 2) if caught_st else None,
         "faults": {f: {"description": FAULTS[f], "suite": suite[f], "schemathesis": st[f]} for f in faults},
+        "presets": {p: {"faults": list(PRESETS[p]), **(r["preset"] or {}), "exit_code": r["exit_code"],
+                        "wall_seconds": r["wall_seconds"]} for p, r in preset_runs.items()},
     }
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "detection.json").write_text(json.dumps(results, indent=2) + "\n")
@@ -148,6 +164,13 @@ def main(argv: list[str] | None = None) -> int:
         f"{quirks_suite['failing'] or ''}",
         f"- **suite caught {caught_suite}/{len(faults)}; schemathesis alone caught {caught_st}/{len(faults)}**"
         + (f" (ratio {results['ratio']})" if results["ratio"] else ""), "",
+        "Presets (many faults on at once, one run each): faults named by one of their expected clauses, out of the "
+        "faults on; clauses blocked (left unjudged by another clause's failure).", "",
+        "| preset | faults named / on | clauses blocked | failing clauses | score | wall s |", "|---|---|---|---|---|---|",
+        *[f"| {p} | {len(r['preset']['named'])}/{r['preset']['faults']} | {len(r['preset']['blocked'])} "
+          f"{sorted(r['preset']['blocked']) or ''} | {r['preset']['failed_clauses']} | "
+          f"{r['preset']['score_percent']}% | {r['wall_seconds']} |" if r["preset"] else f"| {p} | no report | | | | |"
+          for p, r in preset_runs.items()], "",
         "| fault | suite | first failing clause | s to first failure | requests | schemathesis alone |",
         "|---|---|---|---|---|---|",
     ]

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from conftest import load_report, run_cli
 
-from bedrock_emulator.faults import FAULTS
+from bedrock_emulator.faults import FAULTS, PRESETS
+from benchmarks.fault_catalogue import MAX_BLOCKED, preset_verdict
 from conformance.fault_catalogue import DELAY, EXPECTED, OVER_HTTP
 
 CAUGHT = ("failed", "not implemented")
@@ -37,6 +38,30 @@ def _caught(fault, tmp_path, *target):
     failed = {c["id"] for c in report["clauses"] if c["status"] in CAUGHT}
     assert result.returncode == 1, f"{fault}: exit {result.returncode}; failed {sorted(failed)}\n{result.stdout[-2000:]}"
     assert failed & clauses, f"{fault} was caught by {sorted(failed)}, none of the expected {sorted(clauses)}"
+    assert "Traceback" not in result.stderr
+
+
+def test_presets_are_faults_spread_over_every_operation_and_layer():
+    from conformance.clauses import CATALOGUE, OPERATIONS
+
+    many = PRESETS["many"]
+    assert len(many) >= 15
+    clauses = {c for fault in many for c in EXPECTED[fault][0]}
+    assert {CATALOGUE[c].operation for c in clauses if c in CATALOGUE} >= set(OPERATIONS.values())
+    assert any("-WIRE-" in c for c in clauses) and any("-REJECT-" in c for c in clauses)
+    assert {"UPDATE-RENAME", "CREATE-IDEMPOTENT", "TAG-LIMIT"} <= clauses  # lifecycle
+
+
+@pytest.mark.parametrize("preset", sorted(PRESETS))
+def test_preset_names_every_fault(preset, tmp_path):
+    """Many bugs at once, as real emulators carry them: one run names every fault of the preset by one of its
+    expected clauses, and blocks at most MAX_BLOCKED clauses (one failure never hides an independent clause)."""
+    result = run_cli("run", "--fault", preset, "--profile", "quick", "--seed", "1", "--report-dir", "out", "-q",
+                     cwd=tmp_path, timeout=900)
+    verdict = preset_verdict(preset, load_report(tmp_path / "out"))
+    assert result.returncode == 1, result.stdout[-2000:]
+    assert not verdict["missed"], f"{preset}: not named {verdict['missed']}\n{result.stdout[-3000:]}"
+    assert len(verdict["blocked"]) <= MAX_BLOCKED, f"{preset}: blocked {verdict['blocked']}"
     assert "Traceback" not in result.stderr
 
 

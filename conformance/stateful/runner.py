@@ -12,6 +12,7 @@ from hypothesis.stateful import run_state_machine_as_test
 from conformance.stateful.base import ProvisionedThroughputMachine
 from conformance.stateful.calllog import CallLog
 from conformance.targets import Target
+from conformance.verdicts import VERDICTS
 
 M = TypeVar("M", bound=ProvisionedThroughputMachine)
 
@@ -30,6 +31,10 @@ def machine_settings() -> hypothesis_settings:
             examples = profile.stateful_examples
     # the explain phase re-runs a failing machine many times to annotate it: too slow for a remote target
     phases = tuple(phase for phase in current.phases if phase is not Phase.explain)
+    if VERDICTS.muted:
+        # a run again after a failure (conformance.verdicts): the first failure was shrunk; later ones keep the
+        # calls that found them (shrinking each again would cost one whole search per clause)
+        phases = tuple(phase for phase in phases if phase is not Phase.shrink)
     return hypothesis_settings(current, max_examples=examples, deadline=None, phases=phases)
 
 
