@@ -158,7 +158,8 @@ def synthetic_doc() -> dict[str, Any]:
         "run_id": "abc123", "seed": 7, "profile": "quick", "started": "2024-01-01T00:00:00Z",
         "finished": "2024-01-01T00:00:05Z", "duration_seconds": 5.0, "verdict": "non-conformant",
         "exit_code": 1,
-        "totals": totals, "score_percent": 33.3, "accepted_by_baseline": ["UNTAG-WIRE-STATUS"],
+        "totals": totals, "score_percent": 33.3, "judged": {"passed": 1, "judged": 2, "total": 3},
+        "accepted_by_baseline": ["UNTAG-WIRE-STATUS"],
         "stale_baseline_entries": [], "problems": ["a <b>problem</b>"], "clauses": clauses,
     }
 
