@@ -306,7 +306,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     state.close_target()
     workeroutput = getattr(session.config, "workeroutput", None)
     if workeroutput is not None:
-        workeroutput["bc_outcomes"] = json.dumps(state.outcomes.dump())
+        workeroutput["bc_outcomes"] = json.dumps(state.outcomes.dump(), default=str)
         workeroutput["bc_problems"] = json.dumps(state.target_problems)
         workeroutput["bc_warnings"] = json.dumps(state.warnings)
         return
