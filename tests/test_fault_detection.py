@@ -54,12 +54,14 @@ def test_presets_are_faults_spread_over_every_operation_and_layer():
     assert {"UPDATE-RENAME", "CREATE-IDEMPOTENT", "TAG-LIMIT"} <= clauses  # lifecycle
 
 
-@pytest.mark.parametrize("preset", sorted(PRESETS))
-def test_preset_names_every_fault(preset, tmp_path):
+@pytest.mark.parametrize(("preset", "workers"), [(p, ()) for p in sorted(PRESETS)] + [("many", ("-n", "2"))],
+                         ids=[*sorted(PRESETS), "many-on-two-workers"])
+def test_preset_names_every_fault(preset, workers, tmp_path):
     """Many bugs at once, as real emulators carry them: one run names every fault of the preset by one of its
-    expected clauses, and blocks at most MAX_BLOCKED clauses (one failure never hides an independent clause)."""
-    result = run_cli("run", "--fault", preset, "--profile", "quick", "--seed", "1", "--report-dir", "out", "-q",
-                     cwd=tmp_path, timeout=900)
+    expected clauses, and blocks at most MAX_BLOCKED clauses (one failure never hides an independent clause).
+    On two xdist workers too: each worker's outcomes reach the report whatever their failure details hold."""
+    result = run_cli("run", "--fault", preset, *workers, "--profile", "quick", "--seed", "1", "--report-dir", "out",
+                     "-q", cwd=tmp_path, timeout=900)
     verdict = preset_verdict(preset, load_report(tmp_path / "out"))
     assert result.returncode == 1, result.stdout[-2000:]
     assert not verdict["missed"], f"{preset}: not named {verdict['missed']}\n{result.stdout[-3000:]}"
