@@ -171,6 +171,12 @@ class ResponseChecker:
             VERDICTS.fail(failure, needed=True)
             raise failure  # pragma: no cover - fail() raises
 
+        def broken(failure: ConformanceFailure) -> None:
+            """A readable response broke a wire clause: raise it, or (soft) collect it and go on."""
+            if not soft:
+                raise failure
+            found.append(failure)
+
         data: Any = None
         decoded = False
         if body.strip():
@@ -204,9 +210,7 @@ class ResponseChecker:
         if 200 <= status < 300:
             if status != op.status:
                 failure = fail("STATUS", f"{operation} succeeded with HTTP {status}; the contract says {op.status}")
-                if not soft:
-                    raise failure
-                found.append(failure)
+                broken(failure)
             else:
                 self._count(f"{op.key}-WIRE-STATUS")
             if not body.strip() and op.empty_output:
@@ -219,9 +223,7 @@ class ResponseChecker:
                 where = "/".join(str(p) for p in error.absolute_path) or "(body)"
                 failure = fail("SCHEMA", f"response member {where}: {error.message}",
                                schema_path="/".join(str(p) for p in error.absolute_schema_path))
-                if not soft:
-                    raise failure
-                found.append(failure)
+                broken(failure)
             else:
                 self._count(f"{op.key}-WIRE-SCHEMA")
             return self._done(found, data)
@@ -238,17 +240,13 @@ class ResponseChecker:
             documented = fail("ERROR-DOCUMENTED",
                               f"{code} answered HTTP {status}; its error shape says {op.documented[code]}")
         if documented is not None:
-            if not soft:
-                raise documented
-            found.append(documented)
+            broken(documented)
         else:
             self._count(f"{op.key}-WIRE-ERROR-DOCUMENTED")
         message = data.get("message", data.get("Message")) if isinstance(data, dict) else None
         if not isinstance(message, str):
             failure = fail("ERROR-MESSAGE", f"{code} body carries no string message")
-            if not soft:
-                raise failure
-            found.append(failure)
+            broken(failure)
         else:
             self._count(f"{op.key}-WIRE-ERROR-MESSAGE")
         return self._done(found, data)

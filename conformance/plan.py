@@ -13,9 +13,10 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+import schemas
 from conformance import aws, expect
 
-CREATE = "create_provisioned_model_throughput"
+CREATE = schemas.operation("CREATE").method
 PT1_TAGS = ({"key": "team", "value": "conformance"}, {"key": "empty", "value": ""})
 
 

@@ -19,13 +19,13 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+import schemas
 from conformance.aws import BillableRefused
 from conformance.clauses import ConformanceFailure, QuotaRefused, TargetUnavailable
 from conformance.expect import attempt, check, documented_4xx, list_all, ok, refused, tags_of, wait_settled
 
-CREATE_OP, DELETE_OP = "CreateProvisionedModelThroughput", "DeleteProvisionedModelThroughput"
-CREATE, GET, LIST, DELETE = ("create_provisioned_model_throughput", "get_provisioned_model_throughput",
-                             "list_provisioned_model_throughputs", "delete_provisioned_model_throughput")
+CREATE_OP, DELETE_OP = schemas.operation("CREATE").name, schemas.operation("DELETE").name
+CREATE, GET, LIST, DELETE = (schemas.operation(key).method for key in ("CREATE", "GET", "LIST", "DELETE"))
 NOT_FOUND = ("ResourceNotFoundException",)
 QUOTA = "ServiceQuotaExceededException"
 
