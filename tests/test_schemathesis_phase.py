@@ -74,6 +74,34 @@ def test_sigv4_signs_the_serialised_body():
     assert not authorization.endswith("Signature=" + signature(body + b" "))
 
 
+def test_query_spaces_go_out_as_aws_clients_send_them():
+    """requests form-encodes a space as '+'; AWS clients (SigV4, botocore) send %20, and a server may keep '+'."""
+    encode = schemathesis_phase.aws_query_encoding
+    assert encode("http://h/p?nextToken=space+inside&maxResults=2") == (
+        "http://h/p?nextToken=space%20inside&maxResults=2")
+    assert encode("http://h/p?nextToken=a%2Bb") == "http://h/p?nextToken=a%2Bb"  # a real '+' is untouched
+    assert encode("http://h/a+b") == "http://h/a+b"  # only the query
+    assert encode("http://h/p") == "http://h/p"
+    from botocore.credentials import Credentials
+
+    auth = schemathesis_phase.SigV4RequestsAuth(Credentials("AKIDEXAMPLE", "secret"), "us-east-1")
+    prepared = requests.Request("GET", "http://127.0.0.1:1/provisioned-model-throughputs",
+                                params={"nextToken": "space inside"}, auth=auth).prepare()
+    assert prepared.url.endswith("?nextToken=space%20inside")
+
+
+def test_a_space_in_a_token_is_invalid_on_a_server_that_keeps_plus_literal(cli, tmp_path):
+    """Regression: over HTTP with garbage-token-empty (an unknown token answers an empty page) the reference, which
+    reads '+' literally, took schemathesis' 'space+inside' for a well-formed unknown token and answered 200:
+    negative_data_rejection fired on a conformant server (seed 1633605839, two workers)."""
+    report_dir = tmp_path / "out"
+    result = cli("run", "--only", "API-SCHEMATHESIS", "--profile", "quick", "--seed", "1633605839", "-n", "2",
+                 "--target", "reference-http", "--quirk", "garbage-token-empty", "--report-dir", str(report_dir),
+                 "-q")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert statuses(load_report(report_dir))["API-SCHEMATHESIS"] == "passed"
+
+
 @pytest.fixture
 def reference():
     target = open_target(load({"target": "reference"}))
