@@ -122,7 +122,8 @@ def main(argv: list[str] | None = None) -> int:
         for done, (fault, result) in enumerate(zip(names, pool.map(
                 lambda f: suite_run(f, args.profile, args.seed), names)), 1):
             suite[fault] = result
-            progress("suite", done, fault, result if fault in EXPECTED else {"caught": result["exit_code"] != 0})
+            shown = result if fault in EXPECTED or fault in PRESETS else {"caught": result["exit_code"] != 0}
+            progress("suite", done, fault, shown)
     st: dict[str | None, dict] = {}
     st_names = [n for n in names if n != QUIRKS_RUN and n not in PRESETS]
     with ProcessPoolExecutor(args.jobs) as pool:  # schemathesis runs in-process: one process each
