@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from conformance import kinds
+from conformance.kinds import NAMED_TARGETS, Kind
+
 ENV_PREFIX = "BEDROCK_CONFORMANCE_"
 #: The tag key every resource a run creates carries (value: the run id); sweep finds leftovers by it.
 RUN_TAG_KEY = "bedrock-conformance-run"
-NAMED_TARGETS = ("reference", "reference-http", "moto", "moto-server", "aws")
-REFERENCE_TARGETS = ("reference", "reference-http")
 
 # The model id the UG uses for a Provisioned Throughput bought through the API (UG pt-supported).
 DEFAULT_MODELS = ("amazon.titan-text-express-v1:0:8k",)
@@ -84,21 +85,25 @@ class Settings:
     budget_seconds: float = 3600.0
 
     @property
-    def is_reference(self) -> bool:
-        return self.target in REFERENCE_TARGETS
+    def kind(self) -> Kind:
+        """The row of conformance.kinds for the target (every URL: the url row); ask it, not the target's name."""
+        found = kinds.of(self.target)
+        if found is None:
+            raise SettingsError(f"unknown target '{self.target}'")
+        return found
 
+    # Shorthands for three facts of the row (declared in conformance.kinds; the package asks the row itself).
     @property
-    def is_url(self) -> bool:
-        return self.target.startswith(("http://", "https://"))
+    def is_reference(self) -> bool:
+        return self.kind.reference
 
     @property
     def is_aws(self) -> bool:
-        return self.target == "aws"
+        return self.kind.aws
 
     @property
     def outlives_run(self) -> bool:
-        """The target keeps what a run leaves behind (aws, a URL); the others start and die with the run."""
-        return self.is_aws or self.is_url
+        return self.kind.outlives_run
 
     def public(self) -> dict[str, Any]:
         """Settings safe to print and report (no secrets are ever held here)."""
@@ -221,7 +226,7 @@ def load(flags: dict[str, Any] | None = None, *, config: str | None = None,
 
 def _validated(settings: Settings) -> Settings:
     target = settings.target
-    if target not in NAMED_TARGETS and not settings.is_url:
+    if kinds.of(target) is None:
         raise SettingsError(
             f"unknown target '{target}': use one of {', '.join(NAMED_TARGETS)} or an http(s):// URL")
     if not re.fullmatch(r"[a-z]{2}(-[a-z]+)+-[0-9]", settings.region):
@@ -231,11 +236,11 @@ def _validated(settings: Settings) -> Settings:
     if not settings.models:
         raise SettingsError("settings name no model id (models)")
     if (settings.faults or settings.quirks or settings.create_delay or settings.update_delay or settings.latency) \
-            and not settings.is_reference:
+            and not settings.kind.reference:
         raise SettingsError("faults, quirks, delays and latency apply to the reference targets only")
-    if settings.endpoint_url and not settings.is_aws:
+    if settings.endpoint_url and not settings.kind.aws:
         raise SettingsError("endpoint_url applies to the aws target only (give other targets as a URL)")
-    if settings.is_aws:
+    if settings.kind.aws:
         overrides = {}
         if settings.create_timeout == _FIELDS["create_timeout"].default:
             overrides["create_timeout"] = 1800.0

@@ -38,7 +38,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("checker", ("conformance.checks", "conformance.fastschema", "conformance.outcomes",
                  "conformance.verdicts")),
     ("catalogue", ("conformance.clauses", "conformance.contract", "conformance.flags", "conformance.settings",
-                   "conformance.fault_catalogue", "conformance.__init__")),
+                   "conformance.kinds", "conformance.fault_catalogue", "conformance.__init__")),
     ("strategies", ("strategies",)),
     ("schemas", ("schemas",)),
     ("reference emulator", ("bedrock_emulator",)),
