@@ -78,15 +78,15 @@ def cmd_run(args: argparse.Namespace, passthrough: list[str]) -> int:
         selectors(args.skip)
     except (settings_mod.SettingsError, UsageProblem) as exc:
         return _unusable(args, settings, str(exc))
-    if settings.is_aws and settings.allow_billable and args.workers:
+    if settings.kind.billable and settings.allow_billable and args.workers:
         return _unusable(args, settings, "a billable run against AWS runs in one process (its plan counts every "
                                          "Provisioned Throughput): drop -n")
-    if settings.is_aws and settings.allow_billable:
+    if settings.kind.billable and settings.allow_billable:
         from conformance.aws import confirm
 
         if not confirm(settings, assume_yes=args.yes):
             return _unusable(args, settings, "billable run not confirmed: nothing was created")
-    if settings.target not in ("moto", "moto-server"):
+    if settings.kind.probed:
         try:
             _preflight(settings)
         except (TargetUnavailable, settings_mod.SettingsError) as exc:
@@ -135,7 +135,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
     try:
         settings = _settings_from(args)
-        if settings.is_reference or settings.target == "moto":
+        if not settings.kind.sweepable:
             return _fail(f"sweep needs a target that outlives a run (aws, a URL, moto-server), not "
                          f"{settings.target}")
         target = open_target(settings)

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from conformance import replay_judge
+from conformance import kinds, replay_judge
 from conformance.clauses import CATALOGUE
 
 _RESOURCE_PATH = re.compile(r"/provisioned-model-throughput/[^/?]+")
@@ -74,14 +74,15 @@ def serve_command(settings: dict[str, Any]) -> str:
 def _where(settings: dict[str, Any]) -> tuple[str, str | None]:
     """(how to get a URL, the URL used without an argument or None)."""
     target = str(settings.get("target", "reference"))
-    if target in ("reference", "reference-http"):
-        why = "ran in-process" if target == "reference" else "was served for the run and stopped with it"
+    kind = kinds.of(target) or kinds.URL
+    if kind.reference:
+        why = "ran in-process" if kind.in_process else "was served for the run and stopped with it"
         return (f"The run's reference emulator {why}. Serve the same emulator (faults and quirks included):\n"
                 f"    {serve_command(settings)}\nthen pass http://127.0.0.1:5566 as the first argument."), None
-    if target in ("moto", "moto-server"):
+    if kind.moto:
         return ("The run's moto stopped with the run. Serve moto:\n    python -m moto.server -p 5000\n"
                 "then pass http://127.0.0.1:5000 as the first argument."), None
-    if target == "aws":
+    if kind.aws:
         return ("Without an argument it sends to AWS (region of the run, credentials from the standard chain)."
                 ), "aws"
     return f"Without an argument it sends to the run's target, {target}.", target

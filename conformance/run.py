@@ -192,7 +192,7 @@ class RunState:
         if self.skip and all(_matches(self.skip, c) for c in clauses):
             return "deselected (--skip)"
         costs = {CATALOGUE[c].cost for c in clauses if c in CATALOGUE}
-        if self.settings.is_aws:
+        if self.settings.kind.billable:
             if "commitment" in costs:
                 return "commitment clause: never run against real AWS (emulators only)"
             if "billable" in costs and not self.settings.allow_billable:
@@ -234,7 +234,7 @@ class RunState:
             left = target.cleanup()
             # A target that dies with the run (reference, reference-http, moto, moto-server) takes what it
             # holds with it: nothing is left behind, nothing to say.
-            if left and self.settings.outlives_run:  # e.g. a commitment term still running: not a failed run
+            if left and self.settings.kind.outlives_run:  # e.g. a commitment term still running: not a failed run
                 why = ", ".join(f"{arn} ({code})" for arn, code in left.items())
                 self.warnings.append(
                     f"could not delete {len(left)} resource(s) this run created: {why}. A commitment term that has "

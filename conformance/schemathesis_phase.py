@@ -149,10 +149,10 @@ def aws_query_encoding(url: str) -> str:
 def skip_reason(target: Any) -> str | None:
     """Why the phase can't run against this target, or None."""
     settings = target.settings
-    if settings.is_aws:
+    if settings.kind.billable:
         return ("the schemathesis phase never runs against real AWS: its generated Creates would buy Provisioned "
                 "Throughput and its requests are not bounded by the run's cost controls")
-    if settings.target == "moto":
+    if not settings.kind.http:
         return ("moto in-process has no HTTP endpoint (it patches botocore); use --target moto-server for the "
                 "schemathesis phase")
     return None

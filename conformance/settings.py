@@ -92,19 +92,6 @@ class Settings:
             raise SettingsError(f"unknown target '{self.target}'")
         return found
 
-    # Shorthands for three facts of the row (declared in conformance.kinds; the package asks the row itself).
-    @property
-    def is_reference(self) -> bool:
-        return self.kind.reference
-
-    @property
-    def is_aws(self) -> bool:
-        return self.kind.aws
-
-    @property
-    def outlives_run(self) -> bool:
-        return self.kind.outlives_run
-
     def public(self) -> dict[str, Any]:
         """Settings safe to print and report (no secrets are ever held here)."""
         data = dataclasses.asdict(self)

@@ -69,7 +69,7 @@ class RawResponse:
 def expand_faults(settings: Settings) -> Settings:
     """The settings with fault presets (bedrock_emulator.faults.PRESETS) replaced by their faults, so that reports
     and reproducers name each fault that is on."""
-    if not settings.faults or not settings.is_reference:
+    if not settings.faults or not settings.kind.reference:
         return settings
     import dataclasses
 
@@ -116,7 +116,7 @@ def retry_handler(settings: Settings) -> Retries:
     adapter = retry_standard.RetryEventAdapter()
     throttling = retry_standard.ThrottlingErrorDetector(adapter)
     attempts = settings.max_attempts
-    if settings.is_aws:
+    if settings.kind.aws:
         checker: Any = retry_standard.StandardRetryConditions(max_attempts=attempts)
         backoff = retry_standard.ExponentialBackoff(service_name="bedrock", throttling_detector=throttling)
     else:
@@ -196,7 +196,7 @@ class Target:
         self._arn_of_name: dict[str, str] = {}
         self.accepted_tokens: set[str] = set()
         self.guard = BillableGuard(settings, live=lambda: sum(self.created.values()),
-                                   accepted_tokens=lambda: self.accepted_tokens) if settings.is_aws else None
+                                   accepted_tokens=lambda: self.accepted_tokens) if settings.kind.billable else None
         self.plan: Any = None  # conformance.plan.Plan on a billable AWS run (the plugin sets it)
         self.create_requests = 0
         # status -> the first wait that timed out on it (expect.wait_until: one timeout per run and status)
@@ -216,19 +216,19 @@ class Target:
         # Independent requests overlap where waiting is what costs: servers across a socket, a reference with
         # latency. In process, without latency, a thread would only add switching to a CPU-bound call.
         self.overlaps = settings.concurrency > 1 and (
-            settings.latency > 0 or (self._in_process is None and settings.target != "moto"))
+            settings.latency > 0 or not settings.kind.in_process)
         self._pool: ThreadPoolExecutor | None = None
         credentials = self._credentials()
         self._credentials_obj = credentials
         self.sdk = self._client(validate=True)
         self.wire = self._client(validate=False)
-        if settings.is_aws:
+        if settings.kind.aws:
             # AWS_ENDPOINT_URL(_BEDROCK), endpoint_url in the config file, FIPS / dual-stack settings and the
             # partition's DNS suffix are botocore's business: the raw channel and reports use what it resolved.
             self.endpoint = self.sdk.meta.endpoint_url.rstrip("/")
         self._http = URLLib3Session(timeout=(settings.connect_timeout, settings.read_timeout),
                                     max_pool_connections=max(10, settings.concurrency))
-        if settings.is_aws and not self.account_id:
+        if settings.kind.aws and not self.account_id:
             self.account_id = self._discover_account()
         elif not self.account_id:
             self.account_id = self._emulator_account()
@@ -271,7 +271,8 @@ class Target:
     # -- starting and stopping -----------------------------------------------------------------------------
     def _start(self, shared_url: str | None) -> str:
         s = self.settings
-        if s.is_reference:
+        kind = s.kind
+        if kind.reference:
             from bedrock_emulator import faults as emulator_faults
             from bedrock_emulator.config import EmulatorConfig
             from bedrock_emulator.core import Emulator
@@ -295,7 +296,7 @@ class Target:
             if shared_url:
                 return shared_url
             self.emulator = Emulator(config)
-            if s.target == "reference":
+            if kind.in_process:
                 from bedrock_emulator.botocore_adapter import handler_for
 
                 self._in_process = handler_for(self.emulator)
@@ -305,7 +306,7 @@ class Target:
             handle = start(self.emulator)
             self._closers.append(handle.stop)
             return handle.url
-        if s.target == "moto":
+        if kind.moto and kind.in_process:
             from moto import mock_aws
 
             mock = mock_aws()
@@ -313,7 +314,7 @@ class Target:
             self._closers.append(mock.stop)
             self.account_id = self.account_id or "123456789012"
             return IN_PROCESS_ENDPOINT.format(region=s.region)
-        if s.target == "moto-server":
+        if kind.moto:
             if shared_url:
                 return shared_url
             port = _free_port()
@@ -327,12 +328,12 @@ class Target:
                 raise
             self.account_id = self.account_id or "123456789012"
             return f"http://127.0.0.1:{port}"
-        if s.is_aws:
+        if kind.aws:
             return ""  # the SDK resolves it (see __init__): one source of truth for every channel
         return s.target.rstrip("/")
 
     def _credentials(self) -> Credentials:
-        if self.settings.is_aws:
+        if self.settings.kind.aws:
             session = botocore.session.Session()
             found = session.get_credentials()
             if found is None:
@@ -353,17 +354,17 @@ class Target:
             signature_version="v4",
         )
         kwargs: dict[str, Any] = {"config": config, "region_name": s.region}
-        if not s.is_aws:
+        if not s.kind.aws:
             kwargs.update(aws_access_key_id=DUMMY_CREDENTIALS[0], aws_secret_access_key=DUMMY_CREDENTIALS[1])
-        if s.is_aws and s.endpoint_url:
+        if s.kind.aws and s.endpoint_url:
             kwargs["endpoint_url"] = s.endpoint_url
-        elif not s.is_aws:
+        elif not s.kind.aws:
             kwargs["endpoint_url"] = self.endpoint
         session = boto3.Session(botocore_session=self._botocore_session())
         client = session.client("bedrock", **kwargs)
         events = client.meta.events
         events.register_first("before-send.bedrock", self._record_request)
-        if s.is_aws:
+        if s.kind.billable:
             events.register_first("before-send.bedrock", self._guard_billable)
         events.register("before-parse.bedrock", self._check_parsed)
         events.unregister("needs-retry.bedrock", unique_id="retry-config-bedrock")
@@ -376,7 +377,7 @@ class Target:
     def _botocore_session(self) -> botocore.session.Session:
         session = botocore.session.Session()
         session.get_component("response_parser_factory").set_parser_defaults(timestamp_parser=parse_timestamp)
-        if self.settings.is_aws:
+        if self.settings.kind.aws:
             return session
         # Emulator targets never read the user's AWS files or environment credentials.
         session.set_credentials(*DUMMY_CREDENTIALS)
@@ -422,7 +423,7 @@ class Target:
         loopback server on the same emulator (same state as the SDK channel), started once and stopped on
         close(); None for in-process moto (it patches botocore: its endpoint is the real AWS URL).
         """
-        if self.settings.target == "moto":
+        if not self.settings.kind.http:
             return None
         if self._in_process is None:
             return self.endpoint
@@ -496,7 +497,7 @@ class Target:
         request = AWSRequest(method=method, url=url, data=body or b"", headers=all_headers)
         SigV4Auth(self._credentials_obj, "bedrock", self.settings.region).add_auth(request)
         prepared = request.prepare()
-        if self.settings.is_aws:
+        if self.settings.kind.billable:
             self._guard_billable(prepared, event_name=operation)
         described = describe_request(method, url, prepared.headers, body)
         self._local.request = described
@@ -542,14 +543,14 @@ class Target:
     def parallel_unsupported(self) -> str | None:
         """Why this target kind cannot take parallel calls, or None when it can. The reference is thread-safe
         in-process and over HTTP; URL targets and AWS are servers (their answer is what is tested)."""
-        if self.settings.target in ("moto", "moto-server"):
+        if self.settings.kind.moto:
             return MOTO_NOT_THREAD_SAFE
         return None
 
     @property
     def parallelism(self) -> int:
         """How many requests the concurrency clauses send at once."""
-        return PARALLEL_ON_AWS if self.settings.is_aws else PARALLEL
+        return PARALLEL_ON_AWS if self.settings.kind.billable else PARALLEL
 
     def parallel_clients(self, count: int) -> list[Any]:
         """``count`` SDK clients of their own (separate connection pools), made once and kept: each thread of a
@@ -615,7 +616,7 @@ class Target:
         (ARN -> the error that refused it). On targets that outlive the run, a create interrupted between the
         server storing it and the answer arriving is found by this worker's names and the run's tag."""
         left: dict[str, str] = {}
-        if self.settings.outlives_run:
+        if self.settings.kind.outlives_run:
             try:
                 for arn in self._untracked_own():
                     with self._lock:
@@ -659,7 +660,7 @@ def open_target(settings: Settings, **kwargs: Any) -> Target:
 
 def start_shared(settings: Settings) -> tuple[str, Callable[[], None]] | None:
     """Start one server for every xdist worker (reference-http, moto-server); None for other targets."""
-    if settings.target not in ("reference-http", "moto-server"):
+    if not settings.kind.served_by_run:
         return None
     owner = Target(settings, worker="shared")
     url = owner.endpoint

@@ -83,8 +83,7 @@ def test_summary_fails_accepts_inclusive_bounds_and_any_case():
 
 def _log(calls: list[Call], **settings: object) -> CallLog:
     values = {"target": "reference", "region": "us-east-1", "faults": ("list-page-loses-item",),
-              "create_delay": 0.0, "update_delay": 0.0, "poll_interval": 0.05, "is_aws": False,
-              "is_reference": True}
+              "create_delay": 0.0, "update_delay": 0.0, "poll_interval": 0.05}
     values.update(settings)
     settings = SimpleNamespace(**values, public=lambda: values)
     target = SimpleNamespace(settings=settings, account_id="123456789012", run_prefix="bcabcdef",
@@ -133,12 +132,12 @@ def test_reproducer_is_valid_python_with_variables_and_placeholders():
 
 
 def test_reproducer_for_http_and_aws_targets():
-    http = _log(_calls(), target="http://127.0.0.1:9", is_reference=False).script()
+    http = _log(_calls(), target="http://127.0.0.1:9").script()
     ast.parse(http)
     assert "DEFAULT_URL = 'http://127.0.0.1:9'" in http
     reference_http = _log(_calls(), target="reference-http", create_delay=0.3).script()
     assert ("bedrock-conformance serve --port 5566 --region us-east-1 --account-id 123456789012 --create-delay 0.3 "
             "--fault list-page-loses-item") in reference_http
-    aws = _log(_calls(), target="aws", is_aws=True, is_reference=False).script()
+    aws = _log(_calls(), target="aws").script()
     ast.parse(aws)
     assert "DEFAULT_URL = 'aws'" in aws and "--allow-billable" in aws

@@ -146,7 +146,7 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
     @property
     def exclusive(self) -> bool:
         """Nobody else changes this target while a query runs (an in-process target of this worker)."""
-        return self.t.emulator is not None or self.t.settings.target == "moto"
+        return self.t.emulator is not None or self.t.settings.kind.in_process
 
     # -- calls that may go either way -----------------------------------------------------------------------
     def attempt(self, clause: str, operation: str, codes: Iterable[str], **params: Any

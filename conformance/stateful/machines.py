@@ -395,7 +395,7 @@ class CommitmentMachine(LifecycleMachine):
     @step
     def create_with_commitment(self, choice: int, foundation_form: bool, commitment: str, use_token: bool) -> None:
         if len(self.records) < self.max_live and self.commitments < self.max_commitments \
-                and not self.t.settings.is_aws:
+                and not self.t.settings.kind.billable:
             self.do_create_committed(choice, foundation_form, commitment, use_token)
 
     @rule(index=INDEX, by_name=st.booleans())

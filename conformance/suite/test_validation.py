@@ -91,7 +91,7 @@ def live_arn(target: Target) -> Iterator[Live]:
     created (real AWS, a billable cap, a quota or a refused create): those tests then send their cases on a
     well-formed ARN that does not exist, where either refusal may come first (docs/contract.md, Protocol rules),
     and report skipped when the target only ever answered 404 there."""
-    if target.settings.is_aws:
+    if target.settings.kind.billable:
         # Free clauses never buy anything on AWS, even with --allow-billable.
         yield Live(None, "free clauses create nothing on real AWS")
         return
