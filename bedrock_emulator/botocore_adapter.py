@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 
-from .core import RequestHandler
+from .dispatch import RequestHandler
 
 Handler = Callable[..., AWSResponse]
 

@@ -20,7 +20,8 @@ from typing import NoReturn, TextIO
 
 from . import signatures
 from .config import DEFAULT_CUSTOM_MODELS, DEFAULT_FOUNDATION_MODELS, CustomModel, EmulatorConfig, custom_model_arn
-from .core import Emulator, RequestHandler
+from .core import Emulator
+from .dispatch import RequestHandler
 from .faults import FAULTS, PRESETS
 from .faults import expand as expand_faults
 from .quirks import QUIRKS, expand

@@ -19,9 +19,20 @@ import botocore.session
 import pytest
 from emulator_wire import START, Answer, Clock, parallel
 
-from bedrock_emulator import ALL_QUIRKS, FAULTS, QUIRKS, Emulator, EmulatorConfig, core
+from bedrock_emulator import (
+    ALL_QUIRKS,
+    FAULTS,
+    QUIRKS,
+    Emulator,
+    EmulatorConfig,
+    core,
+    dispatch,
+    listing,
+    store,
+    tagging,
+)
 from bedrock_emulator.config import custom_model_arn
-from bedrock_emulator.core import iso_timestamp
+from bedrock_emulator.records import iso_timestamp
 from bedrock_emulator.server import _parser
 
 TITAN = "amazon.titan-text-express-v1:0:8k"
@@ -598,14 +609,14 @@ def _all_pages(w: Wire, *, names: bool = False) -> list[Any]:
 
 
 def test_every_quirk_is_documented_and_implemented() -> None:
-    source = inspect.getsource(core)
+    source = "".join(inspect.getsource(module) for module in (core, dispatch, listing, store, tagging))
     assert ALL_QUIRKS == frozenset(QUIRKS)
     assert not QUIRKS.keys() & FAULTS.keys()
     for name, description in QUIRKS.items():
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", name)
         assert description.strip() and "\n" not in description, name
         assert "(" in description, f"{name}: say which contract freedom it uses"
-        assert f'"{name}"' in source, f"{name} is not implemented in core.py"
+        assert f'"{name}"' in source, f"{name} is not implemented in the emulator"
 
 
 def test_quirks_are_off_by_default() -> None:

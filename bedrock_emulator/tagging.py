@@ -1,0 +1,58 @@
+"""TagResource, UntagResource and ListTagsForResource, and the tag checks Create shares."""
+
+from __future__ import annotations
+
+from .errors import ApiError, validation
+from .records import Document, Request
+from .store import Store
+
+MAX_TAGS = 50
+
+
+class Tagging(Store):
+    """The tagging operations of the emulator."""
+
+    def _tag(self, request: Request, params: Document) -> tuple[int, Document]:
+        pt = self._tagged(request, params["resourceARN"])
+        tags = tag_pairs(params["tags"])
+        self._check_empty_tag_value(tags)
+        self._check_tag_count(pt.tags, [key for key, _ in tags], pt.arn)
+        pt.tags.update(tags)
+        if "lastmod-on-tag" in self.quirks:
+            pt.last_modified_time = request.now
+        return 200, {}
+
+    def _untag(self, request: Request, params: Document) -> tuple[int, Document]:
+        pt = self._tagged(request, params["resourceARN"])
+        if "untag-absent-refused" in self.quirks:
+            absent = [key for key in params["tagKeys"] if key not in pt.tags]
+            if absent:
+                raise validation(f"Resource {pt.arn} has no tag(s) {', '.join(absent)}")
+        if "untag-ignored" not in self.faults:
+            for key in params["tagKeys"]:
+                pt.tags.pop(key, None)  # CHOICE: unknown keys are ignored
+        if "lastmod-on-tag" in self.quirks:
+            pt.last_modified_time = request.now
+        if "untag-answers-tag-list" in self.faults:
+            return 200, [{"key": key, "value": value} for key, value in pt.tags.items()]  # type: ignore[return-value]
+        return 200, {}
+
+    def _list_tags(self, request: Request, params: Document) -> tuple[int, Document]:
+        pt = self._tagged(request, params["resourceARN"], include_deleted="delete-keeps-tags" in self.faults)
+        return 200, {"tags": [{"key": key, "value": value} for key, value in pt.tags.items()]}
+
+    def _check_tag_count(self, existing: dict[str, str], new_keys: list[str], resource: str) -> None:
+        if "tag-limit-unchecked" not in self.faults and len(existing.keys() | set(new_keys)) > MAX_TAGS:
+            raise ApiError(
+                "TooManyTagsException",
+                f"A resource can have at most {MAX_TAGS} tags",
+                resourceName=resource,
+            )
+
+    def _check_empty_tag_value(self, tags: list[tuple[str, str]]) -> None:
+        if "server-error-on-empty-tag-value" in self.faults and any(value == "" for _, value in tags):
+            raise ApiError("InternalServerException", "Internal failure")
+
+
+def tag_pairs(tags: list[Document]) -> list[tuple[str, str]]:
+    return [(tag["key"], tag["value"]) for tag in tags]
