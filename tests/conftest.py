@@ -6,9 +6,14 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from emulator_env import SWITCH, Env, make_local
+
+from bedrock_emulator.server import ServerHandle, start
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -40,3 +45,36 @@ def cli(tmp_path):
     def call(*args: str, **kwargs):
         return run_cli(*args, cwd=tmp_path, **kwargs)
     return call
+
+
+# --- the emulator's own tests (test_emulator*.py): one emulator, in-process and over HTTP ----------------
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[ServerHandle]:
+    handle = start(SWITCH)
+    yield handle
+    handle.stop()
+
+
+@pytest.fixture(params=["inprocess", "http"])
+def make_env(request: pytest.FixtureRequest) -> Callable[..., Env]:
+    http_server = request.getfixturevalue("server") if request.param == "http" else None
+
+    def make(**config: Any) -> Env:
+        env = make_local(**config)
+        env.server = http_server
+        return env
+
+    return make
+
+
+@pytest.fixture
+def env(make_env: Callable[..., Env]) -> Env:
+    return make_env()
+
+
+@pytest.fixture
+def local() -> Env:
+    """In-process only, for knobs that don't depend on the channel."""
+    return make_local()
