@@ -69,11 +69,6 @@ def cycle(alphabet: str, n: int, offset: int = 0) -> str:
     return "".join(alphabet[(offset + i) % len(alphabet)] for i in range(n))
 
 
-def pad_name(stem: str, n: int) -> str:
-    """``stem`` cut or extended with alphanumerics to exactly ``n`` characters (valid for NAME if stem is)."""
-    return stem[:n] if len(stem) >= n else stem + cycle(ALNUM, n - len(stem))
-
-
 def middle(text: str) -> int:
     return max(1, len(text) // 2) if len(text) > 1 else len(text)
 
