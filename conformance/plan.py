@@ -5,6 +5,10 @@ opens, so that they are Creating while the free clauses run; ``take(slot)`` hand
 (polling with backoff), creating it then if it could not be created at the start (a smaller max_live). A create
 that failed (refused, no quota, a conformance failure) is raised again in every step that takes the slot, so the
 step's clauses carry the reason. On emulators there is no plan: each test creates its own.
+
+The walks and the bounded list machine ``adopt`` a slot (``ProvisionedThroughputMachine.adopt``): the machine takes
+the Provisioned Throughput as one of its records without creating it, and leaves it to the plan (its teardown never
+deletes it; a slot's scheduled deleting step deletes it with the machine's own delete action).
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ class Slot:
     error: BaseException | None = None
     settled: dict[str, Any] | None = None
     sent_at: float = 0.0
+    adopted: bool = False  # a machine took it as its record (the first learns it from the create request)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property

@@ -5,8 +5,9 @@ UntagResource and ListTagsForResource against a target, keep their own model of 
 (written from the contract: docs/contract.md and conformance.contract, never from the reference emulator), and
 check the target against that model after every step.
 
-- ``ProvisionedThroughputMachine``: the model, the shared actions (create, delete, rename, wait for a record to
-  settle) and the rules every machine has; the invariant "every live record agrees with Get, and the tags of the
+- ``ProvisionedThroughputMachine``: the model, the shared actions (create, adopt one of the billable plan's shared
+  Provisioned Throughputs instead of creating, delete, rename, wait for a record to settle) and the rules every
+  machine has; the invariant "every live record agrees with Get, and the tags of the
   records a step touched agree with ListTagsForResource" runs after every step.
 - ``LifecycleMachine``: adds Get by name and ARN, updates (rename, rename onto a live name, desiredModelId on a
   base-model PT, empty update), idempotent retries, duplicate names and tags (add, remove, the 50-tag limit).

@@ -1,11 +1,13 @@
-"""The base machine: its shared actions (create, delete, rename, wait for a record to settle), the check of a Get
-answer against the model, and the rules and invariant every machine has."""
+"""The base machine: its shared actions (create, adopt a shared Provisioned Throughput of the billable plan, delete,
+rename, wait for a record to settle), the check of a Get answer against the model, and the rules and invariant
+every machine has."""
 
 from __future__ import annotations
 
 import functools
 import itertools
 import json
+import time
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
@@ -76,6 +78,7 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
         self.fresh: set[str] = set()  # ARNs the current step verified (every action verifies after its change)
         self.involved: set[str] = set()  # ARNs the current step created, picked or verified
         self.lost: dict[str, Record] = {}  # records a blocked step left in a state the model no longer knows
+        self.adopted: set[str] = set()  # ARNs of the plan's shared PTs taken as records (adopt): never deleted here
         region = self.t.settings.region
         self.customs = {c.arn: c.base_model for c in self.t.custom_models}
         self.choices: list[tuple[str, str]] = [("base", m) for m in self.t.settings.models]
@@ -265,6 +268,12 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
             check(modified >= rec.floor_pending, "UPDATE-TIMESTAMPS",
                   f"lastModifiedTime of {who} is {modified.isoformat()}, before {rec.floor_pending.isoformat()}, "
                   "a server time seen before the update was sent: the update did not advance it", t)
+            if rec.advance_past is not None:
+                check(modified > rec.advance_past, "UPDATE-TIMESTAMPS",
+                      f"lastModifiedTime of {who} is {modified.isoformat()}, not after {rec.advance_past.isoformat()}"
+                      ", which it showed more than a second before the update was sent: the update did not "
+                      "advance it", t)
+                rec.advance_past = None
             rec.floor_pending = None
 
         expiration = got.get("commitmentExpirationTime")
@@ -289,6 +298,7 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
 
         rec.creation_time = created
         rec.last_modified = modified
+        rec.seen_at = time.monotonic()
         rec.status = status
         self.fresh.add(rec.arn)
         self.involved.add(rec.arn)
@@ -384,6 +394,65 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
         self.times.append(created_at(rec))
         self.check_tags(rec, "CREATE-TAGS")
         return rec
+
+    def adopt(self, slot: str, clause: str, *, settle: bool = True) -> Record:
+        """A billable AWS run: take the plan's shared Provisioned Throughput ``slot`` (conformance.plan) as a record
+        of the model instead of creating one. The first machine to adopt it learns it from the plan's create
+        request (its name, model, units, tags, token) and judges Get and its tags against that, as after a create of
+        its own; a later one (earlier steps renamed or changed it) learns it from what the target holds now. The plan
+        owns its lifetime: teardown never deletes an adopted record; the slot's scheduled deleting step deletes it
+        with ``do_delete``. ``settle``: wait until it is InService or Failed first (conformance.plan.Plan.take)."""
+        t = self.t
+        if t.plan is None:
+            raise RuntimeError("adopt() takes a shared Provisioned Throughput of a billable AWS run's plan")
+        entry = t.plan.take(slot, clause, settle=settle)
+        first, entry.adopted = not entry.adopted, True
+        params = dict(entry.params)
+        model_id = params["modelId"]
+        custom = model_id in self.customs
+        full = self.full_model_arn(model_id)
+        base = self.customs[model_id] if custom else None
+        arn = entry.arn
+        got = ok(t, clause, GET, provisionedModelId=arn)
+        if not first and (got.get("status") == "Updating" or (settle and got.get("status") in PENDING_STATUSES)):
+            got = expect.wait_settled(t, clause, arn)  # an update an earlier step left: the model starts after it
+        rec = Record(arn=arn, name=params["provisionedModelName"], model_id=model_id, model_arn=full,
+                     desired_model_arn=full,
+                     foundation_arn=contract.foundation_arn(base, self.region) if base else full,
+                     units=params["modelUnits"], commitment=params.get("commitmentDuration"),
+                     tags=contract.tag_dict(params.get("tags")), purchased_custom=custom, create_params=params,
+                     token=params.get("clientRequestToken"))
+        self.records[arn] = rec
+        self.adopted.add(arn)
+        self.involved.add(arn)
+        if first:
+            self.verify(rec, got)
+            self.check_tags(rec, "CREATE-TAGS")
+        else:  # what the target holds now is the model's start: no verdict on what earlier steps left
+            name = str(got.get("provisionedModelName"))
+            if name != rec.name:
+                rec.old_names.append(rec.name)
+                rec.name = name
+            rec.model_arn, rec.desired_model_arn = str(got.get("modelArn")), str(got.get("desiredModelArn"))
+            rec.foundation_arn = str(got.get("foundationModelArn"))
+            rec.units = int(got.get("desiredModelUnits") or rec.units)
+            rec.status = str(got.get("status"))
+            rec.pending = "create" if rec.status == "Creating" else None
+            rec.creation_time, rec.last_modified = _utc(got["creationTime"]), _utc(got["lastModifiedTime"])
+            rec.seen_at = time.monotonic()
+            rec.tags = contract.tag_dict(ok(t, clause, LIST_TAGS, resourceARN=arn).get("tags"))
+            self.observe(rec.creation_time, rec.last_modified)
+            self.fresh.add(arn)
+        self.times.append(created_at(rec))
+        return rec
+
+    def wait_past(self, rec: Record) -> None:
+        """Sleep until more than a second has passed since the Get that last showed ``rec`` (UPDATE-TIMESTAMPS on a
+        clock of any resolution): the next accepted update must then advance lastModifiedTime past the one it
+        showed, not merely keep it."""
+        if rec.seen_at is not None:
+            time.sleep(max(0.0, rec.seen_at + 1.05 - time.monotonic()))
+        rec.advance_past = rec.last_modified
 
     def settle(self, rec: Record) -> None:
         """Wait (poll with the target's interval, up to its timeout) until ``rec`` is InService or Failed."""
@@ -515,8 +584,11 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
 
     # -- cleanup --------------------------------------------------------------------------------------------
     def teardown(self) -> None:
-        """Delete what this run created and is still alive; never raise (a failing step's error wins)."""
+        """Delete what this run created and is still alive (never an adopted record: the plan's); never raise (a
+        failing step's error wins)."""
         for rec in [*self.records.values(), *self.lost.values()]:
+            if rec.arn in self.adopted:  # the plan's: conformance.plan deletes it at its scheduled step
+                continue
             try:
                 self._delete_quietly(rec)
             except Exception:  # noqa: BLE001, S110 - the session cleanup tries again

@@ -32,6 +32,8 @@ class Record:
     old_names: list[str] = field(default_factory=list)
     last_update: str | None = None  # "rename" | "model" | "empty": the last update the target accepted
     floor_pending: datetime | None = None  # server time before the last accepted update
+    advance_past: datetime | None = None  # a lastModifiedTime the next accepted update must pass (wait_past)
+    seen_at: float | None = None  # time.monotonic() of the last Get the model checked
     tag_op: str = "create"  # the last tagging change: create | tag | untag | limit
 
     @property
