@@ -401,18 +401,11 @@ class PlannedListMachine(ListMachine):
     @initialize()
     @step
     def populate(self) -> None:  # type: ignore[override]
-        plan = self.t.plan
         for slot in ("pt1", "pt2"):
-            entry = plan.take(slot, "LIST-PAGINATION-COMPLETE")
-            params = {**entry.params, "provisionedModelName": plan.current_name(slot, "LIST-PAGINATION-COMPLETE")}
-            rec = self.record_created(params, entry.created, custom=params["modelId"] in self.customs,
-                                      token=params.get("clientRequestToken"))
-            self.settle(rec)
+            self.settle(self.adopt(slot, "LIST-PAGINATION-COMPLETE"))
         for action in self.sweep():
             action()
 
     def rename(self, index: int, word: str) -> None:  # type: ignore[override] - no rule here: no renames
         return None
 
-    def teardown(self) -> None:
-        self.records.clear()  # the plan's slots outlive the machine: their own steps delete them
