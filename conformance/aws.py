@@ -119,13 +119,14 @@ SCHEDULE: list[Step] = [
     Step("test_idempotency", uses=("pt2",), probes=1, carries="idempotency (a retry with the same token)"),
     Step("test_list", uses=("pt1", "pt2"), carries="list filters, sort orders, pagination over two (the list "
          "state machine, bounded: it adopts the two PTs and creates nothing)"),
-    Step("test_update_walk", uses=("pt1", "pt2"), carries="rename, rename onto a live name, update, timestamps"),
+    Step("test_update_walk", uses=("pt1", "pt2"), carries="rename, rename onto a live name, desiredModelId on a "
+         "base model, an empty update, timestamps, fields unchanged by updates"),
     Step("test_create_get_delete", uses=("pt2",), deletes="pt2", carries="get by name and ARN, record fields, "
          "lifecycle, delete, not-found after delete"),
     Step("test_uniqueness_and_unknown_model", uses=("pt1",), probes=2,
          carries="uniqueness (a create with PT 1's live name), unknown model"),
-    Step("test_tags_walk", uses=("pt1",), deletes="pt1", probes=1, carries="tags at create, tag, untag, the "
-         "50-tag limit, too many tags at create, delete, tagging after delete"),
+    Step("test_tags_walk", uses=("pt1",), deletes="pt1", probes=1, carries="tags at create (by the first step "
+         "to adopt PT 1), tag, untag, the 50-tag limit, too many tags at create, delete, tagging after delete"),
 ]
 # Billable tests the plan does not run on AWS, with the reason (their clauses are judged by the steps above).
 NOT_PLANNED = {

@@ -253,26 +253,6 @@ def documented_4xx(operation: str) -> tuple[str, ...]:
                         if 400 <= status < 500 and code != "ThrottlingException"))
 
 
-def create_pt(target: Target, clause: str, *, hint: str = "pt", model_id: str | None = None,
-              tags: list[dict[str, str]] | None = None, **params: Any) -> tuple[str, str]:
-    """Create one Provisioned Throughput owned by this run (prefixed name, run tag); returns (name, ARN)."""
-    name = params.pop("provisionedModelName", None) or target.new_name(hint)
-    created = ok(target, clause, "create_provisioned_model_throughput", modelUnits=params.pop("modelUnits", 1),
-                 provisionedModelName=name, modelId=model_id or target.settings.models[0],
-                 tags=[target.run_tag, *(tags or [])], **params)
-    return name, created["provisionedModelArn"]
-
-
-def planned_or_new(target: Target, slot: str, clause: str, *, hint: str = "pt",
-                   tags: list[dict[str, str]] | None = None) -> tuple[str, str]:
-    """(name, ARN) of a Provisioned Throughput for a walk: on a billable AWS run the plan's shared ``slot``
-    (conformance.aws.SCHEDULE, its current name), elsewhere a new one of this run."""
-    if target.plan is not None:
-        entry = target.plan.take(slot, clause)
-        return target.plan.current_name(slot, clause), entry.arn
-    return create_pt(target, clause, hint=hint, tags=tags)
-
-
 def tags_of(target: Target, clause: str, arn: str) -> dict[str, str]:
     answer = ok(target, clause, "list_tags_for_resource", resourceARN=arn)
     return {t["key"]: t["value"] for t in answer.get("tags", [])}
