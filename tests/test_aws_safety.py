@@ -321,6 +321,43 @@ def test_billable_quick_run_follows_its_plan(fake_aws, tmp_path):
     assert all("not in the AWS plan" in why for why in skipped.values()), skipped
 
 
+# Lifecycle faults, each on the clause its planned walk meets first on the plan's shared PTs (a billable test does
+# not run again after a failure: a walk's first failure ends it). A faulty retry creates a second PT with PT 2's
+# name, which every later step on the shared PTs would meet: idempotency-ignored runs alone. DELETE-GONE selects the
+# step that deletes PT 2, so that the uniqueness walk's create with PT 1's name fits in max_live.
+WALK_FAULTS = {
+    "walks": {"update-keeps-last-modified": "UPDATE-TIMESTAMPS", "duplicate-names-accepted": "CREATE-NAME-UNIQUE",
+              "untag-ignored": "UNTAG-REMOVE"},
+    "retry": {"idempotency-ignored": "CREATE-IDEMPOTENT"},
+}
+
+
+@pytest.mark.parametrize("faults", sorted(WALK_FAULTS))
+def test_billable_walks_judge_through_the_machines(fake_aws, tmp_path, faults):
+    """The lifecycle walks on the plan's shared PTs are the state machines' own actions (they adopt the PTs):
+    each lifecycle fault is named by its clause, in a machine run's reproducer, and nothing is left behind (the
+    shared PTs, the faults' extra creates) or touched that the run did not create."""
+    from bedrock_emulator.faults import PRESETS
+    from conformance.fault_catalogue import EXPECTED
+
+    expected = WALK_FAULTS[faults]
+    assert set(expected) <= set(PRESETS["lifecycle"]) | set(PRESETS["many"])
+    assert all(clause in EXPECTED[fault][0] for fault, clause in expected.items())
+    recorder, url = fake_aws(faults=frozenset(expected), create_delay=0.5, update_delay=0.3)
+    foreign = _foreign(recorder.emulator, url)
+    result = run(url, tmp_path, "--profile", "quick", "--allow-billable", "--yes", "--poll-interval", "0.1",
+                 "--only", ",".join([*expected.values(), "DELETE-GONE"]))
+    assert result.returncode == 1, result.stdout[-4000:] + result.stderr[-2000:]
+    assert "Traceback" not in result.stderr
+    clauses = {c["id"]: c for c in load_report(tmp_path / "out")["clauses"]}
+    for fault, clause in expected.items():
+        outcome = clauses[clause]
+        assert outcome["status"] == "failed", (fault, outcome["status"], outcome["message"])
+        assert "stateful machine" in outcome["failure"]["reproducer"], (fault, "not judged by a machine's step")
+    assert set(recorder.emulator.live()) == set(foreign.values())
+    assert all(body.get("modelUnits") == 1 and "commitmentDuration" not in body for body in recorder.create_bodies)
+
+
 def test_billable_plan_refuses_workers(fake_aws, tmp_path):
     recorder, url = fake_aws()
     result = run(url, tmp_path, "--allow-billable", "--yes", "-n", "2")
