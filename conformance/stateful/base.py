@@ -379,6 +379,16 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
                      purchased_custom=custom, create_params=params, token=token)
         self.records[arn] = rec
         self.involved.add(arn)
+        self.judge_new(rec)
+        self.times.append(created_at(rec))
+        return rec
+
+    def judge_new(self, rec: Record) -> None:
+        """What the target shows of a Provisioned Throughput just created, against its Create request: Get by name
+        and by ARN, the record's fields and status, its tags. After a create of the machine's own, or on a billable
+        AWS run at the plan's PT the step judging its create adopts (``adopt(judge=True)``)."""
+        t = self.t
+        arn, name = rec.arn, rec.name
         # by name, then by ARN: either may fail GET-BY-NAME-AND-ARN; the machine goes on with the one that answers
         by_name, _ = self.attempt("GET-BY-NAME-AND-ARN", GET, (), provisionedModelId=name)
         by_arn = self.get("GET-BY-NAME-AND-ARN", arn)
@@ -387,21 +397,22 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
                   "GET-BY-NAME-AND-ARN", f"Get by name answers {by_name.get('provisionedModelArn')}, Get by ARN "
                   f"answers {by_arn.get('provisionedModelArn')}; Create answered {arn}", t)
             self.compare(by_name, by_arn, "GET-BY-NAME-AND-ARN", f"Get of {name} by name then by ARN")
-        expect.record_matches(t, by_arn, name=name, model_id=model_id, units=units, commitment=commitment)
+        expect.record_matches(t, by_arn, name=name, model_id=rec.model_id, units=rec.units,
+                              commitment=rec.commitment)
         check(by_arn.get("status") in ("Creating", "InService", "Failed"), "CREATE-LIFECYCLE",
               f"a new Provisioned Throughput is {by_arn.get('status')}; expected Creating or InService", t)
         self.verify(rec, by_arn)
-        self.times.append(created_at(rec))
         self.check_tags(rec, "CREATE-TAGS")
-        return rec
 
-    def adopt(self, slot: str, clause: str, *, settle: bool = True) -> Record:
+    def adopt(self, slot: str, clause: str, *, settle: bool = True, judge: bool = False) -> Record:
         """A billable AWS run: take the plan's shared Provisioned Throughput ``slot`` (conformance.plan) as a record
         of the model instead of creating one. The first machine to adopt it learns it from the plan's create
         request (its name, model, units, tags, token) and judges Get and its tags against that, as after a create of
         its own; a later one (earlier steps renamed or changed it) learns it from what the target holds now. The plan
         owns its lifetime: teardown never deletes an adopted record; the slot's scheduled deleting step deletes it
-        with ``do_delete``. ``settle``: wait until it is InService or Failed first (conformance.plan.Plan.take)."""
+        with ``do_delete``. ``settle``: wait until it is InService or Failed first (conformance.plan.Plan.take).
+        ``judge``: the step that carries the slot's create clauses (conformance.aws.SCHEDULE) judges it as a create
+        of its own (``judge_new``, the plan's create answer's ARN included), whoever adopted it first."""
         t = self.t
         if t.plan is None:
             raise RuntimeError("adopt() takes a shared Provisioned Throughput of a billable AWS run's plan")
@@ -425,7 +436,10 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
         self.records[arn] = rec
         self.adopted.add(arn)
         self.involved.add(arn)
-        if first:
+        if judge:
+            expect.arn_ok(t, "CREATE-ARN-FORMAT", str((entry.created or {}).get("provisionedModelArn")))
+            self.judge_new(rec)
+        elif first:
             self.verify(rec, got)
             self.check_tags(rec, "CREATE-TAGS")
         else:  # what the target holds now is the model's start: no verdict on what earlier steps left
