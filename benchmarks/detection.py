@@ -26,7 +26,7 @@ from bedrock_emulator.core import Emulator
 from bedrock_emulator.faults import FAULTS, PRESETS
 from bedrock_emulator.server import start
 from benchmarks.fault_catalogue import preset_verdict
-from conformance.fault_catalogue import EXPECTED
+from conformance.catalogue.fault_catalogue import EXPECTED
 
 OUT = Path("reports/benchmarks")
 CAUGHT = ("failed", "not implemented")
@@ -73,7 +73,7 @@ def suite_run(fault: str | None, profile: str, seed: int) -> dict:
 
 
 def schemathesis_run(fault: str | None, examples: int, seed: int) -> dict:
-    from conformance.schemathesis_phase import run_schemathesis_only
+    from conformance.drivers.schemathesis_phase import run_schemathesis_only
 
     extra = EXPECTED[fault][1] if fault else ()
     delays = {"create_delay": float(extra[extra.index("--create-delay") + 1])} if "--create-delay" in extra else {}

@@ -1,6 +1,7 @@
-"""Moved to conformance.fault_catalogue (the CLI's `faults --format json` reads it); kept as an alias."""
+"""Moved to conformance.catalogue.fault_catalogue (the CLI's `faults --format json` reads it); kept as an
+alias."""
 
-from conformance.fault_catalogue import DELAY, EXPECTED, UNPROVEN  # noqa: F401
+from conformance.catalogue.fault_catalogue import DELAY, EXPECTED, UNPROVEN  # noqa: F401
 
 # A preset run (bedrock_emulator.faults.PRESETS) may leave at most this many clauses blocked.
 MAX_BLOCKED = 3

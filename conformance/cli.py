@@ -35,7 +35,7 @@ def _fail(message: str, code: int = 2) -> int:
 
 
 def _add_flags(parser: argparse.ArgumentParser, *scopes: str) -> None:
-    from conformance.flags import FLAGS
+    from conformance.catalogue.flags import FLAGS
 
     for flag in FLAGS:
         if flag.scope in scopes:
@@ -43,14 +43,14 @@ def _add_flags(parser: argparse.ArgumentParser, *scopes: str) -> None:
 
 
 def _settings_from(args: argparse.Namespace) -> Any:
-    from conformance import settings as settings_mod
-    from conformance.flags import settings_flags
+    from conformance.catalogue import settings as settings_mod
+    from conformance.catalogue.flags import settings_flags
 
     return settings_mod.load(settings_flags(lambda dest: getattr(args, dest, None)), config=args.config)
 
 
 def _pytest_args(args: argparse.Namespace, passthrough: list[str]) -> list[str]:
-    from conformance.flags import FLAGS
+    from conformance.catalogue.flags import FLAGS
 
     out = ["--pyargs", "conformance.suite", "-c", str(SUITE_DIR / "conformance.ini"),
            "--rootdir", str(SUITE_DIR), "-p", "no:cacheprovider"]
@@ -65,10 +65,10 @@ def _pytest_args(args: argparse.Namespace, passthrough: list[str]) -> list[str]:
 
 
 def cmd_run(args: argparse.Namespace, passthrough: list[str]) -> int:
-    from conformance import settings as settings_mod
-    from conformance.clauses import TargetUnavailable
-    from conformance.report import load_baseline
-    from conformance.run import UsageProblem, selectors
+    from conformance.catalogue import settings as settings_mod
+    from conformance.catalogue.clauses import TargetUnavailable
+    from conformance.report.report import load_baseline
+    from conformance.session.run import UsageProblem, selectors
 
     settings = None
     try:
@@ -82,7 +82,7 @@ def cmd_run(args: argparse.Namespace, passthrough: list[str]) -> int:
         return _unusable(args, settings, "a billable run against AWS runs in one process (its plan counts every "
                                          "Provisioned Throughput): drop -n")
     if settings.kind.billable and settings.allow_billable:
-        from conformance.aws import confirm
+        from conformance.target.aws import confirm
 
         if not confirm(settings, assume_yes=args.yes):
             return _unusable(args, settings, "billable run not confirmed: nothing was created")
@@ -102,7 +102,7 @@ def _unusable(args: argparse.Namespace, settings: Any, reason: str) -> int:
     """Exit 2 with one line, and still the four reports (verdict "error", the reason as its problem and as "reason")."""
     code = _fail(reason)
     if not args.no_report:
-        from conformance.run import write_unusable_report
+        from conformance.session.run import write_unusable_report
 
         try:
             paths = write_unusable_report(settings, reason, report_dir=args.report_dir, profile=args.profile,
@@ -115,7 +115,7 @@ def _unusable(args: argparse.Namespace, settings: Any, reason: str) -> int:
 
 def _preflight(settings: Any) -> None:
     """An unreachable URL or missing credentials: one line, before any test starts."""
-    from conformance.targets import open_target, probe
+    from conformance.target.targets import open_target, probe
 
     target = open_target(settings)
     try:
@@ -128,10 +128,10 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     """List, and with --delete remove, what earlier runs left: only names with the prefix AND the run tag."""
     from botocore.exceptions import BotoCoreError, ClientError
 
-    from conformance import settings as settings_mod
-    from conformance.aws import leftovers
-    from conformance.clauses import TargetUnavailable
-    from conformance.targets import open_target
+    from conformance.catalogue import settings as settings_mod
+    from conformance.catalogue.clauses import TargetUnavailable
+    from conformance.target.aws import leftovers
+    from conformance.target.targets import open_target
 
     try:
         settings = _settings_from(args)
@@ -195,7 +195,7 @@ def cmd_clauses(args: argparse.Namespace) -> int:
     import dataclasses
     import json
 
-    from conformance.clauses import CATALOGUE, catalogue_markdown
+    from conformance.catalogue.clauses import CATALOGUE, catalogue_markdown
 
     if args.format == "json":
         print(json.dumps([dataclasses.asdict(clause) for clause in CATALOGUE.values()], indent=2))
@@ -209,7 +209,7 @@ def cmd_faults(args: argparse.Namespace) -> int:
 
     from bedrock_emulator.faults import FAULTS
     from bedrock_emulator.quirks import QUIRKS
-    from conformance.fault_catalogue import EXPECTED, UNPROVEN
+    from conformance.catalogue.fault_catalogue import EXPECTED, UNPROVEN
 
     if args.format == "json":
         print(json.dumps({
@@ -231,7 +231,7 @@ def cmd_faults(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from conformance.flags import RUN, TARGET
+    from conformance.catalogue.flags import RUN, TARGET
 
     parser = _Parser(prog="bedrock-conformance", description=__doc__,
                      formatter_class=argparse.RawDescriptionHelpFormatter)

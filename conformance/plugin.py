@@ -1,8 +1,8 @@
 """The pytest plugin: options, markers, the ``target`` fixture, and per-clause outcome collection.
 
-Thin on purpose: settings live in ``conformance.settings``, targets in ``conformance.targets``, the verdict in
-``conformance.run``. The plugin stays passive unless ``--target`` (or ``--bc-config``) is given, so it does not
-touch other test runs in the same environment.
+Thin on purpose: settings live in ``conformance.catalogue.settings``, targets in
+``conformance.target.targets``, the verdict in ``conformance.session.run``. The plugin stays passive unless
+``--target`` (or ``--bc-config``) is given, so it does not touch other test runs in the same environment.
 """
 
 from __future__ import annotations
@@ -13,10 +13,7 @@ from typing import Any
 
 import pytest
 
-from conformance import aws
-from conformance import run as runmod
-from conformance.aws import BillableRefused
-from conformance.clauses import (
+from conformance.catalogue.clauses import (
     CATALOGUE,
     ConformanceFailure,
     CredentialsRefused,
@@ -24,9 +21,12 @@ from conformance.clauses import (
     QuotaRefused,
     TargetUnavailable,
 )
-from conformance.flags import FLAGS
-from conformance.outcomes import BLOCKED, ERROR, FAILED, NOT_IMPLEMENTED, PASSED, SKIPPED
-from conformance.verdicts import UNREADABLE, VERDICTS, Blocked, Findings
+from conformance.catalogue.flags import FLAGS
+from conformance.checker.outcomes import BLOCKED, ERROR, FAILED, NOT_IMPLEMENTED, PASSED, SKIPPED
+from conformance.checker.verdicts import UNREADABLE, VERDICTS, Blocked, Findings
+from conformance.session import run as runmod
+from conformance.target import aws
+from conformance.target.aws import BillableRefused
 
 COST_MARKERS = {
     "free": "checking it costs nothing on real AWS (reads, refusals, unknown ids)",
@@ -75,7 +75,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         return
     # Progress lines name the suite's files from the package root (conformance/suite/test_x.py), wherever the
     # package is installed and whatever the working directory (not ../../venv/lib/.../site-packages/...).
-    reporter.startpath = Path(runmod.__file__).resolve().parent.parent
+    reporter.startpath = Path(__file__).resolve().parent.parent
     variants = "".join(f" · {kind} {','.join(names)}" for kind, names in
                        (("faults", state.settings.faults), ("quirks", state.settings.quirks)) if names)
     reporter.write_line(f"bedrock-conformance: target {state.settings.target} · profile {state.profile} · "
@@ -104,7 +104,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if not reason and planned and "billable" in costs:
             reason = aws.NOT_PLANNED.get(test)
             if reason is None and aws.step_of(test) is None:
-                reason = "not in the billable plan for AWS (conformance.aws.SCHEDULE)"
+                reason = "not in the billable plan for AWS (conformance.target.aws.SCHEDULE)"
         if reason:
             item.add_marker(pytest.mark.skip(reason=reason))
         elif planned and "billable" in costs:
@@ -152,7 +152,7 @@ def target(request: pytest.FixtureRequest) -> Any:
         pytest.skip("no --target given: bedrock-conformance tests are not active")
     opened = state.open_target()
     if state.plan_tests and opened.plan is None and state.settings.kind.billable and state.settings.allow_billable:
-        from conformance.plan import Plan
+        from conformance.drivers.plan import Plan
 
         opened.plan = Plan(opened, state.plan_tests)
         opened.plan.start()
@@ -163,9 +163,9 @@ def target(request: pytest.FixtureRequest) -> Any:
 @pytest.hookimpl(tryfirst=True)
 def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> Any:
     """Run a clause test until every clause it names has its own verdict. When the test fails clause C, C is
-    recorded and the test runs again with C muted (its checks no longer stop it; see conformance.verdicts), so
-    the next independent clause gets judged; at most once per clause it names. Against real AWS only free tests
-    run again (a rerun of a billable test costs)."""
+    recorded and the test runs again with C muted (its checks no longer stop it; see
+    conformance.checker.verdicts), so the next independent clause gets judged; at most once per clause it
+    names. Against real AWS only free tests run again (a rerun of a billable test costs)."""
     state = pyfuncitem.config.stash.get(runmod.STATE, None)
     if state is None:
         return None

@@ -188,8 +188,8 @@ def test_free_run_follows_the_sdks_endpoint_settings(fake_aws, tmp_path):
 def test_the_endpoint_is_the_one_botocore_resolves(monkeypatch):
     """FIPS, dual-stack, the aws-cn and aws-us-gov partitions, AWS_ENDPOINT_URL: botocore decides, the raw
     channel follows (no request is sent: the account is given)."""
-    from conformance.settings import Settings
-    from conformance.targets import Target
+    from conformance.catalogue.settings import Settings
+    from conformance.target.targets import Target
 
     for key in [k for k in __import__("os").environ if k.startswith("AWS_")]:
         monkeypatch.delenv(key)
@@ -301,8 +301,8 @@ def test_unconfirmed_billable_run_leaves_a_report(fake_aws, tmp_path):
 def test_billable_quick_run_follows_its_plan(fake_aws, tmp_path):
     """The plan: two Provisioned Throughputs, Creating for seconds, throttled now and then; at least 90% of the
     billable clauses get a verdict, at most 2 alive at once and at most 6 created, nothing left behind."""
-    from conformance import aws
-    from conformance.clauses import CATALOGUE
+    from conformance.catalogue.clauses import CATALOGUE
+    from conformance.target import aws
 
     recorder, url = fake_aws(create_delay=2.0, update_delay=1.0, throttle_every=11)
     result = run(url, tmp_path, "--profile", "quick", "--allow-billable", "--yes", "--poll-interval", "0.2")
@@ -339,7 +339,7 @@ def test_billable_walks_judge_through_the_machines(fake_aws, tmp_path, faults):
     """The lifecycle walks on the plan's shared PTs are the state machines' own actions (they adopt the PTs):
     each lifecycle fault is named by its clause, in a machine run's reproducer, and nothing is left behind (the
     shared PTs, the faults' extra creates) or touched that the run did not create."""
-    from conformance.fault_catalogue import EXPECTED
+    from conformance.catalogue.fault_catalogue import EXPECTED
 
     expected = WALK_FAULTS[faults]
     assert all(clause in EXPECTED[fault][0] for fault, clause in expected.items())
@@ -366,8 +366,8 @@ def test_billable_plan_refuses_workers(fake_aws, tmp_path):
 
 
 def test_plan_estimate_counts_registered_families():
-    from conformance import aws
-    from conformance.settings import Settings
+    from conformance.catalogue.settings import Settings
+    from conformance.target import aws
 
     settings = Settings(target="aws")
     shared = [step for step in aws.SCHEDULE if not step.own_creates]  # without the registered families
@@ -453,8 +453,8 @@ def test_target_that_hangs_mid_run_times_out_and_leaves_a_report(tmp_path):
 
 
 def test_plan_warns_when_the_budget_is_shorter_than_the_plan():
-    from conformance import aws
-    from conformance.settings import Settings
+    from conformance.catalogue.settings import Settings
+    from conformance.target import aws
 
     est = aws.estimate(Settings(target="aws"))
     short = aws.plan(Settings(target="aws", budget_seconds=est.minutes[1] * 60 - 1))

@@ -130,7 +130,7 @@ def test_schemas_check_passes_and_detects_drift(cli, tmp_path):
 
 
 def test_clauses_prints_the_catalogue(cli):
-    from conformance.clauses import CATALOGUE
+    from conformance.catalogue.clauses import CATALOGUE
 
     result = cli("clauses")
     assert result.returncode == 0
@@ -177,7 +177,7 @@ def test_serve_with_a_quirk_and_a_fault(tmp_path):
 def test_clauses_json_lists_every_clause_with_its_fields(cli):
     import json
 
-    from conformance.clauses import CATALOGUE
+    from conformance.catalogue.clauses import CATALOGUE
 
     result = cli("clauses", "--format", "json")
     assert result.returncode == 0, result.stderr
@@ -193,8 +193,8 @@ def test_faults_json_lists_faults_with_expected_clauses_quirks_and_unproven(cli)
 
     from bedrock_emulator.faults import FAULTS
     from bedrock_emulator.quirks import QUIRKS
-    from conformance.clauses import CATALOGUE
-    from conformance.fault_catalogue import EXPECTED, UNPROVEN
+    from conformance.catalogue.clauses import CATALOGUE
+    from conformance.catalogue.fault_catalogue import EXPECTED, UNPROVEN
 
     result = cli("faults", "--format", "json")
     assert result.returncode == 0, result.stderr

@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 import schemas
-from conformance.checks import parse_timestamp
-from conformance.fastschema import compile_schema
+from conformance.checker.checks import parse_timestamp
+from conformance.checker.fastschema import compile_schema
 
 ARN = "arn:aws:bedrock:us-east-1:123456789012:provisioned-model/abcdefghijkl"
 FM = "arn:aws:bedrock:us-east-1::foundation-model/amazon.titan-text-express-v1:0:8k"

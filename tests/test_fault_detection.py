@@ -8,7 +8,7 @@ from conftest import load_report, run_cli
 
 from bedrock_emulator.faults import FAULTS, PRESETS
 from benchmarks.fault_catalogue import MAX_BLOCKED, preset_verdict
-from conformance.fault_catalogue import DELAY, EXPECTED, OVER_HTTP
+from conformance.catalogue.fault_catalogue import DELAY, EXPECTED, OVER_HTTP
 
 CAUGHT = ("failed", "not implemented")
 
@@ -44,7 +44,7 @@ def _caught(fault, tmp_path, *target):
 
 
 def test_presets_are_faults_spread_over_every_operation_and_layer():
-    from conformance.clauses import CATALOGUE, OPERATIONS
+    from conformance.catalogue.clauses import CATALOGUE, OPERATIONS
 
     many = PRESETS["many"]
     assert len(many) >= 15

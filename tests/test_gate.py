@@ -8,7 +8,7 @@ from pathlib import Path
 from conftest import load_report
 
 import schemas
-from conformance.clauses import CATALOGUE, OPERATION_KEYS
+from conformance.catalogue.clauses import CATALOGUE, OPERATION_KEYS
 
 SUITE = Path(__file__).resolve().parent.parent / "conformance"
 

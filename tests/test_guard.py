@@ -5,8 +5,9 @@
   id on a passing test would otherwise vanish from the report without a word.
 - Every clause is exercised: some collected test names it, or it is a wire clause of an operation some test calls
   (the checker checks every response).
-- Every clause is named by at least one fault's expected clauses (conformance.fault_catalogue.EXPECTED), or is
-  listed in UNPROVEN with a reason (at most 5). tests/test_fault_detection.py shows each fault is caught.
+- Every clause is named by at least one fault's expected clauses
+  (conformance.catalogue.fault_catalogue.EXPECTED), or is listed in UNPROVEN with a reason (at most 5).
+  tests/test_fault_detection.py shows each fault is caught.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ import pytest
 import conformance
 import schemas
 from bedrock_emulator.faults import FAULTS
-from conformance.clauses import CATALOGUE
-from conformance.fault_catalogue import EXPECTED, UNPROVEN
+from conformance.catalogue.clauses import CATALOGUE
+from conformance.catalogue.fault_catalogue import EXPECTED, UNPROVEN
 
 SUITE_DIR = Path(conformance.__file__).resolve().parent
 MAX_UNPROVEN = 5

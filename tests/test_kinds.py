@@ -1,4 +1,5 @@
-"""The target kinds table (conformance.kinds): every target has its row, and code asks the row, not the name."""
+"""The target kinds table (conformance.catalogue.kinds): every target has its row, and code asks the row, not
+the name."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import conformance
-from conformance import kinds, settings
+from conformance.catalogue import kinds, settings
 
 PACKAGE = Path(conformance.__file__).resolve().parent
 TABLE = PACKAGE / "kinds.py"
@@ -63,4 +64,4 @@ def test_no_module_compares_a_target_to_a_kind_name():
                 names = [n for operand in (node.left, *node.comparators) for n in _kind_literals(operand)]
                 if names:
                     found.append(f"{path.relative_to(PACKAGE.parent)}:{node.lineno} compares with {names}")
-    assert not found, "ask settings.kind (conformance.kinds) instead:\n" + "\n".join(found)
+    assert not found, "ask settings.kind (conformance.catalogue.kinds) instead:\n" + "\n".join(found)

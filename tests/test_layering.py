@@ -2,10 +2,13 @@
 
 - Imports only point down the declared layers (a module may import its own layer and the layers below).
 - No import cycles between modules.
+- The folder tree shows the layers: only the front doors (cli, __main__, plugin) sit at the top of
+  `conformance/`; each folder is one layer or a run of adjacent layers, no layer split between two folders.
 - `strategies` and `schemas` never import `conformance`; `strategies` imports only `schemas`, Hypothesis and the
   standard library.
-- `bedrock_emulator` imports nothing of the project, and only `conformance.targets` (glue that starts a target)
-  and `conformance.cli` (`serve`, `faults`) import it: the suite's expectations and the emulator never meet.
+- `bedrock_emulator` imports nothing of the project, and only `conformance.target.targets` (glue that starts a
+  target) and `conformance.cli` (`serve`, `faults`) import it: the suite's expectations and the emulator never
+  meet.
 - Only `conformance.cli` reads the fault catalogue (self-test data naming faults of the emulator).
 - Nothing in the packages imports `benchmarks`.
 """
@@ -28,22 +31,19 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("command line", ("conformance.cli", "conformance.__main__")),
     ("pytest plugin", ("conformance.plugin",)),
     ("suite", ("conformance.suite",)),
-    ("drivers", ("conformance.stateful", "conformance.schemathesis_phase", "conformance.plan")),
-    ("run", ("conformance.run",)),
-    ("reports", ("conformance.report", "conformance.report_extra", "conformance.reproducer",
-                 "conformance.replay_judge")),
-    ("expectations", ("conformance.expect",)),
-    ("target", ("conformance.targets",)),
-    ("aws safety", ("conformance.aws",)),
-    ("checker", ("conformance.checks", "conformance.fastschema", "conformance.outcomes",
-                 "conformance.verdicts")),
-    ("catalogue", ("conformance.clauses", "conformance.contract", "conformance.flags", "conformance.settings",
-                   "conformance.kinds", "conformance.fault_catalogue", "conformance.__init__")),
+    ("drivers", ("conformance.drivers",)),
+    ("run", ("conformance.session",)),
+    ("reports", ("conformance.report",)),
+    ("expectations", ("conformance.target.expect",)),
+    ("target", ("conformance.target",)),
+    ("aws safety", ("conformance.target.aws",)),
+    ("checker", ("conformance.checker",)),
+    ("catalogue", ("conformance.catalogue", "conformance.__init__")),
     ("strategies", ("strategies",)),
     ("schemas", ("schemas",)),
     ("reference emulator", ("bedrock_emulator",)),
 )
-EMULATOR_IMPORTERS = ("conformance.targets", "conformance.cli")
+EMULATOR_IMPORTERS = ("conformance.target.targets", "conformance.cli")
 CATALOGUE_READERS = ("conformance.cli",)
 STRATEGIES_MAY_IMPORT = {"schemas", "hypothesis", "strategies", "__future__"} | set(sys.stdlib_module_names)
 
@@ -80,7 +80,7 @@ def _imported_names(path: Path, module: str) -> list[tuple[str, int]]:
                 source = ".".join(base + ([node.module] if node.module else []))
             else:
                 source = node.module or ""
-            # `from conformance import run` imports the module conformance.run (not a name of the package).
+            # `from conformance.session import run` imports the module conformance.session.run.
             submodules = [f"{source}.{alias.name}" for alias in node.names if f"{source}.{alias.name}" in MODULES]
             names += [(name, node.lineno) for name in submodules]
             if len(submodules) < len(node.names):
@@ -119,6 +119,32 @@ def _where(module: str, target: str) -> str:
 def test_every_module_has_a_layer():
     missing = sorted(m for m in MODULES if layer_of(m) is None)
     assert not missing, f"declare the layer of {missing} in LAYERS (and ARCHITECTURE.md)"
+
+
+def test_every_layer_names_modules():
+    """A row of LAYERS naming no module (one moved or renamed) fails instead of quietly matching nothing."""
+    stale = [prefix for _, prefixes in LAYERS for prefix in prefixes
+             if not any(m == prefix.removesuffix(".__init__") or m.startswith(prefix + ".") for m in MODULES)]
+    assert not stale, f"LAYERS names no module for {stale}"
+
+
+FRONT_DOORS = {"conformance", "conformance.__main__", "conformance.cli", "conformance.plugin"}
+
+
+def test_the_folder_tree_shows_the_layers():
+    """Only the front doors sit at the top of conformance/; each of its folders is one layer or a run of adjacent
+    layers, and no layer is split between two folders."""
+    flat = sorted(m for m, path in MODULES.items() if path.parent == ROOT / "conformance" and m not in FRONT_DOORS)
+    assert not flat, f"put {flat} in the folder of its layer (ARCHITECTURE.md, Layers)"
+    folders: dict[str, set[int]] = {}
+    for module in MODULES:
+        parts = module.split(".")
+        if parts[0] == "conformance" and len(parts) > 1 and module not in FRONT_DOORS:
+            folders.setdefault(parts[1], set()).add(layer_of(module))
+    for folder, layers in folders.items():
+        assert layers == set(range(min(layers), max(layers) + 1)), f"conformance/{folder}/ skips a layer: {layers}"
+    split = [(a, b) for a in folders for b in folders if a < b and folders[a] & folders[b]]
+    assert not split, f"a layer is split between folders: {split}"
 
 
 def test_imports_only_point_down():
@@ -200,12 +226,13 @@ def test_the_emulator_and_the_suite_never_import_each_other():
             if target.split(".")[0] == "bedrock_emulator" and module.split(".")[0] != "bedrock_emulator" \
                     and module not in EMULATOR_IMPORTERS:
                 bad.append(_where(module, target))
-    assert not bad, "only conformance.targets and conformance.cli may import the emulator:\n" + "\n".join(bad)
+    assert not bad, ("only conformance.target.targets and conformance.cli may import the emulator:\n"
+                     + "\n".join(bad))
 
 
 def test_only_the_cli_reads_the_fault_catalogue():
     bad = [_where(m, t) for m, targets in graph().items() for t in targets
-           if t == "conformance.fault_catalogue" and m not in CATALOGUE_READERS]
+           if t == "conformance.catalogue.fault_catalogue" and m not in CATALOGUE_READERS]
     assert not bad, bad
 
 
@@ -218,7 +245,8 @@ def test_packages_never_import_benchmarks():
 
 def test_the_rules_can_fail():
     """The rules see function-level imports and point at the line."""
-    assert layer_of("conformance.stateful.base") == layer_of("conformance.schemathesis_phase")
+    assert layer_of("conformance.drivers.stateful.base") == layer_of("conformance.drivers.schemathesis_phase")
     assert layer_of("conformance.reporting") is None  # a prefix matches whole dotted names only
-    assert layer_of("conformance.cli") < layer_of("conformance.run") < layer_of("conformance.clauses")
-    assert "conformance.targets" in graph()["conformance.run"]  # imported inside a function
+    assert layer_of("conformance.cli") < layer_of("conformance.session.run") \
+        < layer_of("conformance.catalogue.clauses")
+    assert "conformance.target.targets" in graph()["conformance.session.run"]  # imported inside a function

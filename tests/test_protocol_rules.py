@@ -13,8 +13,13 @@ from conftest import load_report
 
 from bedrock_emulator import Emulator
 from bedrock_emulator.server import start
-from conformance.checks import ResponseChecker, error_code
-from conformance.clauses import AUTH_REFUSALS, ConformanceFailure, NotImplementedOutcome, TargetUnavailable
+from conformance.catalogue.clauses import (
+    AUTH_REFUSALS,
+    ConformanceFailure,
+    NotImplementedOutcome,
+    TargetUnavailable,
+)
+from conformance.checker.checks import ResponseChecker, error_code
 
 CORAL = "http://internal.amazon.com/coral/com.amazon.coral.validate/"
 NS = "com.amazonaws.bedrock"

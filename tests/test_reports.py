@@ -13,12 +13,12 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from conformance.clauses import CATALOGUE, CONFIDENCES, COST_CLASSES
-from conformance.outcomes import ERROR, FAILED, NOT_IMPLEMENTED, PASSED, SKIPPED, STATUSES
-from conformance.report import REPORT_VERSION
-from conformance.report_extra import render
-from conformance.reproducer import reproducer_for
-from conformance.run import PROFILES
+from conformance.catalogue.clauses import CATALOGUE, CONFIDENCES, COST_CLASSES
+from conformance.checker.outcomes import ERROR, FAILED, NOT_IMPLEMENTED, PASSED, SKIPPED, STATUSES
+from conformance.report.report import REPORT_VERSION
+from conformance.report.report_extra import render
+from conformance.report.reproducer import reproducer_for
+from conformance.session.run import PROFILES
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = json.loads((ROOT / "schemas" / "report.schema.json").read_text(encoding="utf-8"))
@@ -185,7 +185,7 @@ def test_html_escapes_and_expands_failures() -> None:
 
 
 def test_markdown_shows_the_warnings_the_html_shows() -> None:
-    from conformance.report import build_markdown
+    from conformance.report.report import build_markdown
 
     doc = {**synthetic_doc(), "warnings": ["could not delete 1 resource(s) this run created: arn:x (Conflict)"]}
     assert "could not delete 1 resource(s)" in render(doc)["report.html"]
@@ -193,7 +193,7 @@ def test_markdown_shows_the_warnings_the_html_shows() -> None:
 
 
 def test_long_messages_are_cut_at_a_word_boundary() -> None:
-    from conformance.report import shorten
+    from conformance.report.report import shorten
 
     text = "following nextToken with maxResults=1 never returned the record named averyveryverylongname at all"
     short = shorten(text, 60)

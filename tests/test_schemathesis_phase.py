@@ -8,9 +8,9 @@ import pytest
 import requests
 from conftest import load_report, statuses
 
-from conformance import schemathesis_phase
-from conformance.settings import load
-from conformance.targets import open_target
+from conformance.catalogue.settings import load
+from conformance.drivers import schemathesis_phase
+from conformance.target.targets import open_target
 
 
 def _run_phase(cli, tmp_path, *args):

@@ -9,10 +9,10 @@ import threading
 import pytest
 from botocore.exceptions import ClientError
 
-from conformance import expect
-from conformance.clauses import ConformanceFailure
-from conformance.settings import Settings, SettingsError, load
-from conformance.targets import open_target
+from conformance.catalogue.clauses import ConformanceFailure
+from conformance.catalogue.settings import Settings, SettingsError, load
+from conformance.target import expect
+from conformance.target.targets import open_target
 
 
 @pytest.fixture
@@ -133,7 +133,7 @@ def _short():
 
 @pytest.mark.parametrize("machine", ["ListMachine", "LifecycleMachine"])
 def test_machines_pass_with_requests_in_flight_together(make_target, machine):
-    from conformance import stateful
+    from conformance.drivers import stateful
 
     target = make_target(latency=0.0001, concurrency=4, create_delay=0.05, update_delay=0.05)
     assert target.overlaps
@@ -142,8 +142,8 @@ def test_machines_pass_with_requests_in_flight_together(make_target, machine):
 
 
 def test_a_list_fault_is_still_caught_and_shown_with_its_own_request(make_target):
-    from conformance import stateful
-    from conformance.run import interesting_exception
+    from conformance.drivers import stateful
+    from conformance.session.run import interesting_exception
 
     target = make_target(latency=0.0001, concurrency=4, faults=("list-summary-stale-status",), create_delay=0.2)
     with pytest.raises(BaseException) as caught:
@@ -155,7 +155,7 @@ def test_a_list_fault_is_still_caught_and_shown_with_its_own_request(make_target
 
 
 def test_workers_of_one_run_share_the_timeouts(tmp_path):
-    from conformance.targets import StatusTimeouts
+    from conformance.target.targets import StatusTimeouts
 
     first, second = StatusTimeouts(str(tmp_path)), StatusTimeouts(str(tmp_path))
     assert second.get("Updating") is None

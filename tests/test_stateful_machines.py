@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 
-from conformance import stateful
-from conformance.clauses import ConformanceFailure
-from conformance.run import interesting_exception
-from conformance.settings import Settings
-from conformance.targets import Target, open_target
+from conformance.catalogue.clauses import ConformanceFailure
+from conformance.catalogue.settings import Settings
+from conformance.drivers import stateful
+from conformance.session.run import interesting_exception
+from conformance.target.targets import Target, open_target
 
 ROOT = Path(__file__).resolve().parents[1]
 MACHINES = [stateful.LifecycleMachine, stateful.CustomModelMachine, stateful.CommitmentMachine,

@@ -8,8 +8,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from conformance import stateful
-from conformance.stateful import Call, CallLog, Query, Snapshot
+from conformance.drivers import stateful
+from conformance.drivers.stateful import Call, CallLog, Query, Snapshot
 
 T0 = datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
 NS = "bcabc123-gw0-l7-"

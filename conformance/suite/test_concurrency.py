@@ -20,9 +20,18 @@ import pytest
 from botocore.exceptions import ClientError
 
 import schemas
-from conformance.aws import BillableRefused
-from conformance.clauses import ConformanceFailure, QuotaRefused, TargetUnavailable
-from conformance.expect import attempt, check, documented_4xx, list_all, ok, refused, tags_of, wait_settled
+from conformance.catalogue.clauses import ConformanceFailure, QuotaRefused, TargetUnavailable
+from conformance.target.aws import BillableRefused
+from conformance.target.expect import (
+    attempt,
+    check,
+    documented_4xx,
+    list_all,
+    ok,
+    refused,
+    tags_of,
+    wait_settled,
+)
 
 CREATE_OP, DELETE_OP = schemas.operation("CREATE").name, schemas.operation("DELETE").name
 CREATE, GET, LIST, DELETE = (schemas.operation(key).method for key in ("CREATE", "GET", "LIST", "DELETE"))

@@ -1,13 +1,13 @@
 """Deterministic lifecycle walks: one short, fixed sequence per behaviour, so that every profile (quick included)
 checks each lifecycle clause at least once. The stateful machines (test_stateful.py) explore random sequences.
 
-Each walk is a fixed sequence of the machines' own actions (``conformance.stateful.walk``): one implementation per
-clause, the same verdicts, and the same reproducer and blocking as a random run.
+Each walk is a fixed sequence of the machines' own actions (``conformance.drivers.stateful.walk``): one
+implementation per clause, the same verdicts, and the same reproducer and blocking as a random run.
 
-On a billable AWS run the walks the plan carries (conformance.aws.SCHEDULE) start by adopting the plan's shared
-Provisioned Throughputs (``ProvisionedThroughputMachine.adopt``) instead of creating their own: only that first step
-differs (``_pt``); the actions after it are the same on every target. The plan owns the shared ones: the machine
-never deletes them, except where the schedule says (the tags walk deletes PT 1).
+On a billable AWS run the walks the plan carries (conformance.target.aws.SCHEDULE) start by adopting the
+plan's shared Provisioned Throughputs (``ProvisionedThroughputMachine.adopt``) instead of creating their own:
+only that first step differs (``_pt``); the actions after it are the same on every target. The plan owns the
+shared ones: the machine never deletes them, except where the schedule says (the tags walk deletes PT 1).
 """
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ from typing import Any
 
 import pytest
 
-from conformance import contract, stateful
-from conformance.plan import PT1_TAGS
-from conformance.stateful import CommitmentMachine, CustomModelMachine, LifecycleMachine, Record
+from conformance.catalogue import contract
+from conformance.drivers import stateful
+from conformance.drivers.plan import PT1_TAGS
+from conformance.drivers.stateful import CommitmentMachine, CustomModelMachine, LifecycleMachine, Record
 
 
 def _pt(target, m: LifecycleMachine, made: list[Record], slot: str, clause: str, tags: dict[str, str],

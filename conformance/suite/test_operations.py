@@ -11,8 +11,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conformance import contract, expect, stateful
-from conformance.expect import check, ok, refused
+from conformance.catalogue import contract
+from conformance.drivers import stateful
+from conformance.target import expect
+from conformance.target.expect import check, ok, refused
 from strategies import valid
 
 NOT_FOUND = ("ResourceNotFoundException",)
@@ -62,10 +64,10 @@ def test_tagging_unknown_arn_is_404(target, operation, clause, extra):
 @pytest.mark.clause("CREATE-ACCEPTS-VALID", "CREATE-ARN-FORMAT", "GET-BY-NAME-AND-ARN", "CREATE-RECORD-FIELDS",
                     "CREATE-FOUNDATION-ARN", "CREATE-LIFECYCLE", "CREATE-TIMESTAMPS", "DELETE-GONE")
 def test_create_get_delete(target):
-    """One create-to-delete walk: the lifecycle machine's own create (Get by name and by ARN, the record against
-    the request), settle and delete (nothing answers for it afterwards) actions, in a fixed order. On a billable
-    AWS run the first step adopts the plan's PT 2 instead and judges it as its create (conformance.aws.SCHEDULE);
-    the steps after it are the same on every target."""
+    """One create-to-delete walk: the lifecycle machine's own create (Get by name and by ARN, the record
+    against the request), settle and delete (nothing answers for it afterwards) actions, in a fixed order. On
+    a billable AWS run the first step adopts the plan's PT 2 instead and judges it as its create
+    (conformance.target.aws.SCHEDULE); the steps after it are the same on every target."""
 
     def script(m: stateful.LifecycleMachine):
         made = []

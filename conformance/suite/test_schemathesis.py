@@ -1,14 +1,14 @@
 """The schemathesis phase: schema-driven requests from schemas/openapi.json, one test per operation.
 
 Every response passes the wire checker (its wire clauses) and the schemathesis checks that hold for AWS
-(``API-SCHEMATHESIS``); see ``conformance.schemathesis_phase``.
+(``API-SCHEMATHESIS``); see ``conformance.drivers.schemathesis_phase``.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from conformance import schemathesis_phase
+from conformance.drivers import schemathesis_phase
 
 
 @pytest.fixture(scope="module")

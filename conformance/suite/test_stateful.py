@@ -1,4 +1,5 @@
-"""The stateful lifecycle machines (conformance.stateful): random call sequences checked against a model.
+"""The stateful lifecycle machines (conformance.drivers.stateful): random call sequences checked against a
+model.
 
 Each test runs one machine with the active profile's stateful example and step counts. A failure names one
 clause and carries a boto3 script replaying the shortest failing sequence (``reproducer``).
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from conformance import stateful
+from conformance.drivers import stateful
 
 CREATE_CLAUSES = ("CREATE-ACCEPTS-VALID", "CREATE-ARN-FORMAT", "CREATE-RECORD-FIELDS", "CREATE-FOUNDATION-ARN",
                   "CREATE-LIFECYCLE", "CREATE-TIMESTAMPS", "CREATE-TAGS", "GET-BY-NAME-AND-ARN", "DELETE-GONE")
@@ -38,7 +39,8 @@ def test_custom_model_lifecycle(target):
 
 @pytest.mark.clause(*LIST_CLAUSES)
 def test_list(target):
-    # AWS (billable): bounded over the plan's two Provisioned Throughputs, no creates (conformance.aws.SCHEDULE)
+    # AWS (billable): bounded over the plan's two Provisioned Throughputs, no creates
+    # (conformance.target.aws.SCHEDULE)
     stateful.run(stateful.PlannedListMachine if target.plan is not None else stateful.ListMachine, target)
 
 
@@ -46,7 +48,7 @@ def test_list(target):
 def test_commitment_lifecycle(target, request):
     if target.settings.kind.billable:
         pytest.skip("commitment terms are never bought on real AWS (emulators only)")
-    from conformance import run as runmod
+    from conformance.session import run as runmod
 
     state = request.config.stash.get(runmod.STATE, None)
     if state is not None and state.skip_reason(list(COMMITMENT_CLAUSES)):

@@ -29,8 +29,8 @@ from botocore.exceptions import ClientError
 from hypothesis import given
 
 import schemas
-from conformance import contract, expect
-from conformance.clauses import (
+from conformance.catalogue import contract
+from conformance.catalogue.clauses import (
     CATALOGUE,
     DESERIALIZATION_KINDS,
     OPERATION_KEYS,
@@ -38,7 +38,8 @@ from conformance.clauses import (
     ConformanceFailure,
     NotImplementedOutcome,
 )
-from conformance.targets import BillableRefused, Target
+from conformance.target import expect
+from conformance.target.targets import BillableRefused, Target
 from strategies import invalid
 from strategies.invalid import InvalidCase
 from strategies.valid import CREATE, DELETE, GET, LIST, LIST_TAGS, TAG, UNTAG, UPDATE

@@ -1,4 +1,5 @@
-"""The billable plan at run time (real AWS only): the shared Provisioned Throughputs of ``conformance.aws.SCHEDULE``.
+"""The billable plan at run time (real AWS only): the shared Provisioned Throughputs of
+``conformance.target.aws.SCHEDULE``.
 
 ``start()`` sends the creates of the slots the selected steps use (as many as max_live allows) when the target
 opens, so that they are Creating while the free clauses run; ``take(slot)`` hands a step its slot once it settled
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import schemas
-from conformance import aws, expect
+from conformance.target import aws, expect
 
 CREATE = schemas.operation("CREATE").method
 PT1_TAGS = ({"key": "team", "value": "conformance"}, {"key": "empty", "value": ""})
@@ -96,8 +97,8 @@ class Plan:
 
     def retire(self) -> None:
         """Delete the shared slots still alive. The families with creates of their own run after every shared
-        step (conformance.aws.SCHEDULE); when the step that deletes a slot was not selected (--only), its slot
-        would otherwise hold a max_live place to the end of the run."""
+        step (conformance.target.aws.SCHEDULE); when the step that deletes a slot was not selected (--only),
+        its slot would otherwise hold a max_live place to the end of the run."""
         for entry in self.slots.values():
             if entry.created is not None and self.target.created.get(entry.arn, False):
                 try:

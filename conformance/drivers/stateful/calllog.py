@@ -10,11 +10,11 @@ from typing import Any
 
 from botocore import xform_name
 
-from conformance.clauses import ConformanceFailure
-from conformance.reproducer import calls_script, literal
-from conformance.stateful.common import _body
-from conformance.targets import Target
-from conformance.verdicts import UNREADABLE, VERDICTS, Blocked
+from conformance.catalogue.clauses import ConformanceFailure
+from conformance.checker.verdicts import UNREADABLE, VERDICTS, Blocked
+from conformance.drivers.stateful.common import _body
+from conformance.report.reproducer import calls_script, literal
+from conformance.target.targets import Target
 
 
 @dataclass
@@ -64,7 +64,8 @@ class CallLog:
 
     # -- the script ----------------------------------------------------------------------------------------
     def script(self, failure: ConformanceFailure | None = None) -> str:
-        """The reproducer replaying the logged calls in order (conformance.reproducer, the one generator)."""
+        """The reproducer replaying the logged calls in order (conformance.report.reproducer, the one
+        generator)."""
         details = failure.details() if failure is not None else {}
         return calls_script(self.calls, details, self.target.settings.public(), run_prefix=self.target.run_prefix)
 

@@ -20,7 +20,7 @@ from dateutil.tz import tzutc
 from jsonschema import Draft202012Validator
 
 import schemas
-from conformance.clauses import (
+from conformance.catalogue.clauses import (
     AUTH_REFUSALS,
     OPERATION_KEYS,
     PROTOCOL_ERRORS,
@@ -28,8 +28,8 @@ from conformance.clauses import (
     CredentialsRefused,
     NotImplementedOutcome,
 )
-from conformance.fastschema import compile_schema
-from conformance.verdicts import VERDICTS
+from conformance.checker.fastschema import compile_schema
+from conformance.checker.verdicts import VERDICTS
 
 # UnknownOperationException is the restJson1 framework's answer for a route the API lacks: on a documented route
 # (the suite sends no other) it means the target lacks the operation, never an undocumented error.

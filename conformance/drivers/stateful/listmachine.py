@@ -11,12 +11,12 @@ from typing import Any
 from hypothesis import strategies as st
 from hypothesis.stateful import initialize, rule
 
-from conformance import contract
-from conformance.clauses import ConformanceFailure
-from conformance.expect import check, ok
-from conformance.stateful.base import ProvisionedThroughputMachine
-from conformance.stateful.calllog import step
-from conformance.stateful.common import (
+from conformance.catalogue import contract
+from conformance.catalogue.clauses import ConformanceFailure
+from conformance.checker.verdicts import VERDICTS
+from conformance.drivers.stateful.base import ProvisionedThroughputMachine
+from conformance.drivers.stateful.calllog import step
+from conformance.drivers.stateful.common import (
     BATTERY,
     FILTER_CLAUSES,
     INDEX,
@@ -28,9 +28,9 @@ from conformance.stateful.common import (
     _jsonable,
     _utc,
 )
-from conformance.stateful.listquery import Query, _describe, _match_one, _matches, _summary_fails
-from conformance.stateful.model import Record, Snapshot, created_at
-from conformance.verdicts import VERDICTS
+from conformance.drivers.stateful.listquery import Query, _describe, _match_one, _matches, _summary_fails
+from conformance.drivers.stateful.model import Record, Snapshot, created_at
+from conformance.target.expect import check, ok
 
 
 class ListMachine(ProvisionedThroughputMachine):
@@ -292,7 +292,7 @@ class ListMachine(ProvisionedThroughputMachine):
                                             "run never created")
 
         # 2. each summary agrees with Get (fetched after it)
-        # (a record a blocked step dropped from the model is not compared: conformance.verdicts)
+        # (a record a blocked step dropped from the model is not compared: conformance.checker.verdicts)
         arns = list(dict.fromkeys(str(s.get("provisionedModelArn")) for s in own
                                   if s.get("provisionedModelArn") in self.records))
         for arn, got in zip(arns, self.get_all("LIST-SUMMARY-MATCHES-GET", arns)):
@@ -385,8 +385,8 @@ class ListMachine(ProvisionedThroughputMachine):
 
 class PlannedListMachine(ListMachine):
     """The list machine bounded for a billable AWS run: it adopts the plan's two shared Provisioned Throughputs
-    (conformance.aws.SCHEDULE) instead of creating, and never creates, renames or deletes; the sweep (each
-    filter, each sort order, small pages, a garbage token) and random queries run over them."""
+    (conformance.target.aws.SCHEDULE) instead of creating, and never creates, renames or deletes; the sweep
+    (each filter, each sort order, small pages, a garbage token) and random queries run over them."""
 
     max_live = 0  # the create rule never creates
     min_live_to_delete = 1_000  # the delete rule never deletes

@@ -8,15 +8,16 @@ needs was refused, a record never settled) raises ``Blocked``: a state machine d
 touched and goes on; a plain test ends, and the clauses it never judged are reported "blocked" by the clause that
 failed first.
 
-This module sits below ``conformance.expect`` (which reports every verdict here) and the machines; the plugin reads
-it. One process runs one test at a time (xdist workers are processes), so one ``Verdicts`` per process suffices.
+This module sits below ``conformance.target.expect`` (which reports every verdict here) and the machines; the
+plugin reads it. One process runs one test at a time (xdist workers are processes), so one ``Verdicts`` per
+process suffices.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from conformance.clauses import ConformanceFailure
+from conformance.catalogue.clauses import ConformanceFailure
 
 # What reading an answer the wire checker already failed can raise (a member missing, null or of another type).
 UNREADABLE = (KeyError, TypeError, ValueError, AttributeError, IndexError)

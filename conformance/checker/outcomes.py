@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from conformance.clauses import CATALOGUE
+from conformance.catalogue.clauses import CATALOGUE
 
 PASSED, FAILED, NOT_IMPLEMENTED, SKIPPED, ERROR = "passed", "failed", "not implemented", "skipped", "error"
 # A clause no test could judge because a clause it depends on failed first (the message names that clause).

@@ -2,7 +2,8 @@
 
 The plugin adds each row as a pytest option (dest ``bc_<dest>``), the CLI as an argparse flag (dest ``<dest>``),
 and the CLI hands what was given to pytest through the same rows (``pytest_args``); settings rows are read into
-``conformance.settings.load`` by both. `serve` takes the emulator's own flags (bedrock_emulator.server).
+``conformance.catalogue.settings.load`` by both. `serve` takes the emulator's own flags
+(bedrock_emulator.server).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from conformance.settings import PROFILES
+from conformance.catalogue.settings import PROFILES
 
 TARGET, RUN = "target", "run"  # scope: target flags are on `run` and `sweep`, run flags on `run` only
 
@@ -24,7 +25,8 @@ class Flag:
     type: Callable[[str], Any] | None = str
     action: str | None = None  # None (takes a value), "append" (repeatable) or "store_true"
     choices: tuple[str, ...] | None = None
-    setting: bool = False  # a conformance.settings.Settings field (flags > environment > files > defaults)
+    # a conformance.catalogue.settings.Settings field (flags > environment > files > defaults)
+    setting: bool = False
     scope: str = TARGET
     pytest_name: str | None = None  # the plugin's option name when it differs (pytest owns -c/--config)
     plugin_default: Any = None

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from conformance import kinds
-from conformance.kinds import NAMED_TARGETS, Kind
+from conformance.catalogue import kinds
+from conformance.catalogue.kinds import NAMED_TARGETS, Kind
 
 ENV_PREFIX = "BEDROCK_CONFORMANCE_"
 #: The tag key every resource a run creates carries (value: the run id); sweep finds leftovers by it.
@@ -86,7 +86,8 @@ class Settings:
 
     @property
     def kind(self) -> Kind:
-        """The row of conformance.kinds for the target (every URL: the url row); ask it, not the target's name."""
+        """The row of conformance.catalogue.kinds for the target (every URL: the url row); ask it, not the
+        target's name."""
         found = kinds.of(self.target)
         if found is None:
             raise SettingsError(f"unknown target '{self.target}'")

@@ -1,9 +1,9 @@
 """The stateful lifecycle machines: the semantics no shape check can see.
 
-Hypothesis ``RuleBasedStateMachine`` s drive random sequences of Create, Get, List, Update, Delete, TagResource,
-UntagResource and ListTagsForResource against a target, keep their own model of what the target must hold
-(written from the contract: docs/contract.md and conformance.contract, never from the reference emulator), and
-check the target against that model after every step.
+Hypothesis ``RuleBasedStateMachine`` s drive random sequences of Create, Get, List, Update, Delete,
+TagResource, UntagResource and ListTagsForResource against a target, keep their own model of what the target
+must hold (written from the contract: docs/contract.md and conformance.catalogue.contract, never from the
+reference emulator), and check the target against that model after every step.
 
 - ``ProvisionedThroughputMachine``: the model, the shared actions (create, adopt one of the billable plan's shared
   Provisioned Throughputs instead of creating, delete, rename, wait for a record to settle) and the rules every
@@ -46,15 +46,15 @@ lifecycle, custom-model and commitment machines), ``listquery`` (one List query 
 
 from __future__ import annotations
 
-from conformance.clauses import ConformanceFailure
-from conformance.stateful.base import ProvisionedThroughputMachine
-from conformance.stateful.calllog import Call, CallLog, step
-from conformance.stateful.common import documented_refusals
-from conformance.stateful.listmachine import ListMachine, PlannedListMachine
-from conformance.stateful.listquery import Query, _match_one, _matches, _summary_fails
-from conformance.stateful.machines import CommitmentMachine, CustomModelMachine, LifecycleMachine
-from conformance.stateful.model import Record, Snapshot
-from conformance.stateful.runner import machine_settings, run, walk
+from conformance.catalogue.clauses import ConformanceFailure
+from conformance.drivers.stateful.base import ProvisionedThroughputMachine
+from conformance.drivers.stateful.calllog import Call, CallLog, step
+from conformance.drivers.stateful.common import documented_refusals
+from conformance.drivers.stateful.listmachine import ListMachine, PlannedListMachine
+from conformance.drivers.stateful.listquery import Query, _match_one, _matches, _summary_fails
+from conformance.drivers.stateful.machines import CommitmentMachine, CustomModelMachine, LifecycleMachine
+from conformance.drivers.stateful.model import Record, Snapshot
+from conformance.drivers.stateful.runner import machine_settings, run, walk
 
 __all__ = [
     "Call", "CallLog", "CommitmentMachine", "ConformanceFailure", "CustomModelMachine", "LifecycleMachine",

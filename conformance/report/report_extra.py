@@ -14,7 +14,7 @@ from html import escape
 from typing import Any
 from urllib.parse import quote
 
-from conformance.outcomes import BLOCKED, ERROR, FAILED, NOT_IMPLEMENTED, PASSED, SKIPPED, STATUSES
+from conformance.checker.outcomes import BLOCKED, ERROR, FAILED, NOT_IMPLEMENTED, PASSED, SKIPPED, STATUSES
 
 Clause = dict[str, Any]
 ORDER = (FAILED, NOT_IMPLEMENTED, ERROR, BLOCKED, PASSED, SKIPPED)  # how the page lists and stacks statuses

@@ -35,9 +35,9 @@ from botocore.awsrequest import AWSRequest
 from jsonschema import Draft4Validator
 
 import schemas
-from conformance import contract
-from conformance.checks import describe_request, describe_response
-from conformance.clauses import ConformanceFailure, NotImplementedOutcome, TargetUnavailable
+from conformance.catalogue import contract
+from conformance.catalogue.clauses import ConformanceFailure, NotImplementedOutcome, TargetUnavailable
+from conformance.checker.checks import describe_request, describe_response
 
 CLAUSE = "API-SCHEMATHESIS"
 OPENAPI_PATH = schemas.SCHEMA_DIR / "openapi.json"

@@ -10,11 +10,10 @@ from typing import Any
 from hypothesis import strategies as st
 from hypothesis.stateful import initialize, precondition, rule
 
-from conformance import contract
-from conformance.expect import check, ok, refused
-from conformance.stateful.base import ProvisionedThroughputMachine
-from conformance.stateful.calllog import step
-from conformance.stateful.common import (
+from conformance.catalogue import contract
+from conformance.drivers.stateful.base import ProvisionedThroughputMachine
+from conformance.drivers.stateful.calllog import step
+from conformance.drivers.stateful.common import (
     BATTERY,
     CREATE,
     GET,
@@ -30,8 +29,9 @@ from conformance.stateful.common import (
     WORD,
     documented_refusals,
 )
-from conformance.stateful.model import Record
-from conformance.targets import RUN_TAG_KEY
+from conformance.drivers.stateful.model import Record
+from conformance.target.expect import check, ok, refused
+from conformance.target.targets import RUN_TAG_KEY
 
 
 class LifecycleMachine(ProvisionedThroughputMachine):

@@ -1,5 +1,6 @@
-"""How a reproducer judges an answer: embedded verbatim in every reproducer script (conformance.reproducer),
-and applied by the generator to the run's recorded answers, so that the run and the script judge alike.
+"""How a reproducer judges an answer: embedded verbatim in every reproducer script
+(conformance.report.reproducer), and applied by the generator to the run's recorded answers, so that the run
+and the script judge alike.
 
 Standard library only: the scripts run with python and boto3 alone.
 

@@ -10,7 +10,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 import schemas
-from conformance import contract
+from conformance.catalogue import contract
 
 CREATE = "create_provisioned_model_throughput"
 GET = "get_provisioned_model_throughput"

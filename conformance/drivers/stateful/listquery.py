@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from conformance.stateful.calllog import CallLog
-from conformance.stateful.common import FILTER_CLAUSES, _utc
-from conformance.stateful.model import Snapshot
+from conformance.drivers.stateful.calllog import CallLog
+from conformance.drivers.stateful.common import FILTER_CLAUSES, _utc
+from conformance.drivers.stateful.model import Snapshot
 
 
 @dataclass(frozen=True)

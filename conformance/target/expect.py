@@ -8,9 +8,9 @@ from typing import Any
 
 from botocore.exceptions import ClientError, ParamValidationError
 
-from conformance.clauses import ConformanceFailure, QuotaRefused
-from conformance.targets import RawResponse, Target
-from conformance.verdicts import VERDICTS
+from conformance.catalogue.clauses import ConformanceFailure, QuotaRefused
+from conformance.checker.verdicts import VERDICTS
+from conformance.target.targets import RawResponse, Target
 
 PLAUSIBLE_CLOCK_SKEW = 86400.0  # seconds: a creationTime further than a day from the client clock is wrong
 
@@ -132,8 +132,8 @@ def wait_until(target: Target, clause: str, describe: str, probe: Callable[[], A
         key = waiting_on(value) if waiting_on else None
         first = target.timed_out.get(key) if key else None
         if first is not None:
-            # also the rerun of a test whose wait timed out (conformance.verdicts): its clause is muted, and a wait
-            # needed to go on blocks the step at once instead of timing out again
+            # also the rerun of a test whose wait timed out (conformance.checker.verdicts): its clause is
+            # muted, and a wait needed to go on blocks the step at once instead of timing out again
             VERDICTS.fail(ConformanceFailure(clause, f"{describe}: still {key}; not waited for again because an "
                                              f"earlier wait on {key} timed out ({first})",
                                              request=target.last_request, response={"last": _jsonable(value)}),
@@ -167,7 +167,7 @@ def _short(params: dict[str, Any]) -> str:
 
 def arn_ok(target: Target, clause: str, arn: str) -> None:
     """The ARN names the target's region and account (learned from the first ARN when not configured)."""
-    from conformance import contract
+    from conformance.catalogue import contract
 
     if target.account_id is None and contract.account_of(arn):
         target.account_id = contract.account_of(arn)
@@ -180,7 +180,7 @@ def arn_ok(target: Target, clause: str, arn: str) -> None:
 def record_matches(target: Target, record: dict[str, Any], *, name: str, model_id: str, units: int,
                    commitment: str | None) -> None:
     """CREATE-RECORD-FIELDS / CREATE-FOUNDATION-ARN: a fresh record reflects its create request."""
-    from conformance import contract
+    from conformance.catalogue import contract
 
     region = target.settings.region
     customs = {c.arn: c.base_model for c in target.custom_models}
@@ -213,7 +213,7 @@ def record_matches(target: Target, record: dict[str, Any], *, name: str, model_i
 
 def wait_settled(target: Target, clause: str, ident: str) -> dict[str, Any]:
     """Poll Get until the status leaves Creating/Updating; Failed must carry a failureMessage."""
-    from conformance import contract
+    from conformance.catalogue import contract
 
     def probe() -> dict[str, Any]:
         record = ok(target, clause, "get_provisioned_model_throughput", provisionedModelId=ident)

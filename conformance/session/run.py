@@ -23,11 +23,11 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 
-from conformance import settings as settings_mod
-from conformance.clauses import CATALOGUE, OPERATIONS, ConformanceFailure, TargetUnavailable
-from conformance.flags import settings_flags
-from conformance.outcomes import ERROR, FAILED, JUDGED, NOT_IMPLEMENTED, PASSED, Outcomes, totals
-from conformance.settings import PROFILES, Profile, UsageProblem  # noqa: F401 - the run's names
+from conformance.catalogue import settings as settings_mod
+from conformance.catalogue.clauses import CATALOGUE, OPERATIONS, ConformanceFailure, TargetUnavailable
+from conformance.catalogue.flags import settings_flags
+from conformance.catalogue.settings import PROFILES, Profile, UsageProblem  # noqa: F401 - the run's names
+from conformance.checker.outcomes import ERROR, FAILED, JUDGED, NOT_IMPLEMENTED, PASSED, Outcomes, totals
 
 STATE = pytest.StashKey["RunState"]()
 EXIT_OK, EXIT_NONCONFORMANT, EXIT_UNUSABLE = 0, 1, 2
@@ -147,7 +147,7 @@ class RunState:
             settings = settings_mod.load(flags, config=config.getoption("bc_config"))
         except settings_mod.SettingsError as exc:
             raise UsageProblem(str(exc)) from None
-        from conformance.targets import expand_faults
+        from conformance.target.targets import expand_faults
 
         settings = expand_faults(settings)
         if workerinput is not None and "bc_run_id" in workerinput:
@@ -155,7 +155,7 @@ class RunState:
                         worker=workerinput.get("workerid", "w"), shared_url=workerinput.get("bc_shared_url"))
             state.shared_dir = workerinput.get("bc_shared_dir")
             return state
-        from conformance.targets import new_run_id
+        from conformance.target.targets import new_run_id
 
         seed = config.getoption("bc_seed")
         if seed is None:
@@ -174,7 +174,7 @@ class RunState:
 
     def start_shared_server(self) -> None:
         """Under xdist, one reference-http or moto-server serves every worker (as it would in real use)."""
-        from conformance.targets import start_shared
+        from conformance.target.targets import start_shared
 
         try:
             shared = start_shared(self.settings)
@@ -212,7 +212,7 @@ class RunState:
 
     # -- the target ----------------------------------------------------------------------------------------
     def open_target(self) -> Any:
-        from conformance.targets import open_target
+        from conformance.target.targets import open_target
 
         if self.target is None:
             try:
@@ -250,7 +250,7 @@ class RunState:
 
     # -- the verdict ---------------------------------------------------------------------------------------
     def finish(self, pytest_status: int) -> int:
-        from conformance import report
+        from conformance.report import report
 
         self.outcomes.propagate_not_implemented()
         outcomes = self.outcomes.completed()
@@ -313,8 +313,8 @@ def write_unusable_report(settings: settings_mod.Settings | None, reason: str, *
     """Exit 2 before any test ran (bad settings, unreachable, hanging or resetting target, bad credentials,
     billable run not confirmed): still report.json, report.md, junit.xml and report.html, with the reason, so
     that a CI gate's artifact step finds them. Every clause is skipped: nothing was checked."""
-    from conformance import report
-    from conformance.targets import new_run_id
+    from conformance.report import report
+    from conformance.target.targets import new_run_id
 
     run = _UnusableRun(settings or settings_mod.Settings(), new_run_id(), seed, profile or "standard", time.time())
     outcomes = Outcomes().completed(f"not checked: the run could not be made ({reason})")

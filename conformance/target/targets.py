@@ -41,10 +41,10 @@ from botocore.retries import quota as retry_quota
 from botocore.retries import standard as retry_standard
 
 import schemas
-from conformance.aws import PARALLEL_ON_AWS, BillableGuard, BillableRefused  # noqa: F401 - re-exported for tests
-from conformance.checks import ResponseChecker, describe_request, error_code, parse_timestamp
-from conformance.clauses import TargetUnavailable
-from conformance.settings import RUN_TAG_KEY, CustomModel, Settings, SettingsError
+from conformance.catalogue.clauses import TargetUnavailable
+from conformance.catalogue.settings import RUN_TAG_KEY, CustomModel, Settings, SettingsError
+from conformance.checker.checks import ResponseChecker, describe_request, error_code, parse_timestamp
+from conformance.target.aws import PARALLEL_ON_AWS, BillableGuard, BillableRefused  # noqa: F401 - for tests
 
 DUMMY_CREDENTIALS = ("testing", "testing")
 IN_PROCESS_ENDPOINT = "https://bedrock.{region}.amazonaws.com"
@@ -218,7 +218,7 @@ class Target:
         self.accepted_tokens: set[str] = set()
         self.guard = BillableGuard(settings, live=lambda: sum(self.created.values()),
                                    accepted_tokens=lambda: self.accepted_tokens) if settings.kind.billable else None
-        self.plan: Any = None  # conformance.plan.Plan on a billable AWS run (the plugin sets it)
+        self.plan: Any = None  # conformance.drivers.plan.Plan on a billable AWS run (the plugin sets it)
         self.create_requests = 0
         # status -> the first wait that timed out on it (expect.wait_until: one timeout per run and status)
         self.timed_out = StatusTimeouts(shared_dir)

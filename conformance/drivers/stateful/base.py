@@ -17,11 +17,11 @@ from botocore.exceptions import ClientError
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from conformance import contract, expect
-from conformance.clauses import ConformanceFailure
-from conformance.expect import check, ok, refused
-from conformance.stateful.calllog import CallLog, step
-from conformance.stateful.common import (
+from conformance.catalogue import contract
+from conformance.catalogue.clauses import ConformanceFailure
+from conformance.checker.verdicts import VERDICTS
+from conformance.drivers.stateful.calllog import CallLog, step
+from conformance.drivers.stateful.common import (
     CREATE,
     DELETE,
     GET,
@@ -41,9 +41,10 @@ from conformance.stateful.common import (
     _utc,
     documented_refusals,
 )
-from conformance.stateful.model import Record, created_at
-from conformance.targets import Target
-from conformance.verdicts import VERDICTS
+from conformance.drivers.stateful.model import Record, created_at
+from conformance.target import expect
+from conformance.target.expect import check, ok, refused
+from conformance.target.targets import Target
 
 
 class ProvisionedThroughputMachine(RuleBasedStateMachine):
@@ -61,7 +62,7 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
         super().__init__()
         cls = type(self)
         if cls.target is None:
-            raise RuntimeError("run the machine with conformance.stateful.run(Machine, target)")
+            raise RuntimeError("run the machine with conformance.drivers.stateful.run(Machine, target)")
         self.t: Target = cls.target
         if self.log is not None:
             self.log.reset()
@@ -405,14 +406,15 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
         self.check_tags(rec, "CREATE-TAGS")
 
     def adopt(self, slot: str, clause: str, *, settle: bool = True, judge: bool = False) -> Record:
-        """A billable AWS run: take the plan's shared Provisioned Throughput ``slot`` (conformance.plan) as a record
-        of the model instead of creating one. The first machine to adopt it learns it from the plan's create
-        request (its name, model, units, tags, token) and judges Get and its tags against that, as after a create of
-        its own; a later one (earlier steps renamed or changed it) learns it from what the target holds now. The plan
-        owns its lifetime: teardown never deletes an adopted record; the slot's scheduled deleting step deletes it
-        with ``do_delete``. ``settle``: wait until it is InService or Failed first (conformance.plan.Plan.take).
-        ``judge``: the step that carries the slot's create clauses (conformance.aws.SCHEDULE) judges it as a create
-        of its own (``judge_new``, the plan's create answer's ARN included), whoever adopted it first."""
+        """A billable AWS run: take the plan's shared Provisioned Throughput ``slot``
+        (conformance.drivers.plan) as a record of the model instead of creating one. The first machine to
+        adopt it learns it from the plan's create request (its name, model, units, tags, token) and judges Get
+        and its tags against that, as after a create of its own; a later one (earlier steps renamed or changed
+        it) learns it from what the target holds now. The plan owns its lifetime: teardown never deletes an
+        adopted record; the slot's scheduled deleting step deletes it with ``do_delete``. ``settle``: wait
+        until it is InService or Failed first (conformance.drivers.plan.Plan.take). ``judge``: the step that
+        carries the slot's create clauses (conformance.target.aws.SCHEDULE) judges it as a create of its own
+        (``judge_new``, the plan's create answer's ARN included), whoever adopted it first."""
         t = self.t
         if t.plan is None:
             raise RuntimeError("adopt() takes a shared Provisioned Throughput of a billable AWS run's plan")
@@ -558,7 +560,7 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
 
     @step
     def act(self, action: Callable[[], Any]) -> Any:
-        """Run one action as a step (fixed walks: conformance.stateful.runner.walk)."""
+        """Run one action as a step (fixed walks: conformance.drivers.stateful.runner.walk)."""
         return action()
 
     # -- rules every machine has ----------------------------------------------------------------------------
@@ -601,7 +603,8 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
         """Delete what this run created and is still alive (never an adopted record: the plan's); never raise (a
         failing step's error wins)."""
         for rec in [*self.records.values(), *self.lost.values()]:
-            if rec.arn in self.adopted:  # the plan's: conformance.plan deletes it at its scheduled step
+            # the plan's: conformance.drivers.plan deletes it at its scheduled step
+            if rec.arn in self.adopted:
                 continue
             try:
                 self._delete_quietly(rec)

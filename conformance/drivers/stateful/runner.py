@@ -9,10 +9,10 @@ from hypothesis import Phase
 from hypothesis import settings as hypothesis_settings
 from hypothesis.stateful import run_state_machine_as_test
 
-from conformance.stateful.base import ProvisionedThroughputMachine
-from conformance.stateful.calllog import CallLog
-from conformance.targets import Target
-from conformance.verdicts import VERDICTS
+from conformance.checker.verdicts import VERDICTS
+from conformance.drivers.stateful.base import ProvisionedThroughputMachine
+from conformance.drivers.stateful.calllog import CallLog
+from conformance.target.targets import Target
 
 M = TypeVar("M", bound=ProvisionedThroughputMachine)
 
@@ -24,7 +24,7 @@ def machine_settings() -> hypothesis_settings:
     examples = current.max_examples
     name = hypothesis_settings.get_current_profile_name()
     if name.startswith("bedrock-conformance-"):
-        from conformance.run import PROFILES
+        from conformance.session.run import PROFILES
 
         profile = PROFILES.get(name.removeprefix("bedrock-conformance-"))
         if profile is not None:
@@ -32,8 +32,8 @@ def machine_settings() -> hypothesis_settings:
     # the explain phase re-runs a failing machine many times to annotate it: too slow for a remote target
     phases = tuple(phase for phase in current.phases if phase is not Phase.explain)
     if VERDICTS.muted:
-        # a run again after a failure (conformance.verdicts): the first failure was shrunk; later ones keep the
-        # calls that found them (shrinking each again would cost one whole search per clause)
+        # a run again after a failure (conformance.checker.verdicts): the first failure was shrunk; later ones
+        # keep the calls that found them (shrinking each again would cost one whole search per clause)
         phases = tuple(phase for phase in phases if phase is not Phase.shrink)
     return hypothesis_settings(current, max_examples=examples, deadline=None, phases=phases)
 

@@ -34,8 +34,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from conformance import kinds, replay_judge
-from conformance.clauses import CATALOGUE
+from conformance.catalogue import kinds
+from conformance.catalogue.clauses import CATALOGUE
+from conformance.report import replay_judge
 
 _RESOURCE_PATH = re.compile(r"/provisioned-model-throughput/[^/?]+")
 _SCOPE_REGION = re.compile(r"/\d{8}/([^/]+)/bedrock/aws4_request")

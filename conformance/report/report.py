@@ -11,10 +11,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from conformance.clauses import CATALOGUE, OPERATIONS
-from conformance.outcomes import BLOCKED, ERROR, FAILED, NOT_IMPLEMENTED, Outcome
-from conformance import reproducer
-from conformance.reproducer import with_reproducer
+from conformance.catalogue.clauses import CATALOGUE, OPERATIONS
+from conformance.checker.outcomes import BLOCKED, ERROR, FAILED, NOT_IMPLEMENTED, Outcome
+from conformance.report import reproducer
+from conformance.report.reproducer import with_reproducer
 
 REPORT_VERSION = "1.0"
 DEFAULT_ROOT = Path("reports")
@@ -121,7 +121,7 @@ def write_all(state: Any, outcomes: list[Outcome], summary: dict[str, Any], repo
     directory.mkdir(parents=True, exist_ok=True)
     files = {"report.json": json.dumps(doc, indent=2, default=str) + "\n", "report.md": build_markdown(doc)}
     try:
-        from conformance import report_extra
+        from conformance.report import report_extra
     except ImportError:  # pragma: no cover
         report_extra = None
     if report_extra is not None:
@@ -180,7 +180,7 @@ def load_baseline(path: str | None) -> dict[str, str]:
             raise ValueError("'accepted' must map clause ids to reasons")
         return {str(k): str(v) for k, v in accepted.items()}
     except ValueError as exc:
-        from conformance.settings import UsageProblem
+        from conformance.catalogue.settings import UsageProblem
 
         raise UsageProblem(f"baseline {path} is not valid: {exc}") from None
 

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from conformance.settings import RUN_TAG_KEY, Settings
+from conformance.catalogue.settings import RUN_TAG_KEY, Settings
 
 # Hourly on-demand (no-commitment) price per model unit, USD, for planning only. Sources: the Amazon Bedrock
 # pricing page's Provisioned Throughput tables as summarised in the team's contract notes; prices change, so
