@@ -13,6 +13,7 @@ Exit codes: 0 conformant / ok, 1 non-conformance found / drift, 2 the run could 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -288,6 +289,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "faults": cmd_faults}[args.command](args)
     except KeyboardInterrupt:
         return _fail("interrupted")
+    except BrokenPipeError:  # the reader stopped early (`| head`): stop quietly, as cat and grep do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the last flush at exit cannot fail
+        return 0 if args.command != "run" else 2
 
 
 if __name__ == "__main__":

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 import socket
+import subprocess
+import sys
 
 import pytest
 from conftest import load_report, statuses
@@ -34,6 +36,17 @@ def _one_line_exit_2(result):
 ])
 def test_bad_flags_give_one_line_and_exit_2(cli, args):
     _one_line_exit_2(cli(*args))
+
+
+@pytest.mark.parametrize("args", [["faults"], ["clauses", "--format", "json"], ["clauses"]])
+def test_a_listing_whose_reader_stops_early_ends_quietly(args):
+    """`bedrock-conformance faults | head -1` printed a BrokenPipeError traceback."""
+    proc = subprocess.Popen([sys.executable, "-m", "conformance", *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    proc.stdout.close()  # the reader is gone before the first line
+    error = proc.stderr.read().decode()
+    proc.wait(timeout=60)
+    assert "Traceback" not in error and proc.returncode == 0, error[-2000:]
 
 
 def test_unreachable_url_gives_one_line_and_exit_2(cli):
