@@ -6,14 +6,13 @@ implementation per clause, the same verdicts, and the same reproducer and blocki
 
 On a billable AWS run the walks the plan carries (conformance.target.aws.SCHEDULE) start by adopting the
 plan's shared Provisioned Throughputs (``ProvisionedThroughputMachine.adopt``) instead of creating their own:
-only that first step differs (``_pt``); the actions after it are the same on every target. The plan owns the
-shared ones: the machine never deletes them, except where the schedule says (the tags walk deletes PT 1).
+only that first step differs (``shared_or_new``); the actions after it are the same on every target. The plan
+owns the shared ones: the machine never deletes them, except where the schedule says (the tags walk deletes PT 1).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 
@@ -21,16 +20,6 @@ from conformance.catalogue import contract
 from conformance.drivers import stateful
 from conformance.drivers.plan import PT1_TAGS
 from conformance.drivers.stateful import CommitmentMachine, CustomModelMachine, LifecycleMachine, Record
-
-
-def _pt(target, m: LifecycleMachine, made: list[Record], slot: str, clause: str, tags: dict[str, str],
-        use_token: bool, word: str, *, settle: bool = True) -> Callable[[], Any]:
-    """The step that gives a walk its next Provisioned Throughput (appended to ``made``): on a billable AWS run
-    the plan's shared ``slot``, adopted (the model learns its tags and token from the plan's create), elsewhere one
-    the machine creates with ``tags`` and a token if ``use_token``."""
-    if target.plan is not None:
-        return lambda: made.append(m.adopt(slot, clause, settle=settle))
-    return lambda: made.append(m.do_create(0, False, 1, tags, use_token, word))
 
 
 def _live(m: LifecycleMachine, made: list[Record], index: int) -> Callable[[], Record | None]:
@@ -43,8 +32,8 @@ def _live(m: LifecycleMachine, made: list[Record], index: int) -> Callable[[], R
 def test_update_walk(target):
     def script(m: LifecycleMachine):
         made: list[Record] = []
-        yield _pt(target, m, made, "pt1", "UPDATE-RENAME", {}, False, "upd")
-        yield _pt(target, m, made, "pt2", "UPDATE-RENAME", {}, False, "oth")
+        yield lambda: made.append(m.shared_or_new("pt1", "UPDATE-RENAME", {}, False, "upd"))
+        yield lambda: made.append(m.shared_or_new("pt2", "UPDATE-RENAME", {}, False, "oth"))
         first, second = _live(m, made, 0), _live(m, made, 1)
         yield lambda: [m.settle(r) for r in (first(), second()) if r]
         yield lambda: first() and second() and m.do_rename_onto_live_name(first(), second(), False)
@@ -79,7 +68,7 @@ def test_idempotency(target):
     def script(m: LifecycleMachine):
         made: list[Record] = []
         # AWS: PT 2, created with a token, retried while still Creating
-        yield _pt(target, m, made, "pt2", "CREATE-IDEMPOTENT", {}, True, "idem", settle=False)
+        yield lambda: made.append(m.shared_or_new("pt2", "CREATE-IDEMPOTENT", {}, True, "idem", settle=False))
         live = _live(m, made, 0)
         yield lambda: live() and m.do_retry(live())
 
@@ -90,7 +79,7 @@ def test_idempotency(target):
 def test_uniqueness_and_unknown_model(target):
     def script(m: LifecycleMachine):
         made: list[Record] = []
-        yield _pt(target, m, made, "pt1", "CREATE-NAME-UNIQUE", {}, False, "uniq")
+        yield lambda: made.append(m.shared_or_new("pt1", "CREATE-NAME-UNIQUE", {}, False, "uniq"))
         live = _live(m, made, 0)
         yield lambda: live() and m.do_create_with_live_name(live(), 0, False)
         yield m.do_create_unknown_model
@@ -103,7 +92,8 @@ def test_tags_walk(target):
     def script(m: LifecycleMachine):
         made: list[Record] = []
         # AWS: PT 1, which the plan created with these tags; its delete below is the schedule's delete of PT 1
-        yield _pt(target, m, made, "pt1", "CREATE-TAGS", contract.tag_dict(list(PT1_TAGS)), False, "tag")
+        given = contract.tag_dict(list(PT1_TAGS))
+        yield lambda: made.append(m.shared_or_new("pt1", "CREATE-TAGS", given, False, "tag"))
         live = _live(m, made, 0)
         yield lambda: live() and m.do_tag(live(), {"team": "other", "added": "1"})
         yield lambda: live() and m.do_untag(live(), ["added"])

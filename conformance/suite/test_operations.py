@@ -71,10 +71,8 @@ def test_create_get_delete(target):
 
     def script(m: stateful.LifecycleMachine):
         made = []
-        if target.plan is not None:
-            yield lambda: made.append(m.adopt("pt2", "CREATE-ACCEPTS-VALID", settle=False, judge=True))
-        else:
-            yield lambda: made.append(m.do_create(0, False, 1, {}, False, "walk"))
+        yield lambda: made.append(m.shared_or_new("pt2", "CREATE-ACCEPTS-VALID", {}, False, "walk", settle=False,
+                                                  judge=True))
         yield lambda: made and m.alive(made[0]) and m.settle(made[0])
         yield lambda: made and m.alive(made[0]) and m.do_delete(made[0], False)
 

@@ -365,24 +365,31 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
                        token: str | None) -> Record:
         """The model learns a record from its Create request and answer, and checks what Get shows of it."""
         t = self.t
-        name, model_id, units = params["provisionedModelName"], params["modelId"], params["modelUnits"]
-        commitment = params.get("commitmentDuration")
-        tags = {tag["key"]: tag["value"] for tag in params.get("tags", []) if tag["key"] != t.run_tag["key"]}
         arn = str(created.get("provisionedModelArn"))
         expect.arn_ok(t, "CREATE-ARN-FORMAT", arn)
         check(arn not in self.records and arn not in self.deleted, "CREATE-ACCEPTS-VALID",
-              f"Create of {name} answered the ARN {arn} of an earlier Provisioned Throughput", t)
-        full = self.full_model_arn(model_id)
-        base = self.customs[model_id] if custom else None
-        rec = Record(arn=arn, name=name, model_id=model_id, model_arn=full, desired_model_arn=full,
-                     foundation_arn=contract.foundation_arn(base, self.region) if base else full, units=units,
-                     commitment=commitment, tags={t.run_tag["key"]: t.run_tag["value"], **tags},
-                     purchased_custom=custom, create_params=params, token=token)
+              f"Create of {params['provisionedModelName']} answered the ARN {arn} of an earlier Provisioned "
+              "Throughput", t)
+        rec = self.record_of(params, arn, custom=custom, token=token)
         self.records[arn] = rec
         self.involved.add(arn)
         self.judge_new(rec)
         self.times.append(created_at(rec))
         return rec
+
+    def record_of(self, params: dict[str, Any], arn: str, *, custom: bool, token: str | None) -> Record:
+        """The model's record of a Create request whose answer named ``arn``: what Get must show of it."""
+        t = self.t
+        model_id = params["modelId"]
+        full = self.full_model_arn(model_id)
+        base = self.customs[model_id] if custom else None
+        tags = {tag["key"]: tag["value"] for tag in params.get("tags", []) if tag["key"] != t.run_tag["key"]}
+        return Record(arn=arn, name=params["provisionedModelName"], model_id=model_id, model_arn=full,
+                      desired_model_arn=full,
+                      foundation_arn=contract.foundation_arn(base, self.region) if base else full,
+                      units=params["modelUnits"], commitment=params.get("commitmentDuration"),
+                      tags={t.run_tag["key"]: t.run_tag["value"], **tags}, purchased_custom=custom,
+                      create_params=params, token=token)
 
     def judge_new(self, rec: Record) -> None:
         """What the target shows of a Provisioned Throughput just created, against its Create request: Get by name
@@ -405,6 +412,15 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
         self.verify(rec, by_arn)
         self.check_tags(rec, "CREATE-TAGS")
 
+    def shared_or_new(self, slot: str, clause: str, tags: dict[str, str], use_token: bool, word: str, *,
+                      settle: bool = True, judge: bool = False) -> Record:
+        """A fixed walk's next Provisioned Throughput: on a billable AWS run the plan's shared ``slot``, adopted
+        (``adopt``; ``settle`` and ``judge`` are its), elsewhere one this machine creates (one unit of the first
+        model, with ``tags`` and a token if ``use_token``). Only this step differs between the two."""
+        if self.t.plan is not None:
+            return self.adopt(slot, clause, settle=settle, judge=judge)
+        return self.do_create(0, False, 1, tags, use_token, word)
+
     def adopt(self, slot: str, clause: str, *, settle: bool = True, judge: bool = False) -> Record:
         """A billable AWS run: take the plan's shared Provisioned Throughput ``slot``
         (conformance.drivers.plan) as a record of the model instead of creating one. The first machine to
@@ -420,26 +436,18 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
             raise RuntimeError("adopt() takes a shared Provisioned Throughput of a billable AWS run's plan")
         entry = t.plan.take(slot, clause, settle=settle)
         first, entry.adopted = not entry.adopted, True
-        params = dict(entry.params)
-        model_id = params["modelId"]
-        custom = model_id in self.customs
-        full = self.full_model_arn(model_id)
-        base = self.customs[model_id] if custom else None
+        params = dict(entry.params)  # the plan's create request: the run's tag is among its tags
         arn = entry.arn
         got = ok(t, clause, GET, provisionedModelId=arn)
         if not first and (got.get("status") == "Updating" or (settle and got.get("status") in PENDING_STATUSES)):
             got = expect.wait_settled(t, clause, arn)  # an update an earlier step left: the model starts after it
-        rec = Record(arn=arn, name=params["provisionedModelName"], model_id=model_id, model_arn=full,
-                     desired_model_arn=full,
-                     foundation_arn=contract.foundation_arn(base, self.region) if base else full,
-                     units=params["modelUnits"], commitment=params.get("commitmentDuration"),
-                     tags=contract.tag_dict(params.get("tags")), purchased_custom=custom, create_params=params,
-                     token=params.get("clientRequestToken"))
+        rec = self.record_of(params, arn, custom=params["modelId"] in self.customs,
+                             token=params.get("clientRequestToken"))
         self.records[arn] = rec
         self.adopted.add(arn)
         self.involved.add(arn)
         if judge:
-            expect.arn_ok(t, "CREATE-ARN-FORMAT", str((entry.created or {}).get("provisionedModelArn")))
+            expect.arn_ok(t, "CREATE-ARN-FORMAT", arn)
             self.judge_new(rec)
         elif first:
             self.verify(rec, got)
