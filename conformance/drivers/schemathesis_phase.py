@@ -24,6 +24,7 @@ import json
 import random
 import re
 import threading
+import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -134,12 +135,8 @@ def aws_query_encoding(url: str) -> str:
     "encode space as %20, not +"), and botocore's ``percent_encode`` does the same. After form encoding every
     ``+`` in the query is an encoded space, so the rewrite is exact.
     """
-    head, sep, query = url.partition("?")
-    if not sep or "+" not in query:
-        return url
-    fragment_sep = "#" if "#" in query else ""
-    query, _, fragment = query.partition("#")
-    return f"{head}?{query.replace('+', '%20')}{fragment_sep}{fragment}"
+    parts = urllib.parse.urlsplit(url)
+    return parts._replace(query=parts.query.replace("+", "%20")).geturl() if "+" in parts.query else url
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -51,15 +51,7 @@ def refused(target: Target, clause: str, operation: str, codes: Iterable[str], *
     try:
         response = getattr(client, operation)(**params)
     except ClientError as exc:
-        code = exc.response.get("Error", {}).get("Code")
-        if code in codes:
-            VERDICTS.judge(clause)
-            return code
-        failure = ConformanceFailure(
-            clause, f"{operation}({_short(params)}) answered {code}; expected {' or '.join(codes)}",
-            request=target.last_request, response=_response_of(exc))
-        VERDICTS.fail(failure)
-        return str(code)
+        return str(_judge_refusal(target, clause, operation, params, exc, codes, " or ".join(codes)))
     except ParamValidationError as exc:  # pragma: no cover - the wire client does not validate
         raise AssertionError(f"the wire client validated parameters: {exc}") from None
     meta = response.get("ResponseMetadata", {})
@@ -82,17 +74,23 @@ def attempt(target: Target, clause: str, operation: str, codes: Iterable[str], *
     try:
         answer = getattr(client, operation)(**params)
     except ClientError as exc:
-        code = exc.response.get("Error", {}).get("Code")
-        if code in codes:
-            VERDICTS.judge(clause)
-            return None, code
-        failure = ConformanceFailure(
-            clause, f"{operation}({_short(params)}) answered {code}; expected success or {' or '.join(codes)}",
-            request=target.last_request, response=_response_of(exc))
-        VERDICTS.fail(failure)  # once the clause already failed: a refusal like any other
-        return None, code
+        expected = "success or " + " or ".join(codes)
+        return None, _judge_refusal(target, clause, operation, params, exc, codes, expected)
     VERDICTS.judge(clause)
     return answer, None
+
+
+def _judge_refusal(target: Target, clause: str, operation: str, params: dict[str, Any], exc: ClientError,
+                   codes: tuple[str, ...], expected: str) -> str | None:
+    """A refusal of ``operation``: one of ``codes`` passes ``clause``, any other fails it (once the clause
+    already failed in this test, the caller goes on: a refusal like any other). Returns the code."""
+    code = exc.response.get("Error", {}).get("Code")
+    if code in codes:
+        VERDICTS.judge(clause)
+        return code
+    message = f"{operation}({_short(params)}) answered {code}; expected {expected}"
+    VERDICTS.fail(ConformanceFailure(clause, message, request=target.last_request, response=_response_of(exc)))
+    return code
 
 
 def raw_refused(clause: str, response: RawResponse, codes: Iterable[str]) -> str:
