@@ -79,10 +79,10 @@ def cmd_run(args: argparse.Namespace, passthrough: list[str]) -> int:
         selectors(args.skip)
     except (settings_mod.SettingsError, UsageProblem) as exc:
         return _unusable(args, settings, str(exc))
-    if settings.kind.billable and settings.allow_billable and args.workers:
+    if settings.billable_run and args.workers:
         return _unusable(args, settings, "a billable run against AWS runs in one process (its plan counts every "
                                          "Provisioned Throughput): drop -n")
-    if settings.kind.billable and settings.allow_billable:
+    if settings.billable_run:
         from conformance.target.aws import confirm
 
         if not confirm(settings, assume_yes=args.yes):

@@ -56,7 +56,7 @@ def pytest_configure(config: pytest.Config) -> None:
         state = runmod.RunState.from_config(config, workerinput)
     except runmod.UsageProblem as exc:
         raise pytest.UsageError(str(exc)) from None
-    if state.settings.kind.billable and state.settings.allow_billable and getattr(config.option, "numprocesses", None):
+    if state.settings.billable_run and getattr(config.option, "numprocesses", None):
         raise pytest.UsageError("a billable run against AWS runs in one process (its plan counts every "
                                 "Provisioned Throughput): drop -n")
     config.stash[runmod.STATE] = state
@@ -92,7 +92,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     state = config.stash.get(runmod.STATE, None)
     if state is None:
         return
-    planned = state.settings.kind.billable and state.settings.allow_billable
+    planned = state.settings.billable_run
     free, billable = [], []
     for item in items:
         clauses = item_clauses(item)
@@ -151,7 +151,7 @@ def target(request: pytest.FixtureRequest) -> Any:
     if state is None:
         pytest.skip("no --target given: bedrock-conformance tests are not active")
     opened = state.open_target()
-    if state.plan_tests and opened.plan is None and state.settings.kind.billable and state.settings.allow_billable:
+    if state.plan_tests and opened.plan is None and state.settings.billable_run:
         from conformance.drivers.plan import Plan
 
         opened.plan = Plan(opened, state.plan_tests)

@@ -93,6 +93,11 @@ class Settings:
             raise SettingsError(f"unknown target '{self.target}'")
         return found
 
+    @property
+    def billable_run(self) -> bool:
+        """Creates cost money and the user allowed them: the billable guard's plan runs (docs/aws.md)."""
+        return self.kind.billable and self.allow_billable
+
     def public(self) -> dict[str, Any]:
         """Settings safe to print and report (no secrets are ever held here)."""
         data = dataclasses.asdict(self)
