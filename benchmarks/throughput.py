@@ -85,7 +85,7 @@ def floor_calls(kind: str):
 def suite_calls(kind: str):
     """The suite's own SDK channel: the reference emulator in-process, every response checked on the wire."""
     from conformance.catalogue import settings
-    from conformance.target.targets import open_target
+    from conformance.targets.target import open_target
 
     target = open_target(settings.load({"target": "reference"}, environ={}))
     name = target.new_name("bench")

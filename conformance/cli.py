@@ -83,7 +83,7 @@ def cmd_run(args: argparse.Namespace, passthrough: list[str]) -> int:
         return _unusable(args, settings, "a billable run against AWS runs in one process (its plan counts every "
                                          "Provisioned Throughput): drop -n")
     if settings.billable_run:
-        from conformance.target.aws import confirm
+        from conformance.targets.aws import confirm
 
         if not confirm(settings, assume_yes=args.yes):
             return _unusable(args, settings, "billable run not confirmed: nothing was created")
@@ -116,7 +116,7 @@ def _unusable(args: argparse.Namespace, settings: Any, reason: str) -> int:
 
 def _preflight(settings: Any) -> None:
     """An unreachable URL or missing credentials: one line, before any test starts."""
-    from conformance.target.targets import open_target, probe
+    from conformance.targets.target import open_target, probe
 
     target = open_target(settings)
     try:
@@ -131,8 +131,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
     from conformance.catalogue import settings as settings_mod
     from conformance.catalogue.clauses import TargetUnavailable
-    from conformance.target.aws import leftovers
-    from conformance.target.targets import open_target
+    from conformance.targets.aws import leftovers
+    from conformance.targets.target import open_target
 
     try:
         settings = _settings_from(args)

@@ -1,7 +1,7 @@
 """The pytest plugin: options, markers, the ``target`` fixture, and per-clause outcome collection.
 
 Thin on purpose: settings live in ``conformance.catalogue.settings``, targets in
-``conformance.target.targets``, the verdict in ``conformance.session.run``. The plugin stays passive unless
+``conformance.targets.target``, the verdict in ``conformance.session.run``. The plugin stays passive unless
 ``--target`` (or ``--bc-config``) is given, so it does not touch other test runs in the same environment.
 """
 
@@ -25,8 +25,8 @@ from conformance.catalogue.flags import FLAGS
 from conformance.checker.outcomes import BLOCKED, ERROR, FAILED, NOT_IMPLEMENTED, PASSED, SKIPPED
 from conformance.checker.verdicts import UNREADABLE, VERDICTS, Blocked, Findings
 from conformance.session import run as runmod
-from conformance.target import aws
-from conformance.target.aws import BillableRefused
+from conformance.targets import aws
+from conformance.targets.aws import BillableRefused
 
 COST_MARKERS = {
     "free": "checking it costs nothing on real AWS (reads, refusals, unknown ids)",
@@ -104,7 +104,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if not reason and planned and "billable" in costs:
             reason = aws.NOT_PLANNED.get(test)
             if reason is None and aws.step_of(test) is None:
-                reason = "not in the billable plan for AWS (conformance.target.aws.SCHEDULE)"
+                reason = "not in the billable plan for AWS (conformance.targets.aws.SCHEDULE)"
         if reason:
             item.add_marker(pytest.mark.skip(reason=reason))
         elif planned and "billable" in costs:

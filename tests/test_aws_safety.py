@@ -189,7 +189,7 @@ def test_the_endpoint_is_the_one_botocore_resolves(monkeypatch):
     """FIPS, dual-stack, the aws-cn and aws-us-gov partitions, AWS_ENDPOINT_URL: botocore decides, the raw
     channel follows (no request is sent: the account is given)."""
     from conformance.catalogue.settings import Settings
-    from conformance.target.targets import Target
+    from conformance.targets.target import Target
 
     for key in [k for k in __import__("os").environ if k.startswith("AWS_")]:
         monkeypatch.delenv(key)
@@ -302,7 +302,7 @@ def test_billable_quick_run_follows_its_plan(fake_aws, tmp_path):
     """The plan: two Provisioned Throughputs, Creating for seconds, throttled now and then; at least 90% of the
     billable clauses get a verdict, at most 2 alive at once and at most 6 created, nothing left behind."""
     from conformance.catalogue.clauses import CATALOGUE
-    from conformance.target import aws
+    from conformance.targets import aws
 
     recorder, url = fake_aws(create_delay=2.0, update_delay=1.0, throttle_every=11)
     result = run(url, tmp_path, "--profile", "quick", "--allow-billable", "--yes", "--poll-interval", "0.2")
@@ -367,7 +367,7 @@ def test_billable_plan_refuses_workers(fake_aws, tmp_path):
 
 def test_plan_estimate_counts_registered_families():
     from conformance.catalogue.settings import Settings
-    from conformance.target import aws
+    from conformance.targets import aws
 
     settings = Settings(target="aws")
     shared = [step for step in aws.SCHEDULE if not step.own_creates]  # without the registered families
@@ -454,7 +454,7 @@ def test_target_that_hangs_mid_run_times_out_and_leaves_a_report(tmp_path):
 
 def test_plan_warns_when_the_budget_is_shorter_than_the_plan():
     from conformance.catalogue.settings import Settings
-    from conformance.target import aws
+    from conformance.targets import aws
 
     est = aws.estimate(Settings(target="aws"))
     short = aws.plan(Settings(target="aws", budget_seconds=est.minutes[1] * 60 - 1))

@@ -6,7 +6,7 @@
   `conformance/`; each folder is one layer or a run of adjacent layers, no layer split between two folders.
 - `strategies` and `schemas` never import `conformance`; `strategies` imports only `schemas`, Hypothesis and the
   standard library.
-- `bedrock_emulator` imports nothing of the project, and only `conformance.target.targets` (glue that starts a
+- `bedrock_emulator` imports nothing of the project, and only `conformance.targets.target` (glue that starts a
   target) and `conformance.cli` (`serve`, `faults`) import it: the suite's expectations and the emulator never
   meet.
 - Only `conformance.cli` reads the fault catalogue (self-test data naming faults of the emulator).
@@ -34,16 +34,16 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("drivers", ("conformance.drivers",)),
     ("run", ("conformance.session",)),
     ("reports", ("conformance.report",)),
-    ("expectations", ("conformance.target.expect",)),
-    ("target", ("conformance.target",)),
-    ("aws safety", ("conformance.target.aws",)),
+    ("expectations", ("conformance.targets.expect",)),
+    ("target", ("conformance.targets",)),
+    ("aws safety", ("conformance.targets.aws",)),
     ("checker", ("conformance.checker",)),
     ("catalogue", ("conformance.catalogue", "conformance.__init__")),
     ("strategies", ("strategies",)),
     ("schemas", ("schemas",)),
     ("reference emulator", ("bedrock_emulator",)),
 )
-EMULATOR_IMPORTERS = ("conformance.target.targets", "conformance.cli")
+EMULATOR_IMPORTERS = ("conformance.targets.target", "conformance.cli")
 CATALOGUE_READERS = ("conformance.cli",)
 STRATEGIES_MAY_IMPORT = {"schemas", "hypothesis", "strategies", "__future__"} | set(sys.stdlib_module_names)
 
@@ -226,7 +226,7 @@ def test_the_emulator_and_the_suite_never_import_each_other():
             if target.split(".")[0] == "bedrock_emulator" and module.split(".")[0] != "bedrock_emulator" \
                     and module not in EMULATOR_IMPORTERS:
                 bad.append(_where(module, target))
-    assert not bad, ("only conformance.target.targets and conformance.cli may import the emulator:\n"
+    assert not bad, ("only conformance.targets.target and conformance.cli may import the emulator:\n"
                      + "\n".join(bad))
 
 
@@ -249,4 +249,4 @@ def test_the_rules_can_fail():
     assert layer_of("conformance.reporting") is None  # a prefix matches whole dotted names only
     assert layer_of("conformance.cli") < layer_of("conformance.session.run") \
         < layer_of("conformance.catalogue.clauses")
-    assert "conformance.target.targets" in graph()["conformance.session.run"]  # imported inside a function
+    assert "conformance.targets.target" in graph()["conformance.session.run"]  # imported inside a function

@@ -10,7 +10,7 @@ from conftest import load_report, statuses
 
 from conformance.catalogue.settings import load
 from conformance.drivers import schemathesis_phase
-from conformance.target.targets import open_target
+from conformance.targets.target import open_target
 
 
 def _run_phase(cli, tmp_path, *args):

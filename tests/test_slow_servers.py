@@ -11,8 +11,8 @@ from botocore.exceptions import ClientError
 
 from conformance.catalogue.clauses import ConformanceFailure
 from conformance.catalogue.settings import Settings, SettingsError, load
-from conformance.target import expect
-from conformance.target.targets import open_target
+from conformance.targets import expect
+from conformance.targets.target import open_target
 
 
 @pytest.fixture
@@ -155,7 +155,7 @@ def test_a_list_fault_is_still_caught_and_shown_with_its_own_request(make_target
 
 
 def test_workers_of_one_run_share_the_timeouts(tmp_path):
-    from conformance.target.targets import StatusTimeouts
+    from conformance.targets.target import StatusTimeouts
 
     first, second = StatusTimeouts(str(tmp_path)), StatusTimeouts(str(tmp_path))
     assert second.get("Updating") is None

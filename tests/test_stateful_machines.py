@@ -18,7 +18,7 @@ from conformance.catalogue.clauses import ConformanceFailure
 from conformance.catalogue.settings import Settings
 from conformance.drivers import stateful
 from conformance.session.run import interesting_exception
-from conformance.target.targets import Target, open_target
+from conformance.targets.target import Target, open_target
 
 ROOT = Path(__file__).resolve().parents[1]
 MACHINES = [stateful.LifecycleMachine, stateful.CustomModelMachine, stateful.CommitmentMachine,

@@ -221,7 +221,7 @@ declare("CREATE-COMMITMENT", "CREATE",
 
 # ---------------------------------------------------------------------------------------------------------
 # Concurrency: requests sent at once over separate connections (threads released by a barrier). N parallel
-# requests, 4 by default and 2 on AWS (conformance.target.aws.PARALLEL_ON_AWS, counted in max_live).
+# requests, 4 by default and 2 on AWS (conformance.targets.aws.PARALLEL_ON_AWS, counted in max_live).
 _UNIQUE_NAME = ' (provisionedModelName: "Unique name for this provisioned throughput")'
 _TOKEN = (' (clientRequestToken: "If this token matches a previous request, Bedrock ignores the request, but does '
           'not return an error")')

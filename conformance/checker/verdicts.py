@@ -8,7 +8,7 @@ needs was refused, a record never settled) raises ``Blocked``: a state machine d
 touched and goes on; a plain test ends, and the clauses it never judged are reported "blocked" by the clause that
 failed first.
 
-This module sits below ``conformance.target.expect`` (which reports every verdict here) and the machines; the
+This module sits below ``conformance.targets.expect`` (which reports every verdict here) and the machines; the
 plugin reads it. One process runs one test at a time (xdist workers are processes), so one ``Verdicts`` per
 process suffices.
 """

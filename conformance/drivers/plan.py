@@ -1,5 +1,5 @@
 """The billable plan at run time (real AWS only): the shared Provisioned Throughputs of
-``conformance.target.aws.SCHEDULE``.
+``conformance.targets.aws.SCHEDULE``.
 
 ``start()`` sends the creates of the slots the selected steps use (as many as max_live allows) when the target
 opens, so that they are Creating while the free clauses run; ``take(slot)`` hands a step its slot once it settled
@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import schemas
-from conformance.target import aws, expect
+from conformance.targets import aws, expect
 
 CREATE = schemas.operation("CREATE").method
 PT1_TAGS = ({"key": "team", "value": "conformance"}, {"key": "empty", "value": ""})
@@ -97,7 +97,7 @@ class Plan:
 
     def retire(self) -> None:
         """Delete the shared slots still alive. The families with creates of their own run after every shared
-        step (conformance.target.aws.SCHEDULE); when the step that deletes a slot was not selected (--only),
+        step (conformance.targets.aws.SCHEDULE); when the step that deletes a slot was not selected (--only),
         its slot would otherwise hold a max_live place to the end of the run."""
         for entry in self.slots.values():
             if entry.created is not None and self.target.created.get(entry.arn, False):

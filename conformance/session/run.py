@@ -147,7 +147,7 @@ class RunState:
             settings = settings_mod.load(flags, config=config.getoption("bc_config"))
         except settings_mod.SettingsError as exc:
             raise UsageProblem(str(exc)) from None
-        from conformance.target.targets import expand_faults
+        from conformance.targets.target import expand_faults
 
         settings = expand_faults(settings)
         if workerinput is not None and "bc_run_id" in workerinput:
@@ -155,7 +155,7 @@ class RunState:
                         worker=workerinput.get("workerid", "w"), shared_url=workerinput.get("bc_shared_url"))
             state.shared_dir = workerinput.get("bc_shared_dir")
             return state
-        from conformance.target.targets import new_run_id
+        from conformance.targets.target import new_run_id
 
         seed = config.getoption("bc_seed")
         if seed is None:
@@ -174,7 +174,7 @@ class RunState:
 
     def start_shared_server(self) -> None:
         """Under xdist, one reference-http or moto-server serves every worker (as it would in real use)."""
-        from conformance.target.targets import start_shared
+        from conformance.targets.target import start_shared
 
         try:
             shared = start_shared(self.settings)
@@ -212,7 +212,7 @@ class RunState:
 
     # -- the target ----------------------------------------------------------------------------------------
     def open_target(self) -> Any:
-        from conformance.target.targets import open_target
+        from conformance.targets.target import open_target
 
         if self.target is None:
             try:
@@ -314,7 +314,7 @@ def write_unusable_report(settings: settings_mod.Settings | None, reason: str, *
     billable run not confirmed): still report.json, report.md, junit.xml and report.html, with the reason, so
     that a CI gate's artifact step finds them. Every clause is skipped: nothing was checked."""
     from conformance.report import report
-    from conformance.target.targets import new_run_id
+    from conformance.targets.target import new_run_id
 
     run = _UnusableRun(settings or settings_mod.Settings(), new_run_id(), seed, profile or "standard", time.time())
     outcomes = Outcomes().completed(f"not checked: the run could not be made ({reason})")

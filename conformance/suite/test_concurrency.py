@@ -21,8 +21,8 @@ from botocore.exceptions import ClientError
 
 import schemas
 from conformance.catalogue.clauses import ConformanceFailure, QuotaRefused, TargetUnavailable
-from conformance.target.aws import BillableRefused
-from conformance.target.expect import (
+from conformance.targets.aws import BillableRefused
+from conformance.targets.expect import (
     attempt,
     check,
     documented_4xx,

@@ -4,7 +4,7 @@ checks each lifecycle clause at least once. The stateful machines (test_stateful
 Each walk is a fixed sequence of the machines' own actions (``conformance.drivers.stateful.walk``): one
 implementation per clause, the same verdicts, and the same reproducer and blocking as a random run.
 
-On a billable AWS run the walks the plan carries (conformance.target.aws.SCHEDULE) start by adopting the
+On a billable AWS run the walks the plan carries (conformance.targets.aws.SCHEDULE) start by adopting the
 plan's shared Provisioned Throughputs (``ProvisionedThroughputMachine.adopt``) instead of creating their own:
 only that first step differs (``shared_or_new``); the actions after it are the same on every target. The plan
 owns the shared ones: the machine never deletes them, except where the schedule says (the tags walk deletes PT 1).

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from conformance.catalogue import contract
 from conformance.drivers import stateful
-from conformance.target import expect
-from conformance.target.expect import check, ok, refused
+from conformance.targets import expect
+from conformance.targets.expect import check, ok, refused
 from strategies import valid
 
 NOT_FOUND = ("ResourceNotFoundException",)
@@ -67,7 +67,7 @@ def test_create_get_delete(target):
     """One create-to-delete walk: the lifecycle machine's own create (Get by name and by ARN, the record
     against the request), settle and delete (nothing answers for it afterwards) actions, in a fixed order. On
     a billable AWS run the first step adopts the plan's PT 2 instead and judges it as its create
-    (conformance.target.aws.SCHEDULE); the steps after it are the same on every target."""
+    (conformance.targets.aws.SCHEDULE); the steps after it are the same on every target."""
 
     def script(m: stateful.LifecycleMachine):
         made = []

@@ -40,7 +40,7 @@ def test_custom_model_lifecycle(target):
 @pytest.mark.clause(*LIST_CLAUSES)
 def test_list(target):
     # AWS (billable): bounded over the plan's two Provisioned Throughputs, no creates
-    # (conformance.target.aws.SCHEDULE)
+    # (conformance.targets.aws.SCHEDULE)
     stateful.run(stateful.PlannedListMachine if target.plan is not None else stateful.ListMachine, target)
 
 

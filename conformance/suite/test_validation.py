@@ -38,8 +38,8 @@ from conformance.catalogue.clauses import (
     ConformanceFailure,
     NotImplementedOutcome,
 )
-from conformance.target import expect
-from conformance.target.targets import BillableRefused, Target
+from conformance.targets import expect
+from conformance.targets.target import BillableRefused, Target
 from strategies import invalid
 from strategies.invalid import InvalidCase
 from strategies.valid import CREATE, DELETE, GET, LIST, LIST_TAGS, TAG, UNTAG, UPDATE

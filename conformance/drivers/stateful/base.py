@@ -42,9 +42,9 @@ from conformance.drivers.stateful.common import (
     documented_refusals,
 )
 from conformance.drivers.stateful.model import Record, created_at
-from conformance.target import expect
-from conformance.target.expect import check, ok, refused
-from conformance.target.targets import Target
+from conformance.targets import expect
+from conformance.targets.expect import check, ok, refused
+from conformance.targets.target import Target
 
 
 class ProvisionedThroughputMachine(RuleBasedStateMachine):
@@ -429,7 +429,7 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
         it) learns it from what the target holds now. The plan owns its lifetime: teardown never deletes an
         adopted record; the slot's scheduled deleting step deletes it with ``do_delete``. ``settle``: wait
         until it is InService or Failed first (conformance.drivers.plan.Plan.take). ``judge``: the step that
-        carries the slot's create clauses (conformance.target.aws.SCHEDULE) judges it as a create of its own
+        carries the slot's create clauses (conformance.targets.aws.SCHEDULE) judges it as a create of its own
         (``judge_new``, the plan's create answer's ARN included), whoever adopted it first."""
         t = self.t
         if t.plan is None:

@@ -14,7 +14,7 @@ from conformance.catalogue.clauses import ConformanceFailure
 from conformance.checker.verdicts import UNREADABLE, VERDICTS, Blocked
 from conformance.drivers.stateful.common import _body
 from conformance.report.reproducer import calls_script, literal
-from conformance.target.targets import Target
+from conformance.targets.target import Target
 
 
 @dataclass

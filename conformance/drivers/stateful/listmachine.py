@@ -30,7 +30,7 @@ from conformance.drivers.stateful.common import (
 )
 from conformance.drivers.stateful.listquery import Query, _describe, _match_one, _matches, _summary_fails
 from conformance.drivers.stateful.model import Record, Snapshot, created_at
-from conformance.target.expect import check, ok
+from conformance.targets.expect import check, ok
 
 
 class ListMachine(ProvisionedThroughputMachine):
@@ -385,7 +385,7 @@ class ListMachine(ProvisionedThroughputMachine):
 
 class PlannedListMachine(ListMachine):
     """The list machine bounded for a billable AWS run: it adopts the plan's two shared Provisioned Throughputs
-    (conformance.target.aws.SCHEDULE) instead of creating, and never creates, renames or deletes; the sweep
+    (conformance.targets.aws.SCHEDULE) instead of creating, and never creates, renames or deletes; the sweep
     (each filter, each sort order, small pages, a garbage token) and random queries run over them."""
 
     max_live = 0  # the create rule never creates

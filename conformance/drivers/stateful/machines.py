@@ -30,8 +30,8 @@ from conformance.drivers.stateful.common import (
     documented_refusals,
 )
 from conformance.drivers.stateful.model import Record
-from conformance.target.expect import check, ok, refused
-from conformance.target.targets import RUN_TAG_KEY
+from conformance.targets.expect import check, ok, refused
+from conformance.targets.target import RUN_TAG_KEY
 
 
 class LifecycleMachine(ProvisionedThroughputMachine):

@@ -12,7 +12,7 @@ from hypothesis.stateful import run_state_machine_as_test
 from conformance.checker.verdicts import VERDICTS
 from conformance.drivers.stateful.base import ProvisionedThroughputMachine
 from conformance.drivers.stateful.calllog import CallLog
-from conformance.target.targets import Target
+from conformance.targets.target import Target
 
 M = TypeVar("M", bound=ProvisionedThroughputMachine)
 

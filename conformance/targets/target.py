@@ -44,7 +44,7 @@ import schemas
 from conformance.catalogue.clauses import TargetUnavailable
 from conformance.catalogue.settings import RUN_TAG_KEY, CustomModel, Settings, SettingsError
 from conformance.checker.checks import ResponseChecker, describe_request, error_code, parse_timestamp
-from conformance.target.aws import PARALLEL_ON_AWS, BillableGuard, BillableRefused  # noqa: F401 - for tests
+from conformance.targets.aws import PARALLEL_ON_AWS, BillableGuard, BillableRefused  # noqa: F401 - for tests
 
 DUMMY_CREDENTIALS = ("testing", "testing")
 IN_PROCESS_ENDPOINT = "https://bedrock.{region}.amazonaws.com"

@@ -10,7 +10,7 @@ from botocore.exceptions import ClientError, ParamValidationError
 
 from conformance.catalogue.clauses import ConformanceFailure, QuotaRefused
 from conformance.checker.verdicts import VERDICTS
-from conformance.target.targets import RawResponse, Target
+from conformance.targets.target import RawResponse, Target
 
 PLAUSIBLE_CLOCK_SKEW = 86400.0  # seconds: a creationTime further than a day from the client clock is wrong
 
