@@ -13,14 +13,26 @@ from typing import Any
 from .config import EmulatorConfig
 from .dispatch import Dispatcher
 from .errors import ApiError, validation
-from .faults import RACE_SECONDS
+from .faults import (
+    COMMITMENT_DELETE_ALLOWED, CREATE_MISSING_ARN, CREATE_STATUS_200, CUSTOM_DESIRED_MODEL_IGNORED,
+    DELETE_KEEPS_TAGS, DELETE_LEAVES_GETTABLE, DELETE_LEAVES_LISTED, DELETE_STATUS_204,
+    DESIRED_MODEL_ON_BASE_ACCEPTED, DUPLICATE_NAMES_ACCEPTED, EMPTY_UPDATE_SERVER_ERROR, IDEMPOTENCY_IGNORED,
+    NAME_CHECK_NOT_ATOMIC, RACE_SECONDS, REFUSED_CREATE_LEAVES_RECORD, RENAME_DUPLICATE_ACCEPTED,
+    RENAME_LIST_STALE, RENAME_STALE_INDEX, SERVER_ERROR_ON_LONG_NAME, TAGS_DROPPED, TOKEN_CHECK_NOT_ATOMIC,
+    TOKEN_REUSE_CREATES_SECOND, UPDATE_CHANGES_MODEL_UNITS, UPDATE_KEEPS_LAST_MODIFIED,
+    UPDATE_REWRITES_CREATION_TIME,
+)
 from .listing import Listing
-from .quirks import IN_FLIGHT_SECONDS
+from .quirks import (
+    DELETE_REFUSED_WHILE_PENDING, EMPTY_UPDATE_OK, IN_FLIGHT_SECONDS, RENAME_VIA_UPDATING,
+    RETRY_IN_FLIGHT_REFUSED, TOKEN_REUSE_ORIGINAL_ARN, UNKNOWN_MODEL_ACCESS_DENIED,
+    UPDATE_ACCEPTED_WHILE_PENDING,
+)
 from .records import PENDING, Document, Model, Request, Throughput
 from .tagging import Tagging, tag_pairs
 
-_DELETE_HISTORY_FAULTS = frozenset({"delete-leaves-listed", "delete-leaves-gettable", "delete-keeps-tags"})
-_RACE_FAULTS = frozenset({"name-check-not-atomic", "token-check-not-atomic"})
+_DELETE_HISTORY_FAULTS = frozenset({DELETE_LEAVES_LISTED, DELETE_LEAVES_GETTABLE, DELETE_KEEPS_TAGS})
+_RACE_FAULTS = frozenset({NAME_CHECK_NOT_ATOMIC, TOKEN_CHECK_NOT_ATOMIC})
 
 
 class Emulator(Dispatcher, Listing, Tagging):
@@ -53,14 +65,14 @@ class Emulator(Dispatcher, Listing, Tagging):
         if commitment not in self.config.commitment_seconds:  # only an unknown value under no-enum-validation
             commitment = None
         tags = tag_pairs(params.get("tags", []))
-        if "server-error-on-long-name" in self.faults and len(name) == 63:
+        if SERVER_ERROR_ON_LONG_NAME in self.faults and len(name) == 63:
             raise ApiError("InternalServerException", "Internal failure")
         self._check_empty_tag_value(tags)
 
         token = params.get("clientRequestToken")
         token_key = (request.region, token) if token is not None else None
         fingerprint = (name, units, model_id, commitment, tuple(tags))
-        if token_key is not None and "idempotency-ignored" not in self.faults:
+        if token_key is not None and IDEMPOTENCY_IGNORED not in self.faults:
             if token_key in self._pending_tokens:  # retry-in-flight-refused
                 raise validation("A create with this clientRequestToken is in progress; retry later")
             answer = self._retried(token_key, fingerprint)
@@ -70,17 +82,17 @@ class Emulator(Dispatcher, Listing, Tagging):
         try:
             model = self._resolve_model(model_id, request.region)
         except ApiError as error:
-            if error.code == "ResourceNotFoundException" and "unknown-model-access-denied" in self.quirks:
+            if error.code == "ResourceNotFoundException" and UNKNOWN_MODEL_ACCESS_DENIED in self.quirks:
                 raise ApiError("AccessDeniedException", f"You don't have access to the model {model_id}") from None
             raise
-        if "duplicate-names-accepted" not in self.faults and self._name_taken(request.region, name):
+        if DUPLICATE_NAMES_ACCEPTED not in self.faults and self._name_taken(request.region, name):
             # CHOICE: the duplicate-name error is undocumented; Create models no ConflictException.
             raise validation(f"A provisioned model named {name} already exists")
         tag_error = None
         try:
             self._check_tag_count({}, [key for key, _ in tags], name)
         except ApiError as error:
-            if "refused-create-leaves-record" not in self.faults:
+            if REFUSED_CREATE_LEAVES_RECORD not in self.faults:
                 raise
             tag_error = error  # refused, but the record is stored anyway
         quota = self.config.model_unit_quota
@@ -92,11 +104,11 @@ class Emulator(Dispatcher, Listing, Tagging):
         if self.faults & _RACE_FAULTS:
             # Checked, then inserted after a pause without the lock: concurrent creates all pass the checks.
             self._pause_unlocked(RACE_SECONDS)
-            if "name-check-not-atomic" in self.faults and token_key is not None:
+            if NAME_CHECK_NOT_ATOMIC in self.faults and token_key is not None:
                 answer = self._retried(token_key, fingerprint)  # only the token store is atomic with the insert
                 if answer is not None:
                     return answer
-        elif token_key is not None and "retry-in-flight-refused" in self.quirks:
+        elif token_key is not None and RETRY_IN_FLIGHT_REFUSED in self.quirks:
             # Two phases: the token and the name are reserved while the create is in progress.
             name_key = (request.region, name)
             self._pending_tokens.add(token_key)
@@ -129,7 +141,7 @@ class Emulator(Dispatcher, Listing, Tagging):
             status="Creating",
             status_since=now,
             will_fail=bool({model_id, model.arn, model.short_id} & set(self.config.fail_models)),
-            tags={} if "tags-dropped" in self.faults else dict(tags),
+            tags={} if TAGS_DROPPED in self.faults else dict(tags),
         )
         self._settle(pt, now)
         self._live[pt.arn] = pt
@@ -147,9 +159,9 @@ class Emulator(Dispatcher, Listing, Tagging):
             return None
         if seen[0] == fingerprint:
             return self._created(seen[1])  # an identical retry: same ARN, nothing created
-        if "token-reuse-original-arn" in self.quirks:
+        if TOKEN_REUSE_ORIGINAL_ARN in self.quirks:
             return self._created(seen[1])  # ignored like an identical retry: the original ARN, nothing changed
-        if "token-reuse-creates-second" in self.faults:
+        if TOKEN_REUSE_CREATES_SECOND in self.faults:
             return None  # treated as a new request
         # CHOICE: the docs only cover an identical retry; a token reused with other parameters is refused with
         # ValidationException (Create models no ConflictException).
@@ -164,11 +176,11 @@ class Emulator(Dispatcher, Listing, Tagging):
             self._lock.acquire()
 
     def _created(self, arn: str) -> tuple[int, Document]:
-        status = 200 if "create-status-200" in self.faults else 201
-        return status, {} if "create-missing-arn" in self.faults else {"provisionedModelArn": arn}
+        status = 200 if CREATE_STATUS_200 in self.faults else 201
+        return status, {} if CREATE_MISSING_ARN in self.faults else {"provisionedModelArn": arn}
 
     def _get(self, request: Request, params: Document) -> tuple[int, Document]:
-        include_deleted = "delete-leaves-gettable" in self.faults
+        include_deleted = DELETE_LEAVES_GETTABLE in self.faults
         pt = self._find(request, params["provisionedModelId"], include_deleted=include_deleted)
         return 200, self._describe(pt, summary=False)
 
@@ -176,15 +188,15 @@ class Emulator(Dispatcher, Listing, Tagging):
         new_name: str | None = params.get("desiredProvisionedModelName")
         new_model_id: str | None = params.get("desiredModelId")
         if new_name is None and new_model_id is None:
-            if "empty-update-server-error" in self.faults:
+            if EMPTY_UPDATE_SERVER_ERROR in self.faults:
                 raise ApiError("InternalServerException", "Internal failure")
-            if "empty-update-ok" in self.quirks:
+            if EMPTY_UPDATE_OK in self.quirks:
                 self._find(request, params["provisionedModelId"])  # still 404 for an unknown PT
                 return 200, {}
             # CHOICE: an Update that asks for nothing is refused.
             raise validation("Specify desiredProvisionedModelName or desiredModelId")
         pt = self._find(request, params["provisionedModelId"])
-        pending_ok = pt.status in PENDING and "update-accepted-while-pending" in self.quirks
+        pending_ok = pt.status in PENDING and UPDATE_ACCEPTED_WHILE_PENDING in self.quirks
         if pt.status != "InService" and not pending_ok:
             # CHOICE: only an InService PT can be updated; the code is undocumented.
             raise validation(f"Provisioned model {pt.name} is {pt.status}; only InService can be updated")
@@ -192,7 +204,7 @@ class Emulator(Dispatcher, Listing, Tagging):
             new_name = None  # renaming to its own name is fine, and changes nothing but lastModifiedTime
         if (
             new_name is not None
-            and "rename-duplicate-accepted" not in self.faults
+            and RENAME_DUPLICATE_ACCEPTED not in self.faults
             and self._name_taken(request.region, new_name)
         ):
             raise validation(f"A provisioned model named {new_name} already exists")
@@ -200,7 +212,7 @@ class Emulator(Dispatcher, Listing, Tagging):
         if new_model_id is not None:
             new_model = self._resolve_model(new_model_id, request.region)
             self._check_model_change(pt, new_model)
-            if pt.purchased.custom and "custom-desired-model-ignored" in self.faults:
+            if pt.purchased.custom and CUSTOM_DESIRED_MODEL_IGNORED in self.faults:
                 new_model = None
 
         if new_name is not None:
@@ -210,14 +222,14 @@ class Emulator(Dispatcher, Listing, Tagging):
             if pt.status != "Creating":  # while Creating (a quirk) the change waits for Creating to end
                 pt.status = "Updating"
                 pt.status_since = request.now
-        elif new_name is not None and pt.status == "InService" and "rename-via-updating" in self.quirks:
+        elif new_name is not None and pt.status == "InService" and RENAME_VIA_UPDATING in self.quirks:
             pt.status = "Updating"  # desiredModelArn stays modelArn: only the name changes
             pt.status_since = request.now
-        if "update-keeps-last-modified" not in self.faults:
+        if UPDATE_KEEPS_LAST_MODIFIED not in self.faults:
             pt.last_modified_time = request.now
-        if "update-rewrites-creation-time" in self.faults:
+        if UPDATE_REWRITES_CREATION_TIME in self.faults:
             pt.creation_time = request.now
-        if "update-changes-model-units" in self.faults:
+        if UPDATE_CHANGES_MODEL_UNITS in self.faults:
             pt.model_units += 1
         self._settle(pt, request.now)
         return 200, {}
@@ -226,7 +238,7 @@ class Emulator(Dispatcher, Listing, Tagging):
         # CHOICE: "bought for a custom model" is fixed at purchase, so a PT moved to its base model can move on
         # to another custom model of the same base.
         if not pt.purchased.custom:
-            if "desired-model-on-base-accepted" in self.faults:
+            if DESIRED_MODEL_ON_BASE_ACCEPTED in self.faults:
                 return
             raise validation("The model of a provisioned model bought for a base model can't be changed")
         if model.base_id != pt.purchased.base_id:
@@ -234,22 +246,22 @@ class Emulator(Dispatcher, Listing, Tagging):
 
     def _rename(self, pt: Throughput, new_name: str) -> None:
         # CHOICE: a rename takes effect at once, without an Updating phase.
-        if "rename-stale-index" not in self.faults:
+        if RENAME_STALE_INDEX not in self.faults:
             self._names.pop((pt.region, pt.name), None)
-        if "rename-list-stale" in self.faults:
+        if RENAME_LIST_STALE in self.faults:
             self._stale_list_names.setdefault(pt.arn, pt.name)
         pt.name = new_name
         self._names[(pt.region, new_name)] = pt.arn
 
     def _delete(self, request: Request, params: Document) -> tuple[int, Document | None]:
         pt = self._find(request, params["provisionedModelId"])  # CHOICE: in any status, Creating included
-        if pt.status in PENDING and "delete-refused-while-pending" in self.quirks:
+        if pt.status in PENDING and DELETE_REFUSED_WHILE_PENDING in self.quirks:
             raise ApiError("ConflictException", f"Provisioned model {pt.name} is {pt.status}; try again later")
         expiration = pt.commitment_expiration
         if (
             expiration is not None
             and request.now < expiration
-            and "commitment-delete-allowed" not in self.faults
+            and COMMITMENT_DELETE_ALLOWED not in self.faults
         ):
             # CHOICE: ConflictException, the likely code (the refusal is documented, its code is not).
             raise ApiError("ConflictException", f"Provisioned model {pt.name} has a commitment term running")
@@ -258,4 +270,4 @@ class Emulator(Dispatcher, Listing, Tagging):
             del self._names[(pt.region, pt.name)]
         if self.faults & _DELETE_HISTORY_FAULTS:
             self._deleted[pt.arn] = pt
-        return (204, None) if "delete-status-204" in self.faults else (200, {})
+        return (204, None) if DELETE_STATUS_204 in self.faults else (200, {})

@@ -17,7 +17,12 @@ from typing import Protocol
 
 from . import spec, sts
 from .errors import ApiError
-from .faults import BUSY_SECONDS, answer_faults
+from .faults import (
+    BUSY_500, BUSY_SECONDS, CLOCK_TWO_DAYS_BEHIND, CONTENT_TYPE_TEXT, ERROR_CODE_NESTED, ERROR_NO_MESSAGE,
+    MALFORMED_BODY_500, UNDOCUMENTED_ERROR_CODE, UNKNOWN_ID_VALIDATION_ERROR, VALIDATION_SERVER_ERROR,
+    VALIDATION_STATUS_422, answer_faults,
+)
+from .quirks import ERROR_NAME_FORMS, EXISTENCE_BEFORE_VALIDATION
 from .records import Document, Request
 from .store import Store
 
@@ -64,7 +69,7 @@ class Dispatcher(Store):
         self, method: str, raw_path: str, query_string: str, headers: Mapping[str, str], body: bytes
     ) -> Response:
         """Answer one HTTP request: (status, headers, body). The path is still percent-encoded. Thread-safe."""
-        if "busy-500" not in self.faults:
+        if BUSY_500 not in self.faults:
             return self._handle(method, raw_path, query_string, headers, body)
         with self._busy_lock:
             busy = self._in_flight > 0
@@ -104,10 +109,10 @@ class Dispatcher(Store):
             if self._throttled():
                 raise ApiError("ThrottlingException", "Rate exceeded")
             region = self._region(headers)
-            skew = -2 * 86_400 if "clock-two-days-behind" in self.faults else 0
-            if "malformed-body-500" in self.faults and operation.has_body:
+            skew = -2 * 86_400 if CLOCK_TWO_DAYS_BEHIND in self.faults else 0
+            if MALFORMED_BODY_500 in self.faults and operation.has_body:
                 spec.json_object(body, "InternalServerException")  # the handler crashes on a non-object body
-            if "existence-before-validation" in self.quirks:
+            if EXISTENCE_BEFORE_VALIDATION in self.quirks:
                 self._exists_first(operation, labels, body, region)
             params = spec.parse_input(operation, labels, query_string, body, self._skips, **self._refusal_codes)
             with self._lock:
@@ -119,7 +124,7 @@ class Dispatcher(Store):
         except Exception:  # an emulator bug still answers with a modelled error
             log.exception("emulator failure in %s", operation.name)
             return self._error(operation, ApiError("InternalServerException", "Internal failure"), request_id)
-        return self._respond(status, request_id, document, text="content-type-text" in self.faults)
+        return self._respond(status, request_id, document, text=CONTENT_TYPE_TEXT in self.faults)
 
     def _respond(
         self,
@@ -146,20 +151,20 @@ class Dispatcher(Store):
             log.error("%s is not a modelled error of %s: %s", code, operation.name, error.message)
             code = "InternalServerException"
         status = operation.errors.get(code) or spec.PROTOCOL_ERRORS[code]
-        if code == "ResourceNotFoundException" and "undocumented-error-code" in self.faults:
+        if code == "ResourceNotFoundException" and UNDOCUMENTED_ERROR_CODE in self.faults:
             code = "NotFoundException"
-        if code == "ResourceNotFoundException" and "unknown-id-validation-error" in self.faults:
+        if code == "ResourceNotFoundException" and UNKNOWN_ID_VALIDATION_ERROR in self.faults:
             code, status = "ValidationException", operation.errors["ValidationException"]
-        if code == "ValidationException" and "validation-status-422" in self.faults:
+        if code == "ValidationException" and VALIDATION_STATUS_422 in self.faults:
             status = 422
-        if code == "ValidationException" and "validation-server-error" in self.faults:
+        if code == "ValidationException" and VALIDATION_SERVER_ERROR in self.faults:
             code, status = "InternalServerException", operation.errors["InternalServerException"]
         document: Document = dict(error.extra)
-        if "error-no-message" not in self.faults:
+        if ERROR_NO_MESSAGE not in self.faults:
             document["message"] = error.message
-        if "error-code-nested" in self.faults:  # named only below the top level, where no client looks
+        if ERROR_CODE_NESTED in self.faults:  # named only below the top level, where no client looks
             return self._respond(status, request_id, {**document, "error": {"__type": f"{_NAMESPACE}#{code}"}})
-        if "error-name-forms" in self.quirks:
+        if ERROR_NAME_FORMS in self.quirks:
             header, member = _ERROR_FORMS[next(self._error_forms) % len(_ERROR_FORMS)]
             if member is not None:
                 document[member[0]] = member[1].format(code=code, ns=_NAMESPACE, uri=_CORAL_URI)

@@ -1,7 +1,9 @@
 """Deliberate, realistic bugs the emulator can be started with, so the suite can prove it catches them.
 
-Each fault changes one behaviour. The emulator tests `"<name>" in self.faults` where the behaviour lives;
-the validation faults are wired through `VALIDATION_SKIPS` (which model constraints stop being checked).
+Each fault changes one behaviour. Each is declared once below as a constant (`CREATE_STATUS_200 =
+_fault("create-status-200", description)`) and the emulator tests the constant where the behaviour lives
+(`CREATE_STATUS_200 in self.faults`), so a misspelt fault fails at import; the validation faults are wired
+through `VALIDATION_SKIPS` (which model constraints stop being checked).
 """
 
 from __future__ import annotations
@@ -9,131 +11,180 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-FAULTS: dict[str, str] = {
-    # Wire shape of success responses
-    "create-status-200": "Create answers 200 instead of the modelled 201.",
-    "create-missing-arn": "Create answers without the required provisionedModelArn.",
-    "get-missing-member": "Get omits the required foundationModelArn.",
-    "get-null-member": 'Get sends "failureMessage": null and "commitmentDuration": null instead of omitting them.',
-    "epoch-timestamps": "creationTime/lastModifiedTime are epoch-second numbers (Get and List), not ISO 8601.",
-    "modelunits-as-string": 'Get sends modelUnits as a JSON string ("1").',
-    "malformed-arn": "Provisioned model ARNs end in a 10-character id instead of 12.",
-    "wrong-region-arn": 'Provisioned model ARNs always name region "us-west-2", whatever the request region.',
-    "wrong-account-arn": "Provisioned model ARNs name account 000000000000 instead of the caller's account.",
-    "content-type-text": "Success responses carry Content-Type text/plain.",
-    "status-misspelled": 'status is "INSERVICE" instead of "InService" (Get and List).',
-    "delete-status-204": "Delete answers 204 with an empty body instead of 200 {}.",
-    "update-status-202": "Update answers 202 Accepted (the change completes asynchronously) instead of 200.",
-    "tag-status-201": "TagResource answers 201 Created (the tags are new) instead of 200.",
-    "untag-status-204": "UntagResource answers 204 with an empty body instead of 200 {}.",
-    "success-status-201": "Every success answers 201 (the status of Create), not the operation's documented 200.",
-    "empty-answers-array": "An empty success body (Update, Delete, TagResource) is the JSON array [] instead of the "
-    "object {} (an empty map serialised as a list).",
-    "untag-answers-tag-list": "UntagResource answers the tags left on the resource, as a JSON list, instead of the "
-    "object {}.",
-    "tags-as-map": 'ListTagsForResource answers tags as an object {"key": "value"} instead of a list of '
-    '{"key", "value"} pairs.',
-    # Input validation
-    "no-name-pattern-validation": "Create/Update accept provisioned model names that break the name pattern.",
-    "no-name-length-validation": "Create/Update accept provisioned model names longer than 63 characters.",
-    "no-modelunits-range": "Create accepts modelUnits of 0 or below.",
-    "no-enum-validation": "Any commitmentDuration/statusEquals/sortOrder string is accepted "
-    "(an unknown commitment is treated as none).",
-    "no-maxresults-range": "List accepts maxResults 0 (an empty page) and above 1000.",
-    "no-token-validation": "clientRequestToken length and pattern are not checked.",
-    "no-tag-validation": "Tag key/value length and pattern are not checked.",
-    "missing-required-accepted": "Create without modelUnits is accepted and defaults to 1 unit.",
-    "wrong-type-accepted": 'A string modelUnits such as "2" is coerced to an integer instead of refused.',
-    "no-model-id-validation": "modelId and desiredModelId are not checked against their length and pattern: a "
-    "malformed model id is looked up (and not found) instead of refused.",
-    "no-arn-length-validation": "resourceARN is not checked for length: an over-long or too short ARN is looked up "
-    "(and not found) instead of refused.",
-    "no-list-filter-validation": "List does not check its filters: malformed modelArnEquals/nameContains, an "
-    "unknown sortBy or unparseable creationTime bounds are ignored instead of refused.",
-    "tagging-required-unchecked": "TagResource/UntagResource/ListTagsForResource don't check required members: a "
-    "request without resourceARN, tags or tagKeys fails inside with InternalServerException 500.",
-    # Errors
-    "undocumented-error-code": "Unknown ids answer NotFoundException 404 instead of ResourceNotFoundException.",
-    "validation-status-422": "ValidationException is sent with HTTP 422 instead of 400.",
-    "validation-server-error": "A request that fails validation answers InternalServerException 500 instead of "
-    "ValidationException 400 (the validation error escapes the error mapping).",
-    "error-no-message": 'Error bodies lack "message".',
-    "serialization-for-constraint": "A constraint violation (length, pattern, range, enum, required) is refused "
-    "with SerializationException 400, which Smithy's protocol tests give only to requests that cannot be "
-    "deserialised (its validation tests answer ValidationException).",
-    "malformed-body-500": "A request body that is not a JSON object crashes the handler: InternalServerException "
-    "500 instead of a 400 refusal (Smithy: RestJsonInvalidJsonBody, RestJsonTechnicallyValidJsonBody).",
-    "error-code-nested": "Errors carry no x-amzn-ErrorType and no top-level code or __type: the code is only in a "
-    "nested object, which clients must not read (Smithy: RestJsonFooErrorWithNestedTypeProperty).",
-    "unknown-id-validation-error": "An identifier that names nothing answers ValidationException 400 instead of "
-    "ResourceNotFoundException 404.",
-    "unknown-model-accepted": "Create accepts a well-formed modelId that names no model the server offers.",
-    "list-needs-max-results": "List without maxResults is refused with ValidationException (maxResults is "
-    "optional).",
-    "empty-update-server-error": "An Update naming neither a new name nor a new model fails with "
-    "InternalServerException 500.",
-    "custom-desired-model-ignored": "Update's desiredModelId on a custom-model Provisioned Throughput answers 200 "
-    "but changes nothing.",
-    "server-error-on-long-name": "Create with a valid 63-character name fails with InternalServerException 500.",
-    "server-error-on-empty-tag-value": "A tag with an empty (valid) value fails with InternalServerException 500.",
-    # List
-    "list-ignores-status-filter": "List ignores statusEquals.",
-    "list-ignores-model-filter": "List ignores modelArnEquals.",
-    "list-ignores-name-filter": "List ignores nameContains.",
-    "list-ignores-time-filters": "List ignores creationTimeAfter/creationTimeBefore.",
-    "list-sort-ignored": "List ignores sortOrder: always Descending.",
-    "list-default-unsorted": "Without sortOrder, List is ordered by name instead of creation time.",
-    "list-page-loses-item": "Each page boundary skips one item.",
-    "list-page-repeats-item": "Each next page starts with the previous page's last item.",
-    "list-maxresults-ignored": "maxResults is ignored: the whole list comes in one page.",
-    "refused-create-leaves-record": "A create refused for too many tags (TooManyTagsException) still stores the "
-                                    "Provisioned Throughput.",
-    "clock-two-days-behind": "The server clock runs two days behind: creationTime of a new resource is two days "
-                             "old.",
-    "list-token-never-ends": "The last page carries a nextToken that leads to an empty page with a nextToken, "
-                             "forever.",
-    "list-token-ignored": "nextToken is ignored: always the first page, with a nextToken while more items "
-    "exist (callers must bound their loops).",
-    "list-garbage-token-accepted": "An unparseable or tampered nextToken restarts from the first page.",
-    "list-summary-stale-status": "List always reports InService, even while Creating/Updating.",
-    # Rename / delete / idempotency
-    "rename-stale-index": "After a rename the old name still resolves (Get/Update/Delete by old name).",
-    "rename-list-stale": "List keeps showing the old name after a rename.",
-    "rename-duplicate-accepted": "A rename onto another live PT's name is accepted.",
-    "delete-leaves-listed": "A deleted PT is still listed.",
-    "delete-leaves-gettable": "A deleted PT still answers Get by ARN.",
-    "delete-keeps-tags": "ListTagsForResource on a deleted PT still answers its tags.",
-    "idempotency-ignored": "clientRequestToken is ignored: a retry is a new create, so an idempotent retry "
-    "fails with the duplicate-name ValidationException instead of returning the same ARN.",
-    "duplicate-names-accepted": "Create accepts a name a live PT already has.",
-    "token-reuse-creates-second": "A create reusing a clientRequestToken with other parameters (another name) "
-                                  "creates a second Provisioned Throughput.",
-    # Concurrency: the faulty paths pause (RACE_SECONDS, BUSY_SECONDS) so the race window is wide and every run
-    # hits it, whatever the seed.
-    "name-check-not-atomic": "Create checks the name, then inserts after a pause without the lock: concurrent "
-                             "creates of one name (distinct tokens) all succeed.",
-    "token-check-not-atomic": "Create checks the clientRequestToken (and the name), then inserts after a pause "
-                              "without the lock: concurrent identical creates with one token each create a "
-                              "Provisioned Throughput.",
-    "busy-500": "A request arriving while another one is handled answers InternalServerException 500 (writes "
-                "take BUSY_SECONDS).",
-    # Tags
-    "tags-dropped": "Create's tags are not stored.",
-    "tag-limit-unchecked": "More than 50 tags per resource are accepted.",
-    "untag-ignored": "UntagResource answers 200 but removes nothing.",
-    # Update / model / commitment semantics
-    "update-rewrites-creation-time": "Update sets creationTime to now.",
-    "update-keeps-last-modified": "Update does not advance lastModifiedTime.",
-    "update-changes-model-units": "Update adds one to modelUnits.",
-    "desired-model-on-base-accepted": "desiredModelId is accepted on a PT purchased for a base model.",
-    "custom-foundation-arn-wrong": "foundationModelArn is the custom model's ARN for custom-model PTs.",
-    "commitment-delete-allowed": "Delete succeeds while the commitment term runs.",
-    "commitment-expiration-missing": "commitmentExpirationTime is never reported.",
-    "get-by-arn-broken": "Get/Update/Delete by ARN answer 404 (by name works).",
-    "model-arn-short-id": "modelArn is the bare model id, not an ARN.",
-    "status-stuck-creating": "A PT never leaves Creating (with zero create_delay it starts Creating and stays).",
-    "status-stuck-updating": "A PT that enters Updating never leaves it (the model change never completes).",
-}
+FAULTS: dict[str, str] = {}  # name -> one-line description, filled by _fault() below
+
+
+def _fault(name: str, description: str) -> str:
+    """Declare a fault: its name on the command line (`--fault NAME`) and in FAULTS; the emulator tests the
+    returned constant (`CREATE_STATUS_200 in self.faults`), so a misspelt fault fails at import."""
+    assert name not in FAULTS, name
+    FAULTS[name] = description
+    return name
+
+
+# Wire shape of success responses
+CREATE_STATUS_200 = _fault("create-status-200", "Create answers 200 instead of the modelled 201.")
+CREATE_MISSING_ARN = _fault("create-missing-arn", "Create answers without the required provisionedModelArn.")
+GET_MISSING_MEMBER = _fault("get-missing-member", "Get omits the required foundationModelArn.")
+GET_NULL_MEMBER = _fault("get-null-member", 'Get sends "failureMessage": null and "commitmentDuration": '
+    "null instead of omitting them.")
+EPOCH_TIMESTAMPS = _fault("epoch-timestamps", "creationTime/lastModifiedTime are epoch-second numbers (Get "
+    "and List), not ISO 8601.")
+MODELUNITS_AS_STRING = _fault("modelunits-as-string", 'Get sends modelUnits as a JSON string ("1").')
+MALFORMED_ARN = _fault("malformed-arn", "Provisioned model ARNs end in a 10-character id instead of 12.")
+WRONG_REGION_ARN = _fault("wrong-region-arn", 'Provisioned model ARNs always name region "us-west-2", '
+    "whatever the request region.")
+WRONG_ACCOUNT_ARN = _fault("wrong-account-arn", "Provisioned model ARNs name account 000000000000 instead "
+    "of the caller's account.")
+CONTENT_TYPE_TEXT = _fault("content-type-text", "Success responses carry Content-Type text/plain.")
+STATUS_MISSPELLED = _fault("status-misspelled", 'status is "INSERVICE" instead of "InService" (Get and '
+    "List).")
+DELETE_STATUS_204 = _fault("delete-status-204", "Delete answers 204 with an empty body instead of 200 {}.")
+UPDATE_STATUS_202 = _fault("update-status-202", "Update answers 202 Accepted (the change completes "
+    "asynchronously) instead of 200.")
+TAG_STATUS_201 = _fault("tag-status-201", "TagResource answers 201 Created (the tags are new) instead of "
+    "200.")
+UNTAG_STATUS_204 = _fault("untag-status-204", "UntagResource answers 204 with an empty body instead of 200 "
+    "{}.")
+SUCCESS_STATUS_201 = _fault("success-status-201", "Every success answers 201 (the status of Create), not "
+    "the operation's documented 200.")
+EMPTY_ANSWERS_ARRAY = _fault("empty-answers-array", "An empty success body (Update, Delete, TagResource) is "
+    "the JSON array [] instead of the object {} (an empty map serialised as a list).")
+UNTAG_ANSWERS_TAG_LIST = _fault("untag-answers-tag-list", "UntagResource answers the tags left on the "
+    "resource, as a JSON list, instead of the object {}.")
+TAGS_AS_MAP = _fault("tags-as-map", 'ListTagsForResource answers tags as an object {"key": "value"} instead '
+    'of a list of {"key", "value"} pairs.')
+# Input validation
+NO_NAME_PATTERN_VALIDATION = _fault("no-name-pattern-validation", "Create/Update accept provisioned model "
+    "names that break the name pattern.")
+NO_NAME_LENGTH_VALIDATION = _fault("no-name-length-validation", "Create/Update accept provisioned model "
+    "names longer than 63 characters.")
+NO_MODELUNITS_RANGE = _fault("no-modelunits-range", "Create accepts modelUnits of 0 or below.")
+NO_ENUM_VALIDATION = _fault("no-enum-validation", "Any commitmentDuration/statusEquals/sortOrder string is "
+    "accepted (an unknown commitment is treated as none).")
+NO_MAXRESULTS_RANGE = _fault("no-maxresults-range", "List accepts maxResults 0 (an empty page) and above "
+    "1000.")
+NO_TOKEN_VALIDATION = _fault("no-token-validation", "clientRequestToken length and pattern are not checked.")
+NO_TAG_VALIDATION = _fault("no-tag-validation", "Tag key/value length and pattern are not checked.")
+MISSING_REQUIRED_ACCEPTED = _fault("missing-required-accepted", "Create without modelUnits is accepted and "
+    "defaults to 1 unit.")
+WRONG_TYPE_ACCEPTED = _fault("wrong-type-accepted", 'A string modelUnits such as "2" is coerced to an '
+    "integer instead of refused.")
+NO_MODEL_ID_VALIDATION = _fault("no-model-id-validation", "modelId and desiredModelId are not checked "
+    "against their length and pattern: a malformed model id is looked up (and not found) instead of refused.")
+NO_ARN_LENGTH_VALIDATION = _fault("no-arn-length-validation", "resourceARN is not checked for length: an "
+    "over-long or too short ARN is looked up (and not found) instead of refused.")
+NO_LIST_FILTER_VALIDATION = _fault("no-list-filter-validation", "List does not check its filters: malformed "
+    "modelArnEquals/nameContains, an unknown sortBy or unparseable creationTime bounds are ignored instead "
+    "of refused.")
+TAGGING_REQUIRED_UNCHECKED = _fault("tagging-required-unchecked", "TagResource/UntagResource/"
+    "ListTagsForResource don't check required members: a request without resourceARN, tags or tagKeys fails "
+    "inside with InternalServerException 500.")
+# Errors
+UNDOCUMENTED_ERROR_CODE = _fault("undocumented-error-code", "Unknown ids answer NotFoundException 404 "
+    "instead of ResourceNotFoundException.")
+VALIDATION_STATUS_422 = _fault("validation-status-422", "ValidationException is sent with HTTP 422 instead "
+    "of 400.")
+VALIDATION_SERVER_ERROR = _fault("validation-server-error", "A request that fails validation answers "
+    "InternalServerException 500 instead of ValidationException 400 (the validation error escapes the error "
+    "mapping).")
+ERROR_NO_MESSAGE = _fault("error-no-message", 'Error bodies lack "message".')
+SERIALIZATION_FOR_CONSTRAINT = _fault("serialization-for-constraint", "A constraint violation (length, "
+    "pattern, range, enum, required) is refused with SerializationException 400, which Smithy's protocol "
+    "tests give only to requests that cannot be deserialised (its validation tests answer "
+    "ValidationException).")
+MALFORMED_BODY_500 = _fault("malformed-body-500", "A request body that is not a JSON object crashes the "
+    "handler: InternalServerException 500 instead of a 400 refusal (Smithy: RestJsonInvalidJsonBody, "
+    "RestJsonTechnicallyValidJsonBody).")
+ERROR_CODE_NESTED = _fault("error-code-nested", "Errors carry no x-amzn-ErrorType and no top-level code or "
+    "__type: the code is only in a nested object, which clients must not read (Smithy: "
+    "RestJsonFooErrorWithNestedTypeProperty).")
+UNKNOWN_ID_VALIDATION_ERROR = _fault("unknown-id-validation-error", "An identifier that names nothing "
+    "answers ValidationException 400 instead of ResourceNotFoundException 404.")
+UNKNOWN_MODEL_ACCEPTED = _fault("unknown-model-accepted", "Create accepts a well-formed modelId that names "
+    "no model the server offers.")
+LIST_NEEDS_MAX_RESULTS = _fault("list-needs-max-results", "List without maxResults is refused with "
+    "ValidationException (maxResults is optional).")
+EMPTY_UPDATE_SERVER_ERROR = _fault("empty-update-server-error", "An Update naming neither a new name nor a "
+    "new model fails with InternalServerException 500.")
+CUSTOM_DESIRED_MODEL_IGNORED = _fault("custom-desired-model-ignored", "Update's desiredModelId on a "
+    "custom-model Provisioned Throughput answers 200 but changes nothing.")
+SERVER_ERROR_ON_LONG_NAME = _fault("server-error-on-long-name", "Create with a valid 63-character name "
+    "fails with InternalServerException 500.")
+SERVER_ERROR_ON_EMPTY_TAG_VALUE = _fault("server-error-on-empty-tag-value", "A tag with an empty (valid) "
+    "value fails with InternalServerException 500.")
+# List
+LIST_IGNORES_STATUS_FILTER = _fault("list-ignores-status-filter", "List ignores statusEquals.")
+LIST_IGNORES_MODEL_FILTER = _fault("list-ignores-model-filter", "List ignores modelArnEquals.")
+LIST_IGNORES_NAME_FILTER = _fault("list-ignores-name-filter", "List ignores nameContains.")
+LIST_IGNORES_TIME_FILTERS = _fault("list-ignores-time-filters", "List ignores "
+    "creationTimeAfter/creationTimeBefore.")
+LIST_SORT_IGNORED = _fault("list-sort-ignored", "List ignores sortOrder: always Descending.")
+LIST_DEFAULT_UNSORTED = _fault("list-default-unsorted", "Without sortOrder, List is ordered by name instead "
+    "of creation time.")
+LIST_PAGE_LOSES_ITEM = _fault("list-page-loses-item", "Each page boundary skips one item.")
+LIST_PAGE_REPEATS_ITEM = _fault("list-page-repeats-item", "Each next page starts with the previous page's "
+    "last item.")
+LIST_MAXRESULTS_IGNORED = _fault("list-maxresults-ignored", "maxResults is ignored: the whole list comes in "
+    "one page.")
+REFUSED_CREATE_LEAVES_RECORD = _fault("refused-create-leaves-record", "A create refused for too many tags "
+    "(TooManyTagsException) still stores the Provisioned Throughput.")
+CLOCK_TWO_DAYS_BEHIND = _fault("clock-two-days-behind", "The server clock runs two days behind: "
+    "creationTime of a new resource is two days old.")
+LIST_TOKEN_NEVER_ENDS = _fault("list-token-never-ends", "The last page carries a nextToken that leads to an "
+    "empty page with a nextToken, forever.")
+LIST_TOKEN_IGNORED = _fault("list-token-ignored", "nextToken is ignored: always the first page, with a "
+    "nextToken while more items exist (callers must bound their loops).")
+LIST_GARBAGE_TOKEN_ACCEPTED = _fault("list-garbage-token-accepted", "An unparseable or tampered nextToken "
+    "restarts from the first page.")
+LIST_SUMMARY_STALE_STATUS = _fault("list-summary-stale-status", "List always reports InService, even while "
+    "Creating/Updating.")
+# Rename / delete / idempotency
+RENAME_STALE_INDEX = _fault("rename-stale-index", "After a rename the old name still resolves "
+    "(Get/Update/Delete by old name).")
+RENAME_LIST_STALE = _fault("rename-list-stale", "List keeps showing the old name after a rename.")
+RENAME_DUPLICATE_ACCEPTED = _fault("rename-duplicate-accepted", "A rename onto another live PT's name is "
+    "accepted.")
+DELETE_LEAVES_LISTED = _fault("delete-leaves-listed", "A deleted PT is still listed.")
+DELETE_LEAVES_GETTABLE = _fault("delete-leaves-gettable", "A deleted PT still answers Get by ARN.")
+DELETE_KEEPS_TAGS = _fault("delete-keeps-tags", "ListTagsForResource on a deleted PT still answers its tags.")
+IDEMPOTENCY_IGNORED = _fault("idempotency-ignored", "clientRequestToken is ignored: a retry is a new "
+    "create, so an idempotent retry fails with the duplicate-name ValidationException instead of returning "
+    "the same ARN.")
+DUPLICATE_NAMES_ACCEPTED = _fault("duplicate-names-accepted", "Create accepts a name a live PT already has.")
+TOKEN_REUSE_CREATES_SECOND = _fault("token-reuse-creates-second", "A create reusing a clientRequestToken "
+    "with other parameters (another name) creates a second Provisioned Throughput.")
+# Concurrency: the faulty paths pause (RACE_SECONDS, BUSY_SECONDS) so the race window is wide and every run
+# hits it, whatever the seed.
+NAME_CHECK_NOT_ATOMIC = _fault("name-check-not-atomic", "Create checks the name, then inserts after a pause "
+    "without the lock: concurrent creates of one name (distinct tokens) all succeed.")
+TOKEN_CHECK_NOT_ATOMIC = _fault("token-check-not-atomic", "Create checks the clientRequestToken (and the "
+    "name), then inserts after a pause without the lock: concurrent identical creates with one token each "
+    "create a Provisioned Throughput.")
+BUSY_500 = _fault("busy-500", "A request arriving while another one is handled answers "
+    "InternalServerException 500 (writes take BUSY_SECONDS).")
+# Tags
+TAGS_DROPPED = _fault("tags-dropped", "Create's tags are not stored.")
+TAG_LIMIT_UNCHECKED = _fault("tag-limit-unchecked", "More than 50 tags per resource are accepted.")
+UNTAG_IGNORED = _fault("untag-ignored", "UntagResource answers 200 but removes nothing.")
+# Update / model / commitment semantics
+UPDATE_REWRITES_CREATION_TIME = _fault("update-rewrites-creation-time", "Update sets creationTime to now.")
+UPDATE_KEEPS_LAST_MODIFIED = _fault("update-keeps-last-modified", "Update does not advance lastModifiedTime.")
+UPDATE_CHANGES_MODEL_UNITS = _fault("update-changes-model-units", "Update adds one to modelUnits.")
+DESIRED_MODEL_ON_BASE_ACCEPTED = _fault("desired-model-on-base-accepted", "desiredModelId is accepted on a "
+    "PT purchased for a base model.")
+CUSTOM_FOUNDATION_ARN_WRONG = _fault("custom-foundation-arn-wrong", "foundationModelArn is the custom "
+    "model's ARN for custom-model PTs.")
+COMMITMENT_DELETE_ALLOWED = _fault("commitment-delete-allowed", "Delete succeeds while the commitment term "
+    "runs.")
+COMMITMENT_EXPIRATION_MISSING = _fault("commitment-expiration-missing", "commitmentExpirationTime is never "
+    "reported.")
+GET_BY_ARN_BROKEN = _fault("get-by-arn-broken", "Get/Update/Delete by ARN answer 404 (by name works).")
+MODEL_ARN_SHORT_ID = _fault("model-arn-short-id", "modelArn is the bare model id, not an ARN.")
+STATUS_STUCK_CREATING = _fault("status-stuck-creating", "A PT never leaves Creating (with zero create_delay "
+    "it starts Creating and stays).")
+STATUS_STUCK_UPDATING = _fault("status-stuck-updating", "A PT that enters Updating never leaves it (the "
+    "model change never completes).")
 
 RACE_SECONDS = 0.1  # name-check-not-atomic, token-check-not-atomic: the pause between check and insert
 BUSY_SECONDS = 0.02  # busy-500: how long a write keeps the server busy
@@ -143,31 +194,31 @@ PRESETS: dict[str, tuple[str, ...]] = {
     # 17 faults over all eight operations and the wire, validation and lifecycle layers, chosen so that their
     # symptoms don't overlap: each is found by its own clause, next to the others.
     "many": (
-        "create-status-200", "get-null-member", "delete-status-204", "error-no-message",
-        "no-modelunits-range", "no-maxresults-range", "no-token-validation",
-        "list-ignores-status-filter", "list-sort-ignored",
-        "idempotency-ignored", "update-keeps-last-modified", "desired-model-on-base-accepted",
-        "rename-stale-index", "untag-ignored", "tag-limit-unchecked", "delete-keeps-tags",
-        "commitment-delete-allowed",
+        CREATE_STATUS_200, GET_NULL_MEMBER, DELETE_STATUS_204, ERROR_NO_MESSAGE,
+        NO_MODELUNITS_RANGE, NO_MAXRESULTS_RANGE, NO_TOKEN_VALIDATION,
+        LIST_IGNORES_STATUS_FILTER, LIST_SORT_IGNORED,
+        IDEMPOTENCY_IGNORED, UPDATE_KEEPS_LAST_MODIFIED, DESIRED_MODEL_ON_BASE_ACCEPTED,
+        RENAME_STALE_INDEX, UNTAG_IGNORED, TAG_LIMIT_UNCHECKED, DELETE_KEEPS_TAGS,
+        COMMITMENT_DELETE_ALLOWED,
     ),
     # Every wire fault that leaves the answers usable (not: an ARN-less create answer, ARNs the emulator's own
     # validation refuses, or a status no waiting ever sees end).
     "wire": (
-        "create-status-200", "get-missing-member", "get-null-member", "epoch-timestamps", "modelunits-as-string",
-        "content-type-text", "delete-status-204", "undocumented-error-code", "validation-status-422",
-        "error-no-message",
+        CREATE_STATUS_200, GET_MISSING_MEMBER, GET_NULL_MEMBER, EPOCH_TIMESTAMPS, MODELUNITS_AS_STRING,
+        CONTENT_TYPE_TEXT, DELETE_STATUS_204, UNDOCUMENTED_ERROR_CODE, VALIDATION_STATUS_422,
+        ERROR_NO_MESSAGE,
     ),
     # The List faults that can coexist (ignoring maxResults or nextToken hides the paging faults).
     "list": (
-        "list-ignores-status-filter", "list-ignores-model-filter", "list-ignores-time-filters", "list-sort-ignored",
-        "list-page-repeats-item", "list-token-never-ends", "list-garbage-token-accepted",
+        LIST_IGNORES_STATUS_FILTER, LIST_IGNORES_MODEL_FILTER, LIST_IGNORES_TIME_FILTERS, LIST_SORT_IGNORED,
+        LIST_PAGE_REPEATS_ITEM, LIST_TOKEN_NEVER_ENDS, LIST_GARBAGE_TOKEN_ACCEPTED,
     ),
     # The lifecycle faults (rename, delete, idempotency, tags, update, commitment) that can coexist (a missing
     # commitmentExpirationTime hides whether a delete under a running term is refused).
     "lifecycle": (
-        "rename-stale-index", "rename-duplicate-accepted", "delete-leaves-gettable", "idempotency-ignored",
-        "duplicate-names-accepted", "tags-dropped", "untag-ignored", "update-rewrites-creation-time",
-        "update-changes-model-units", "desired-model-on-base-accepted", "commitment-delete-allowed",
+        RENAME_STALE_INDEX, RENAME_DUPLICATE_ACCEPTED, DELETE_LEAVES_GETTABLE, IDEMPOTENCY_IGNORED,
+        DUPLICATE_NAMES_ACCEPTED, TAGS_DROPPED, UNTAG_IGNORED, UPDATE_REWRITES_CREATION_TIME,
+        UPDATE_CHANGES_MODEL_UNITS, DESIRED_MODEL_ON_BASE_ACCEPTED, COMMITMENT_DELETE_ALLOWED,
     ),
 }
 
@@ -185,34 +236,34 @@ def expand(names: Iterable[str]) -> frozenset[str]:
 # fault -> (member name or shape name, constraint kind) pairs the validator stops checking.
 # Kinds: required, type, min, max, pattern, enum.
 VALIDATION_SKIPS: dict[str, frozenset[tuple[str, str]]] = {
-    "no-name-pattern-validation": frozenset(
+    NO_NAME_PATTERN_VALIDATION: frozenset(
         {("provisionedModelName", "pattern"), ("desiredProvisionedModelName", "pattern")}
     ),
-    "no-name-length-validation": frozenset(
+    NO_NAME_LENGTH_VALIDATION: frozenset(
         {("provisionedModelName", "max"), ("desiredProvisionedModelName", "max")}
     ),
-    "no-modelunits-range": frozenset({("modelUnits", "min")}),
-    "no-enum-validation": frozenset(
+    NO_MODELUNITS_RANGE: frozenset({("modelUnits", "min")}),
+    NO_ENUM_VALIDATION: frozenset(
         {("commitmentDuration", "enum"), ("statusEquals", "enum"), ("sortOrder", "enum")}
     ),
-    "no-maxresults-range": frozenset({("maxResults", "min"), ("maxResults", "max")}),
-    "no-token-validation": frozenset(
+    NO_MAXRESULTS_RANGE: frozenset({("maxResults", "min"), ("maxResults", "max")}),
+    NO_TOKEN_VALIDATION: frozenset(
         {("clientRequestToken", "min"), ("clientRequestToken", "max"), ("clientRequestToken", "pattern")}
     ),
-    "no-tag-validation": frozenset(
+    NO_TAG_VALIDATION: frozenset(
         {(shape, kind) for shape in ("TagKey", "TagValue") for kind in ("min", "max", "pattern")}
     ),
-    "missing-required-accepted": frozenset({("modelUnits", "required")}),
-    "wrong-type-accepted": frozenset({("modelUnits", "type")}),
-    "no-model-id-validation": frozenset(
+    MISSING_REQUIRED_ACCEPTED: frozenset({("modelUnits", "required")}),
+    WRONG_TYPE_ACCEPTED: frozenset({("modelUnits", "type")}),
+    NO_MODEL_ID_VALIDATION: frozenset(
         {(member, kind) for member in ("modelId", "desiredModelId") for kind in ("min", "max", "pattern")}
     ),
-    "no-arn-length-validation": frozenset({("resourceARN", "min"), ("resourceARN", "max")}),
-    "no-list-filter-validation": frozenset(
+    NO_ARN_LENGTH_VALIDATION: frozenset({("resourceARN", "min"), ("resourceARN", "max")}),
+    NO_LIST_FILTER_VALIDATION: frozenset(
         {(member, kind) for member in ("modelArnEquals", "nameContains") for kind in ("min", "max", "pattern")}
         | {("sortBy", "enum"), ("creationTimeAfter", "type"), ("creationTimeBefore", "type")}
     ),
-    "tagging-required-unchecked": frozenset(
+    TAGGING_REQUIRED_UNCHECKED: frozenset(
         {("resourceARN", "required"), ("tags", "required"), ("tagKeys", "required")}
     ),
 }
@@ -232,27 +283,27 @@ def validation_skips(faults: Iterable[str]) -> frozenset[tuple[str, str]]:
 
 def answer_faults(faults: frozenset[str], name: str, status: int, document: Any) -> tuple[int, Any]:
     """Faults in how a success is written on the wire (status code, body shape): (status, document)."""
-    if status == 200 and "success-status-201" in faults:
+    if status == 200 and SUCCESS_STATUS_201 in faults:
         status = 201
-    if name == "UpdateProvisionedModelThroughput" and "update-status-202" in faults:
+    if name == "UpdateProvisionedModelThroughput" and UPDATE_STATUS_202 in faults:
         status = 202
-    if name == "TagResource" and "tag-status-201" in faults:
+    if name == "TagResource" and TAG_STATUS_201 in faults:
         status = 201
-    if name == "UntagResource" and "untag-status-204" in faults:
+    if name == "UntagResource" and UNTAG_STATUS_204 in faults:
         status, document = 204, None
-    if document == {} and name != "UntagResource" and "empty-answers-array" in faults:
+    if document == {} and name != "UntagResource" and EMPTY_ANSWERS_ARRAY in faults:
         document = []
-    if name == "ListTagsForResource" and "tags-as-map" in faults:
+    if name == "ListTagsForResource" and TAGS_AS_MAP in faults:
         document = {**document, "tags": {tag["key"]: tag["value"] for tag in document["tags"]}}
     return status, document
 
 
 def apply_get_faults(faults: frozenset[str], document: dict[str, Any]) -> None:
     """Faults in Get's description of a Provisioned Throughput (changed in place)."""
-    if "get-missing-member" in faults:
+    if GET_MISSING_MEMBER in faults:
         del document["foundationModelArn"]
-    if "get-null-member" in faults:
+    if GET_NULL_MEMBER in faults:
         document.setdefault("failureMessage", None)
         document.setdefault("commitmentDuration", None)
-    if "modelunits-as-string" in faults:
+    if MODELUNITS_AS_STRING in faults:
         document["modelUnits"] = str(document["modelUnits"])

@@ -18,8 +18,16 @@ from typing import Any
 from . import spec
 from .config import EmulatorConfig
 from .errors import ApiError, not_found
-from .faults import apply_get_faults, validation_skips
-from .quirks import THROTTLE_EVERY
+from .faults import (
+    COMMITMENT_EXPIRATION_MISSING, CUSTOM_FOUNDATION_ARN_WRONG, EPOCH_TIMESTAMPS, GET_BY_ARN_BROKEN,
+    LIST_SUMMARY_STALE_STATUS, MALFORMED_ARN, MODEL_ARN_SHORT_ID, SERIALIZATION_FOR_CONSTRAINT,
+    STATUS_MISSPELLED, STATUS_STUCK_CREATING, STATUS_STUCK_UPDATING, UNKNOWN_MODEL_ACCEPTED,
+    WRONG_ACCOUNT_ARN, WRONG_REGION_ARN, apply_get_faults, validation_skips,
+)
+from .quirks import (
+    COMMITMENT_FROM_INSERVICE, FOREIGN_ACCOUNT_DENIED, FOUNDATION_ARN_UNQUALIFIED, MALFORMED_ID_404,
+    SERIALIZATION_EXCEPTION_FOR_MALFORMED, THROTTLE_EVERY, THROTTLING, UNITS_RAMP,
+)
 from .records import Document, Model, Request, Throughput, foundation_model_arn, iso_timestamp
 from .tokens import PageTokens
 
@@ -36,20 +44,20 @@ class Store:
         self.faults = self.config.faults
         self.quirks = self.config.quirks
         self._skips = validation_skips(self.faults)
-        if "malformed-id-404" in self.quirks:  # an unmatched identifier is simply not found
+        if MALFORMED_ID_404 in self.quirks:  # an unmatched identifier is simply not found
             self._skips |= {("provisionedModelId", "pattern"), ("resourceARN", "pattern")}
         # Which code refuses a request that cannot be deserialised (Smithy: SerializationException) and one that
         # breaks a constraint (ValidationException); CHOICE: ValidationException for both.
         self._refusal_codes = {
-            "malformed": "SerializationException" if "serialization-exception-for-malformed" in self.quirks
+            "malformed": "SerializationException" if SERIALIZATION_EXCEPTION_FOR_MALFORMED in self.quirks
             else spec.VALIDATION,
-            "constraint": "SerializationException" if "serialization-for-constraint" in self.faults
+            "constraint": "SerializationException" if SERIALIZATION_FOR_CONSTRAINT in self.faults
             else spec.VALIDATION,
         }
         self._create_delay = round(self.config.create_delay * 1_000_000)
         self._update_delay = round(self.config.update_delay * 1_000_000)
         self._latency = self.config.latency
-        self._throttle_every = self.config.throttle_every or (THROTTLE_EVERY if "throttling" in self.quirks else 0)
+        self._throttle_every = self.config.throttle_every or (THROTTLE_EVERY if THROTTLING in self.quirks else 0)
         self._foundation_models = frozenset(self.config.foundation_models)
         custom_models = self.config.custom_models or ()
         self._custom_models = {m.name: m for m in custom_models} | {m.arn: m for m in custom_models}
@@ -88,14 +96,14 @@ class Store:
         """Settle a pending Creating/Updating whose delay has passed (lazily, on every read)."""
         if (
             pt.status == "Creating"
-            and "status-stuck-creating" not in self.faults
+            and STATUS_STUCK_CREATING not in self.faults
             and now - pt.status_since >= self._create_delay
         ):
             in_service_at = pt.status_since + self._create_delay
             pt.status = "Failed" if pt.will_fail else "InService"
             if pt.will_fail:
                 pt.failure_message = f"Provisioning {pt.model.short_id} failed (emulated failure)"
-            elif pt.commitment is not None and "commitment-from-inservice" in self.quirks:
+            elif pt.commitment is not None and COMMITMENT_FROM_INSERVICE in self.quirks:
                 # The provisional estimate becomes final: the term counts from the InService moment.
                 pt.commitment_expiration = in_service_at + self._commitment_micros(pt.commitment)
             if pt.status == "InService" and pt.desired_model != pt.model:
@@ -105,7 +113,7 @@ class Store:
                 pt.status_since = in_service_at
         if (
             pt.status == "Updating"
-            and "status-stuck-updating" not in self.faults
+            and STATUS_STUCK_UPDATING not in self.faults
             and now - pt.status_since >= self._update_delay
         ):
             pt.model = pt.desired_model
@@ -116,7 +124,7 @@ class Store:
 
     def _check_account(self, arn: str) -> None:
         """foreign-account-denied: an ARN naming another account is not the caller's to touch."""
-        if "foreign-account-denied" not in self.quirks:
+        if FOREIGN_ACCOUNT_DENIED not in self.quirks:
             return
         parts = arn.split(":")
         if len(parts) > 4 and re.fullmatch(r"[0-9]{12}", parts[4]) and parts[4] != self.config.account_id:
@@ -130,7 +138,7 @@ class Store:
             return Model(custom.arn, custom.name, custom.base_model_id, base_arn, custom=True)
         base_id = model_id.rpartition("/")[2] if model_id.startswith("arn:") else model_id
         arn = foundation_model_arn(region, base_id)
-        if "unknown-model-accepted" in self.faults and not model_id.startswith("arn:"):
+        if UNKNOWN_MODEL_ACCEPTED in self.faults and not model_id.startswith("arn:"):
             return Model(arn, base_id, base_id, arn, custom=False)
         if base_id not in self._foundation_models or model_id not in (base_id, arn):
             raise not_found(f"Model {model_id} was not found")
@@ -148,7 +156,7 @@ class Store:
         if not ident.startswith("arn:"):
             arn = self._names.get((request.region, ident))
             pt = self._live.get(arn) if arn else None
-        elif "get-by-arn-broken" not in self.faults:
+        elif GET_BY_ARN_BROKEN not in self.faults:
             pt = self._by_arn(request, ident, include_deleted=include_deleted)
         if pt is None:
             raise not_found(f"Provisioned model {ident} was not found")
@@ -170,9 +178,9 @@ class Store:
         return pt is not None and pt.name == name
 
     def _new_arn(self, region: str) -> str:
-        region = _FAULTY_REGION if "wrong-region-arn" in self.faults else region
-        account = _FAULTY_ACCOUNT if "wrong-account-arn" in self.faults else self.config.account_id
-        length = 10 if "malformed-arn" in self.faults else 12
+        region = _FAULTY_REGION if WRONG_REGION_ARN in self.faults else region
+        account = _FAULTY_ACCOUNT if WRONG_ACCOUNT_ARN in self.faults else self.config.account_id
+        length = 10 if MALFORMED_ARN in self.faults else 12
         while True:
             suffix = "".join(self._rng.choices(_ARN_ID_ALPHABET, k=length))
             arn = f"arn:aws:bedrock:{region}:{account}:provisioned-model/{suffix}"
@@ -185,24 +193,24 @@ class Store:
         """A Get response (summary=False) or a List summary, members in model order, absent ones omitted."""
         faults = self.faults
         name = self._stale_list_names.get(pt.arn, pt.name) if summary else pt.name
-        status = "InService" if summary and "list-summary-stale-status" in faults else pt.status
-        if status == "InService" and "status-misspelled" in faults:
+        status = "InService" if summary and LIST_SUMMARY_STALE_STATUS in faults else pt.status
+        if status == "InService" and STATUS_MISSPELLED in faults:
             status = "INSERVICE"
         foundation_arn = pt.model.foundation_arn
-        if "foundation-arn-unqualified" in self.quirks:
+        if FOUNDATION_ARN_UNQUALIFIED in self.quirks:
             foundation_arn = _unqualified(foundation_arn)
-        if pt.model.custom and "custom-foundation-arn-wrong" in faults:
+        if pt.model.custom and CUSTOM_FOUNDATION_ARN_WRONG in faults:
             foundation_arn = pt.model.arn
         units = pt.model_units
-        if pt.status == "Creating" and "units-ramp" in self.quirks:
+        if pt.status == "Creating" and UNITS_RAMP in self.quirks:
             units = 1  # allocated so far; desiredModelUnits keeps the request
-        stamp = _epoch_seconds if "epoch-timestamps" in faults else iso_timestamp
+        stamp = _epoch_seconds if EPOCH_TIMESTAMPS in faults else iso_timestamp
         document: Document = {
             "modelUnits": units,
             "desiredModelUnits": pt.desired_model_units,
             "provisionedModelName": name,
             "provisionedModelArn": pt.arn,
-            "modelArn": pt.model.short_id if "model-arn-short-id" in faults else pt.model.arn,
+            "modelArn": pt.model.short_id if MODEL_ARN_SHORT_ID in faults else pt.model.arn,
             "desiredModelArn": pt.desired_model.arn,
             "foundationModelArn": foundation_arn,
             "status": status,
@@ -213,7 +221,7 @@ class Store:
             document["failureMessage"] = pt.failure_message
         if pt.commitment is not None:
             document["commitmentDuration"] = pt.commitment
-        if pt.commitment_expiration is not None and "commitment-expiration-missing" not in faults:
+        if pt.commitment_expiration is not None and COMMITMENT_EXPIRATION_MISSING not in faults:
             document["commitmentExpirationTime"] = iso_timestamp(pt.commitment_expiration)
         if not summary:
             apply_get_faults(self.faults, document)

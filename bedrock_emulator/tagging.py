@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 from .errors import ApiError, validation
+from .faults import (
+    DELETE_KEEPS_TAGS, SERVER_ERROR_ON_EMPTY_TAG_VALUE, TAG_LIMIT_UNCHECKED, UNTAG_ANSWERS_TAG_LIST,
+    UNTAG_IGNORED,
+)
+from .quirks import LASTMOD_ON_TAG, UNTAG_ABSENT_REFUSED
 from .records import Document, Request
 from .store import Store
 
@@ -18,31 +23,31 @@ class Tagging(Store):
         self._check_empty_tag_value(tags)
         self._check_tag_count(pt.tags, [key for key, _ in tags], pt.arn)
         pt.tags.update(tags)
-        if "lastmod-on-tag" in self.quirks:
+        if LASTMOD_ON_TAG in self.quirks:
             pt.last_modified_time = request.now
         return 200, {}
 
     def _untag(self, request: Request, params: Document) -> tuple[int, Document]:
         pt = self._tagged(request, params["resourceARN"])
-        if "untag-absent-refused" in self.quirks:
+        if UNTAG_ABSENT_REFUSED in self.quirks:
             absent = [key for key in params["tagKeys"] if key not in pt.tags]
             if absent:
                 raise validation(f"Resource {pt.arn} has no tag(s) {', '.join(absent)}")
-        if "untag-ignored" not in self.faults:
+        if UNTAG_IGNORED not in self.faults:
             for key in params["tagKeys"]:
                 pt.tags.pop(key, None)  # CHOICE: unknown keys are ignored
-        if "lastmod-on-tag" in self.quirks:
+        if LASTMOD_ON_TAG in self.quirks:
             pt.last_modified_time = request.now
-        if "untag-answers-tag-list" in self.faults:
+        if UNTAG_ANSWERS_TAG_LIST in self.faults:
             return 200, [{"key": key, "value": value} for key, value in pt.tags.items()]  # type: ignore[return-value]
         return 200, {}
 
     def _list_tags(self, request: Request, params: Document) -> tuple[int, Document]:
-        pt = self._tagged(request, params["resourceARN"], include_deleted="delete-keeps-tags" in self.faults)
+        pt = self._tagged(request, params["resourceARN"], include_deleted=DELETE_KEEPS_TAGS in self.faults)
         return 200, {"tags": [{"key": key, "value": value} for key, value in pt.tags.items()]}
 
     def _check_tag_count(self, existing: dict[str, str], new_keys: list[str], resource: str) -> None:
-        if "tag-limit-unchecked" not in self.faults and len(existing.keys() | set(new_keys)) > MAX_TAGS:
+        if TAG_LIMIT_UNCHECKED not in self.faults and len(existing.keys() | set(new_keys)) > MAX_TAGS:
             raise ApiError(
                 "TooManyTagsException",
                 f"A resource can have at most {MAX_TAGS} tags",
@@ -50,7 +55,7 @@ class Tagging(Store):
             )
 
     def _check_empty_tag_value(self, tags: list[tuple[str, str]]) -> None:
-        if "server-error-on-empty-tag-value" in self.faults and any(value == "" for _, value in tags):
+        if SERVER_ERROR_ON_EMPTY_TAG_VALUE in self.faults and any(value == "" for _, value in tags):
             raise ApiError("InternalServerException", "Internal failure")
 
 

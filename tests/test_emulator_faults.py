@@ -522,3 +522,32 @@ def test_stuck_creating_with_a_delay() -> None:
     wire.create()
     clock.now += 3600
     assert wire.get().json["status"] == "Creating"
+
+
+def test_faults_and_quirks_are_tested_by_constant() -> None:
+    """The emulator names a fault or quirk by its constant (`CREATE_STATUS_200 in self.faults`), never by a bare
+    string: a misspelt constant fails at import, a misspelt string would silently never switch anything on."""
+    import ast
+    from pathlib import Path
+
+    import bedrock_emulator
+    from bedrock_emulator.faults import FAULTS
+    from bedrock_emulator.quirks import QUIRKS
+
+    names = FAULTS.keys() | QUIRKS.keys()
+    bare: list[str] = []
+    for path in sorted(Path(bedrock_emulator.__file__).parent.glob("*.py")):
+        tree = ast.parse(path.read_text())
+        declared = {
+            id(node.args[0]) for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("_fault", "_quirk")
+        }
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Compare) and any(isinstance(op, (ast.In, ast.NotIn)) for op in node.ops):
+                right = node.comparators[-1]
+                holder = right.attr if isinstance(right, ast.Attribute) else getattr(right, "id", "")
+                if holder in ("faults", "quirks") and isinstance(node.left, ast.Constant):
+                    bare.append(f"{path.name}:{node.lineno}: {node.left.value!r} in {holder}")
+            elif isinstance(node, ast.Constant) and node.value in names and id(node) not in declared:
+                bare.append(f"{path.name}:{node.lineno}: {node.value!r}")
+    assert not bare, "use the fault/quirk constants:\n" + "\n".join(sorted(set(bare)))

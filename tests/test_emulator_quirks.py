@@ -28,6 +28,7 @@ from bedrock_emulator import (
     core,
     dispatch,
     listing,
+    quirks as quirk_module,
     store,
     tagging,
 )
@@ -616,7 +617,9 @@ def test_every_quirk_is_documented_and_implemented() -> None:
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", name)
         assert description.strip() and "\n" not in description, name
         assert "(" in description, f"{name}: say which contract freedom it uses"
-        assert f'"{name}"' in source, f"{name} is not implemented in the emulator"
+        constant = name.upper().replace("-", "_")
+        assert getattr(quirk_module, constant, None) == name, f"{name}: declare it as {constant} = _quirk(...)"
+        assert re.search(rf"\b{constant}\b", source), f"{name} is not implemented in the emulator"
 
 
 def test_quirks_are_off_by_default() -> None:
