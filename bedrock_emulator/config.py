@@ -8,8 +8,9 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
+from .accounts import ACCOUNT_MODES, CONFLICTS, SLOW_CREATING, SLOW_CREATING_SECONDS, ZERO_QUOTA
 from .faults import FAULTS
-from .quirks import QUIRKS
+from .quirks import CONFLICT_EXCEPTION, DELETE_REFUSED_WHILE_PENDING, QUIRKS
 
 DEFAULT_FOUNDATION_MODELS: tuple[str, ...] = (
     "amazon.titan-text-express-v1:0:8k",
@@ -19,6 +20,8 @@ DEFAULT_FOUNDATION_MODELS: tuple[str, ...] = (
     "anthropic.claude-instant-v1:2:100k",
     "meta.llama2-13b-chat-v1:0:4k",
     "cohere.command-text-v14:7:4k",
+    # ACTIVE for Provisioned Throughput (AWS's PT code example; pt-supported: no-commitment "Yes" in us-east-1)
+    "amazon.nova-lite-v1:0:24k",
 )
 
 # (name, base model id) of the custom models every emulator knows unless configured otherwise.
@@ -68,6 +71,10 @@ class EmulatorConfig:
     page_token_secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
     # Creates on these model ids (as given, or the model's ARN / id / name) end in Failed after create_delay.
     fail_models: tuple[str, ...] = ()
+    # What real accounts answer (accounts.ACCOUNT_MODES); none by default.
+    account_modes: frozenset[str] = frozenset()
+    # slow-creating: real durations times this factor (0.001: 20 minutes become 1.2 s).
+    time_scale: float = 1.0
 
     def __post_init__(self) -> None:
         self.faults = frozenset(_as_names(self.faults))
@@ -78,6 +85,18 @@ class EmulatorConfig:
         unknown = sorted(self.quirks - QUIRKS.keys())
         if unknown:
             raise ValueError(f"unknown quirk(s) {unknown}; known quirks: {', '.join(sorted(QUIRKS))}")
+        self.account_modes = frozenset(_as_names(self.account_modes))
+        unknown = sorted(self.account_modes - ACCOUNT_MODES.keys())
+        if unknown:
+            raise ValueError(f"unknown account mode(s) {unknown}; known modes: {', '.join(ACCOUNT_MODES)}")
+        if self.time_scale <= 0:
+            raise ValueError("time_scale must be > 0")
+        if ZERO_QUOTA in self.account_modes:
+            self.model_unit_quota = 0
+        if SLOW_CREATING in self.account_modes:
+            self.create_delay = max(self.create_delay, SLOW_CREATING_SECONDS * self.time_scale)
+        if CONFLICTS in self.account_modes:
+            self.quirks |= {CONFLICT_EXCEPTION, DELETE_REFUSED_WHILE_PENDING}
         if self.custom_models is None:
             self.custom_models = tuple(
                 CustomModel(name, custom_model_arn(self.region, self.account_id, name, base), base)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from .accounts import CONFLICT
 from .config import EmulatorConfig
 from .dispatch import Dispatcher
 from .errors import ApiError, validation
@@ -24,7 +25,7 @@ from .faults import (
 )
 from .listing import Listing
 from .quirks import (
-    DELETE_REFUSED_WHILE_PENDING, EMPTY_UPDATE_OK, IN_FLIGHT_SECONDS, RENAME_VIA_UPDATING,
+    CONFLICT_EXCEPTION, DELETE_REFUSED_WHILE_PENDING, EMPTY_UPDATE_OK, IN_FLIGHT_SECONDS, RENAME_VIA_UPDATING,
     RETRY_IN_FLIGHT_REFUSED, TOKEN_REUSE_ORIGINAL_ARN, UNKNOWN_MODEL_ACCESS_DENIED,
     UPDATE_ACCEPTED_WHILE_PENDING,
 )
@@ -87,7 +88,7 @@ class Emulator(Dispatcher, Listing, Tagging):
             raise
         if DUPLICATE_NAMES_ACCEPTED not in self.faults and self._name_taken(request.region, name):
             # CHOICE: the duplicate-name error is undocumented; Create models no ConflictException.
-            raise validation(f"A provisioned model named {name} already exists")
+            raise self._conflict(f"A provisioned model named {name} already exists")
         tag_error = None
         try:
             self._check_tag_count({}, [key for key, _ in tags], name)
@@ -165,7 +166,11 @@ class Emulator(Dispatcher, Listing, Tagging):
             return None  # treated as a new request
         # CHOICE: the docs only cover an identical retry; a token reused with other parameters is refused with
         # ValidationException (Create models no ConflictException).
-        raise validation("clientRequestToken was already used with different parameters")
+        raise self._conflict("clientRequestToken was already used with different parameters")
+
+    def _conflict(self, message: str) -> ApiError:
+        """A refusal for a state conflict: ValidationException (CHOICE), ConflictException under conflict-exception."""
+        return ApiError(CONFLICT if CONFLICT_EXCEPTION in self.quirks else "ValidationException", message)
 
     def _pause_unlocked(self, seconds: float) -> None:
         """Let other requests in for ``seconds`` (the lock is held once, by handle())."""
@@ -199,7 +204,7 @@ class Emulator(Dispatcher, Listing, Tagging):
         pending_ok = pt.status in PENDING and UPDATE_ACCEPTED_WHILE_PENDING in self.quirks
         if pt.status != "InService" and not pending_ok:
             # CHOICE: only an InService PT can be updated; the code is undocumented.
-            raise validation(f"Provisioned model {pt.name} is {pt.status}; only InService can be updated")
+            raise self._conflict(f"Provisioned model {pt.name} is {pt.status}; only InService can be updated")
         if new_name == pt.name:
             new_name = None  # renaming to its own name is fine, and changes nothing but lastModifiedTime
         if (
@@ -207,7 +212,7 @@ class Emulator(Dispatcher, Listing, Tagging):
             and RENAME_DUPLICATE_ACCEPTED not in self.faults
             and self._name_taken(request.region, new_name)
         ):
-            raise validation(f"A provisioned model named {new_name} already exists")
+            raise self._conflict(f"A provisioned model named {new_name} already exists")
         new_model = None
         if new_model_id is not None:
             new_model = self._resolve_model(new_model_id, request.region)

@@ -15,14 +15,14 @@ import uuid
 from collections.abc import Callable, Mapping
 from typing import Protocol
 
-from . import spec, sts
+from . import accounts, spec, sts
 from .errors import ApiError
 from .faults import (
     BUSY_500, BUSY_SECONDS, CLOCK_TWO_DAYS_BEHIND, CONTENT_TYPE_TEXT, ERROR_CODE_NESTED, ERROR_NO_MESSAGE,
     MALFORMED_BODY_500, UNDOCUMENTED_ERROR_CODE, UNKNOWN_ID_VALIDATION_ERROR, VALIDATION_SERVER_ERROR,
     VALIDATION_STATUS_422, answer_faults,
 )
-from .quirks import ERROR_NAME_FORMS, EXISTENCE_BEFORE_VALIDATION
+from .quirks import CONFLICT_EXCEPTION, ERROR_NAME_FORMS, EXISTENCE_BEFORE_VALIDATION
 from .records import Document, Request
 from .store import Store
 
@@ -96,12 +96,12 @@ class Dispatcher(Store):
         method = method.upper()
         if "?" in raw_path and not query_string:
             raw_path, _, query_string = raw_path.partition("?")
-        if method == "POST" and raw_path == "/":
-            return sts.respond(body, self.config.account_id, request_id)
+        extra = self._account_answer(method, raw_path, query_string, headers, body, request_id)
+        if extra is not None:
+            return extra
         routed = spec.route(method, raw_path)
         if routed is None:
-            error = ApiError("UnknownOperationException", f"No operation matches {method} {raw_path}")
-            return self._respond(404, request_id, {"message": error.message}, error_type=error.code)
+            return accounts.route_miss(self.account_modes, request_id, method, raw_path)
         operation, labels = routed
         with self._lock:
             self.calls[operation.name] += 1
@@ -109,6 +109,8 @@ class Dispatcher(Store):
             if self._throttled():
                 raise ApiError("ThrottlingException", "Rate exceeded")
             region = self._region(headers)
+            if accounts.NO_PT_REGION in self.account_modes:
+                raise ApiError("AccessDeniedException", accounts.NOT_SUPPORTED_MESSAGE.format(region=region))
             skew = -2 * 86_400 if CLOCK_TWO_DAYS_BEHIND in self.faults else 0
             if MALFORMED_BODY_500 in self.faults and operation.has_body:
                 spec.json_object(body, "InternalServerException")  # the handler crashes on a non-object body
@@ -147,10 +149,12 @@ class Dispatcher(Store):
 
     def _error(self, operation: spec.Operation, error: ApiError, request_id: str) -> Response:
         code = error.code
-        if code not in operation.errors and code not in spec.PROTOCOL_ERRORS:  # never outside the modelled list
+        typical = accounts.TYPICAL_ERRORS if CONFLICT_EXCEPTION in self.quirks else {}
+        if code not in operation.errors and code not in spec.PROTOCOL_ERRORS and code not in typical:
+            # never outside the modelled list (ConflictException: Bedrock-typical, under conflict-exception)
             log.error("%s is not a modelled error of %s: %s", code, operation.name, error.message)
             code = "InternalServerException"
-        status = operation.errors.get(code) or spec.PROTOCOL_ERRORS[code]
+        status = operation.errors.get(code) or spec.PROTOCOL_ERRORS.get(code) or typical[code]
         if code == "ResourceNotFoundException" and UNDOCUMENTED_ERROR_CODE in self.faults:
             code = "NotFoundException"
         if code == "ResourceNotFoundException" and UNKNOWN_ID_VALIDATION_ERROR in self.faults:
@@ -171,6 +175,24 @@ class Dispatcher(Store):
             error_type = header.format(code=code, ns=_NAMESPACE, uri=_CORAL_URI) if header else ""
             return self._respond(status, request_id, document, error_type=error_type)
         return self._respond(status, request_id, document, error_type=code)
+
+    def _account_answer(self, method: str, raw_path: str, query_string: str, headers: Mapping[str, str],
+                        body: bytes, request_id: str) -> Response | None:
+        """STS, and what an account answers besides the PT routes (accounts: ListFoundationModels, Service Quotas);
+        None for a request of the eight operations (or a route miss)."""
+        target = next((str(v) for k, v in headers.items() if k.lower() == "x-amz-target"), "")
+        route_misses = self.account_modes & {accounts.XML_ROUTE_MISS_MODE, accounts.CORAL_ROUTE_MISS_MODE}
+        if method == "POST" and raw_path == "/" and target.startswith(accounts.SERVICE_QUOTAS_TARGET):
+            if route_misses:
+                return accounts.route_miss(self.account_modes, request_id, method, raw_path)
+            return accounts.service_quotas(target, body, self.config.model_unit_quota, self._region(headers),
+                                           self.config.account_id, request_id)
+        if method == "POST" and raw_path == "/":
+            return sts.respond(body, self.config.account_id, request_id)
+        if method == "GET" and raw_path == "/foundation-models" and not route_misses:
+            return accounts.foundation_models(self.config.foundation_models, self.account_modes,
+                                              self._region(headers), query_string, request_id)
+        return None
 
     def _throttled(self) -> bool:
         every = self._throttle_every

@@ -19,6 +19,7 @@ from types import FrameType
 from typing import NoReturn, TextIO
 
 from . import signatures
+from .accounts import ACCOUNT_MODES
 from .config import DEFAULT_CUSTOM_MODELS, DEFAULT_FOUNDATION_MODELS, CustomModel, EmulatorConfig, custom_model_arn
 from .core import Emulator
 from .dispatch import RequestHandler
@@ -211,6 +212,12 @@ def add_arguments(parser: argparse.ArgumentParser, *, default_port: int = DEFAUL
     parser.add_argument("--quirk", action="append", default=[], metavar="NAME",
                         help=f"a conformant non-default behaviour (repeatable; 'all' for every one), one of: "
                              f"{', '.join(QUIRKS)}")
+    parser.add_argument("--account-mode", action="append", default=[], metavar="NAME[,NAME]",
+                        help=f"answer as a real account does (comma-separated, repeatable), one of: "
+                             f"{', '.join(ACCOUNT_MODES)}")
+    parser.add_argument("--time-scale", type=float, default=1.0, metavar="F",
+                        help="with --account-mode slow-creating: real durations times F (default %(default)s; "
+                             "0.001 makes 20 minutes 1.2 s)")
     parser.add_argument("--check-signatures", action="store_true",
                         help="refuse unsigned or badly signed requests as AWS does (403 "
                              "MissingAuthenticationTokenException / InvalidSignatureException, 400 "
@@ -255,6 +262,9 @@ def config_from(args: argparse.Namespace) -> EmulatorConfig:
         latency=args.latency,
         throttle_every=args.throttle_every,
         model_unit_quota=args.model_unit_quota,
+        account_modes=frozenset(name.strip() for value in args.account_mode for name in value.split(",")
+                                if name.strip()),
+        time_scale=args.time_scale,
     )
 
 

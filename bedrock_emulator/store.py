@@ -15,7 +15,7 @@ import threading
 from collections import Counter
 from typing import Any
 
-from . import spec
+from . import accounts, spec
 from .config import EmulatorConfig
 from .errors import ApiError, not_found
 from .faults import (
@@ -59,6 +59,10 @@ class Store:
         self._latency = self.config.latency
         self._throttle_every = self.config.throttle_every or (THROTTLE_EVERY if THROTTLING in self.quirks else 0)
         self._foundation_models = frozenset(self.config.foundation_models)
+        self.account_modes = self.config.account_modes
+        # canonical-model-arn: a model named without its context suffix -> its listed (canonical) id
+        self._aliases = {accounts.context_free(m): m for m in reversed(self.config.foundation_models)
+                         if accounts.CANONICAL_MODEL_ARN in self.account_modes and accounts.context_free(m)}
         custom_models = self.config.custom_models or ()
         self._custom_models = {m.name: m for m in custom_models} | {m.arn: m for m in custom_models}
         self._tokens = PageTokens(self.config.page_token_secret)
@@ -137,11 +141,15 @@ class Store:
             base_arn = foundation_model_arn(region, custom.base_model_id)
             return Model(custom.arn, custom.name, custom.base_model_id, base_arn, custom=True)
         base_id = model_id.rpartition("/")[2] if model_id.startswith("arn:") else model_id
+        if base_id in self._aliases and model_id in (base_id, foundation_model_arn(region, base_id)):
+            base_id = model_id = self._aliases[base_id]  # answered with the canonical ARN
         arn = foundation_model_arn(region, base_id)
         if UNKNOWN_MODEL_ACCEPTED in self.faults and not model_id.startswith("arn:"):
             return Model(arn, base_id, base_id, arn, custom=False)
         if base_id not in self._foundation_models or model_id not in (base_id, arn):
             raise not_found(f"Model {model_id} was not found")
+        if accounts.LEGACY in self.account_modes and base_id in accounts.LEGACY_MODELS:
+            raise not_found(accounts.LEGACY_MESSAGE)
         return Model(arn, base_id, base_id, arn, custom=False)
 
     def _by_arn(self, request: Request, arn: str, *, include_deleted: bool = False) -> Throughput | None:

@@ -323,6 +323,16 @@ def retry_in_flight(w: Wire) -> tuple[Any, ...]:
     return 400 in [a.status for a in answers], len(arns), w.names()
 
 
+def conflicts(w: Wire) -> tuple[Any, ...]:
+    """A taken name (create, rename), a reused token with other parameters, an update while Creating."""
+    w.create("a", clientRequestToken="t")
+    w.create("b")
+    pending = w.update("b", desiredProvisionedModelName="c").outcome
+    w.clock.now += 10
+    return (w.create("a").outcome, w.create("z", clientRequestToken="t").outcome,
+            w.update("a", desiredProvisionedModelName="b").outcome, pending, sorted(w.names()))
+
+
 @dataclass(frozen=True)
 class Check:
     observe: Callable[[Wire], Any]
@@ -403,6 +413,7 @@ CHECKS: dict[str, Check] = {
     ),
     "token-reuse-original-arn": Check(token_reuse, (400, False, ["a"]), (201, True, ["a"])),
     "retry-in-flight-refused": Check(retry_in_flight, (False, 1, ["pt"]), (True, 1, ["pt"])),
+    "conflict-exception": Check(conflicts, (V, V, V, V, ["a", "b"]), (CONFLICT,) * 4 + (["a", "b"],), DELAYS),
 }
 
 

@@ -92,6 +92,8 @@ FLAGS: tuple[Flag, ...] = (
          action="append", setting=True),
     Flag("--quirk", "quirks", "reference targets: turn on a conformant alternative behaviour (repeatable, or "
          "'all'; see `faults`)", action="append", setting=True),
+    Flag("--account-mode", "account_modes", "reference targets: answer as a real AWS account does (comma-separated, "
+         "repeatable; see `bedrock-conformance serve --help`)", action="append", setting=True),
     Flag("--profile", "profile", "example counts and step counts: quick | standard (default) | thorough",
          choices=tuple(sorted(PROFILES)), scope=RUN, plugin_default="standard"),
     Flag("--seed", "seed", "make the run repeatable (the report records it)", int, scope=RUN),

@@ -75,6 +75,7 @@ class Settings:
     # Reference-emulator targets only.
     faults: tuple[str, ...] = ()
     quirks: tuple[str, ...] = ()  # reference targets: conformant alternatives (bedrock_emulator.quirks)
+    account_modes: tuple[str, ...] = ()  # reference targets: what real accounts answer (bedrock_emulator.accounts)
     create_delay: float = 0.0
     update_delay: float = 0.0
     latency: float = 0.0  # seconds every answer of the reference takes (a control plane across a network)
@@ -105,11 +106,12 @@ class Settings:
         data["models"] = list(self.models)
         data["faults"] = list(self.faults)
         data["quirks"] = list(self.quirks)
+        data["account_modes"] = list(self.account_modes)
         return data
 
 
 _FIELDS = {f.name: f for f in dataclasses.fields(Settings)}
-_TUPLE_FIELDS = {"models", "faults", "quirks"}
+_TUPLE_FIELDS = {"models", "faults", "quirks", "account_modes"}
 
 
 def _coerce(name: str, value: Any, origin: str) -> Any:
@@ -228,9 +230,9 @@ def _validated(settings: Settings) -> Settings:
         raise SettingsError("name_prefix must be 1-10 letters or digits")
     if not settings.models:
         raise SettingsError("settings name no model id (models)")
-    if (settings.faults or settings.quirks or settings.create_delay or settings.update_delay or settings.latency) \
-            and not settings.kind.reference:
-        raise SettingsError("faults, quirks, delays and latency apply to the reference targets only")
+    if (settings.faults or settings.quirks or settings.account_modes or settings.create_delay
+            or settings.update_delay or settings.latency) and not settings.kind.reference:
+        raise SettingsError("faults, quirks, account modes, delays and latency apply to the reference targets only")
     if settings.endpoint_url and not settings.kind.aws:
         raise SettingsError("endpoint_url applies to the aws target only (give other targets as a URL)")
     if settings.kind.aws:

@@ -22,6 +22,7 @@ from jsonschema import Draft202012Validator
 import schemas
 from conformance.catalogue.clauses import (
     AUTH_REFUSALS,
+    BEDROCK_TYPICAL_ERRORS,
     OPERATION_KEYS,
     PROTOCOL_ERRORS,
     ConformanceFailure,
@@ -107,7 +108,7 @@ def error_code(headers: Mapping[str, Any], data: Any, lowered: Mapping[str, Any]
 
 
 class _OperationSchema:
-    __slots__ = ("documented", "empty_output", "errors", "fast", "key", "name", "status", "validator")
+    __slots__ = ("documented", "empty_output", "errors", "fast", "key", "name", "status", "typical", "validator")
 
     def __init__(self, name: str) -> None:
         doc = schemas.load(name)
@@ -121,6 +122,7 @@ class _OperationSchema:
             p["location"] != "body" and (p["schema"].get("type") != "string" or "format" in p["schema"])
             for p in doc["parameters"].values())
         self.documented: dict[str, int] = {**(PROTOCOL_ERRORS if deserialises else {}), **self.errors}
+        self.typical: dict[str, int] = BEDROCK_TYPICAL_ERRORS.get(name, {})  # accepted, and reported as such
         self.validator = Draft202012Validator(doc["response"])
         self.fast = compile_schema(doc["response"])  # never laxer than the validator; see fastschema
         self.empty_output = not doc["response"].get("properties")
@@ -137,6 +139,8 @@ class ResponseChecker:
         self.soft: dict[str, ConformanceFailure] = {}  # clause -> its first failure not yet taken (soft mode)
         self.soft_total = 0  # soft failures so far (a step compares it to see whether its responses broke any)
         self.soft_last: str | None = None
+        # (operation, code) -> answers accepted only as undocumented but Bedrock-typical (the report says so)
+        self.tolerated: Counter[tuple[str, str]] = Counter()
 
     def operation(self, name: str) -> _OperationSchema:
         return self._ops[name]
@@ -229,7 +233,10 @@ class ResponseChecker:
             return self._done(found, data)
 
         documented = None
-        if code is None:
+        if code is not None and op.documented.get(code) is None and op.typical.get(code) == status:
+            with self._lock:
+                self.tolerated[(operation, code)] += 1
+        elif code is None:
             documented = fail("ERROR-DOCUMENTED",
                               f"HTTP {status} names no error code (no x-amzn-ErrorType, no top-level code or __type)")
         elif op.documented.get(code) is None:

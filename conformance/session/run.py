@@ -24,7 +24,13 @@ from botocore.exceptions import (
 )
 
 from conformance.catalogue import settings as settings_mod
-from conformance.catalogue.clauses import CATALOGUE, OPERATIONS, ConformanceFailure, TargetUnavailable
+from conformance.catalogue.clauses import (
+    CATALOGUE,
+    OPERATIONS,
+    ConformanceFailure,
+    TargetUnavailable,
+    tolerated_note,
+)
 from conformance.catalogue.flags import settings_flags
 from conformance.catalogue.settings import PROFILES, Profile, UsageProblem  # noqa: F401 - the run's names
 from conformance.checker.outcomes import ERROR, FAILED, JUDGED, NOT_IMPLEMENTED, PASSED, Outcomes, totals
@@ -228,6 +234,8 @@ class RunState:
             target, self.target = self.target, None
             for clause, count in target.checker.checked.items():
                 self.outcomes.record(clause, PASSED, examples=count, test="(wire checker)")
+            for (operation, code), count in sorted(target.checker.tolerated.items()):
+                self.warnings.append(tolerated_note(operation, code, count))
             for failure in target.checker.take_soft():  # answers outside any test's call (fixtures, cleanup)
                 self.outcomes.record(failure.clause_id, FAILED, message=failure.message, test="(wire checker)",
                                      failure={**failure.details(), **self.progress()})

@@ -244,10 +244,14 @@ def list_all(target: Target, clause: str, *, max_pages: int = 1000, **params: An
 
 
 def documented_4xx(operation: str) -> tuple[str, ...]:
-    """Every 4xx error the operation documents, for behaviour whose exact code no source settles."""
+    """Every 4xx error the operation documents, for behaviour whose exact code no source settles, and the ones
+    that are undocumented but Bedrock-typical (clauses.BEDROCK_TYPICAL_ERRORS: ConflictException on Create and
+    Update)."""
     import schemas
+    from conformance.catalogue.clauses import BEDROCK_TYPICAL_ERRORS
 
-    return tuple(sorted(code for code, status in schemas.load(operation)["errors"].items()
+    errors = {**schemas.load(operation)["errors"], **BEDROCK_TYPICAL_ERRORS.get(operation, {})}
+    return tuple(sorted(code for code, status in errors.items()
                         if 400 <= status < 500 and code != "ThrottlingException"))
 
 

@@ -307,10 +307,13 @@ class Target:
             unknown = sorted(quirks - set(QUIRKS))
             if unknown:
                 raise SettingsError(f"unknown quirk {', '.join(unknown)} (see bedrock-conformance faults)")
-            config = EmulatorConfig(region=s.region, account_id=s.account_id or "123456789012",
-                                    faults=faults, quirks=quirks,
-                                    create_delay=s.create_delay, update_delay=s.update_delay,
-                                    latency=s.latency)
+            try:
+                config = EmulatorConfig(region=s.region, account_id=s.account_id or "123456789012",
+                                        faults=faults, quirks=quirks, account_modes=frozenset(s.account_modes),
+                                        create_delay=s.create_delay, update_delay=s.update_delay,
+                                        latency=s.latency)
+            except ValueError as exc:  # an unknown account mode
+                raise SettingsError(str(exc)) from None
             self.account_id = config.account_id
             if not self.custom_models:
                 self.custom_models = tuple(CustomModel(c.arn, c.base_model_id) for c in config.custom_models)

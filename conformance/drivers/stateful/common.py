@@ -9,8 +9,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-import schemas
 from conformance.catalogue import contract
+from conformance.targets.expect import documented_4xx
 
 CREATE = "create_provisioned_model_throughput"
 GET = "get_provisioned_model_throughput"
@@ -46,11 +46,10 @@ FILTER_CLAUSES = {"status": "LIST-FILTER-STATUS", "model": "LIST-FILTER-MODEL", 
 
 @functools.cache
 def documented_refusals(operation: str) -> tuple[str, ...]:
-    """The 4xx errors an operation documents, less ThrottlingException: any of them is an acceptable refusal
-    where the contract leaves the exact code open."""
-    errors = schemas.load(operation)["errors"]
-    return tuple(sorted(code for code, status in errors.items()
-                        if 400 <= int(status) < 500 and code != "ThrottlingException"))
+    """The 4xx errors an operation documents, less ThrottlingException, and the Bedrock-typical ones: any of them
+    is an acceptable refusal where the contract leaves the exact code open (one implementation:
+    expect.documented_4xx)."""
+    return documented_4xx(operation)
 
 
 def _utc(value: Any) -> datetime:
