@@ -13,11 +13,12 @@ from typing import Any
 from .accounts import CONFLICT
 from .config import EmulatorConfig
 from .dispatch import Dispatcher
-from .errors import ApiError, validation
+from .errors import ApiError, not_found, validation
 from .faults import (
     COMMITMENT_DELETE_ALLOWED, CREATE_MISSING_ARN, CREATE_STATUS_200, CUSTOM_DESIRED_MODEL_IGNORED,
     DELETE_KEEPS_TAGS, DELETE_LEAVES_GETTABLE, DELETE_LEAVES_LISTED, DELETE_STATUS_204,
-    DESIRED_MODEL_ON_BASE_ACCEPTED, DUPLICATE_NAMES_ACCEPTED, EMPTY_UPDATE_SERVER_ERROR, IDEMPOTENCY_IGNORED,
+    DESIRED_MODEL_ON_BASE_ACCEPTED, DUPLICATE_NAMES_ACCEPTED, EMPTY_UPDATE_SERVER_ERROR, GET_BY_NAME_REFUSED,
+    IDEMPOTENCY_IGNORED,
     NAME_CHECK_NOT_ATOMIC, RACE_SECONDS, REFUSED_CREATE_LEAVES_RECORD, RENAME_DUPLICATE_ACCEPTED,
     RENAME_LIST_STALE, RENAME_STALE_INDEX, SERVER_ERROR_ON_LONG_NAME, TAGS_DROPPED, TOKEN_CHECK_NOT_ATOMIC,
     TOKEN_REUSE_CREATES_SECOND, UPDATE_CHANGES_MODEL_UNITS, UPDATE_KEEPS_LAST_MODIFIED,
@@ -186,6 +187,8 @@ class Emulator(Dispatcher, Listing, Tagging):
 
     def _get(self, request: Request, params: Document) -> tuple[int, Document]:
         include_deleted = DELETE_LEAVES_GETTABLE in self.faults
+        if GET_BY_NAME_REFUSED in self.faults and not params["provisionedModelId"].startswith("arn:"):
+            raise not_found(f"Provisioned model {params['provisionedModelId']} was not found")
         pt = self._find(request, params["provisionedModelId"], include_deleted=include_deleted)
         return 200, self._describe(pt, summary=False)
 

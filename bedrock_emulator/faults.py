@@ -28,6 +28,8 @@ CREATE_MISSING_ARN = _fault("create-missing-arn", "Create answers without the re
 GET_MISSING_MEMBER = _fault("get-missing-member", "Get omits the required foundationModelArn.")
 GET_NULL_MEMBER = _fault("get-null-member", 'Get sends "failureMessage": null and "commitmentDuration": '
     "null instead of omitting them.")
+LIST_NULL_MEMBER = _fault("list-null-member", 'List summaries send "commitmentDuration": null and '
+    '"commitmentExpirationTime": null instead of omitting them.')
 EPOCH_TIMESTAMPS = _fault("epoch-timestamps", "creationTime/lastModifiedTime are epoch-second numbers (Get "
     "and List), not ISO 8601.")
 MODELUNITS_AS_STRING = _fault("modelunits-as-string", 'Get sends modelUnits as a JSON string ("1").')
@@ -180,6 +182,8 @@ COMMITMENT_DELETE_ALLOWED = _fault("commitment-delete-allowed", "Delete succeeds
 COMMITMENT_EXPIRATION_MISSING = _fault("commitment-expiration-missing", "commitmentExpirationTime is never "
     "reported.")
 GET_BY_ARN_BROKEN = _fault("get-by-arn-broken", "Get/Update/Delete by ARN answer 404 (by name works).")
+GET_BY_NAME_REFUSED = _fault("get-by-name-refused", "Get by name answers ResourceNotFoundException: only Get "
+    "by ARN finds a Provisioned Throughput (Update and Delete take both).")
 MODEL_ARN_SHORT_ID = _fault("model-arn-short-id", "modelArn is the bare model id, not an ARN.")
 STATUS_STUCK_CREATING = _fault("status-stuck-creating", "A PT never leaves Creating (with zero create_delay "
     "it starts Creating and stays).")
@@ -307,3 +311,10 @@ def apply_get_faults(faults: frozenset[str], document: dict[str, Any]) -> None:
         document.setdefault("commitmentDuration", None)
     if MODELUNITS_AS_STRING in faults:
         document["modelUnits"] = str(document["modelUnits"])
+
+
+def apply_summary_faults(faults: frozenset[str], document: dict[str, Any]) -> None:
+    """Faults in List's summary of a Provisioned Throughput (changed in place)."""
+    if LIST_NULL_MEMBER in faults:
+        document.setdefault("commitmentDuration", None)
+        document.setdefault("commitmentExpirationTime", None)

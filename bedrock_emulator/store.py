@@ -22,7 +22,7 @@ from .faults import (
     COMMITMENT_EXPIRATION_MISSING, CUSTOM_FOUNDATION_ARN_WRONG, EPOCH_TIMESTAMPS, GET_BY_ARN_BROKEN,
     LIST_SUMMARY_STALE_STATUS, MALFORMED_ARN, MODEL_ARN_SHORT_ID, SERIALIZATION_FOR_CONSTRAINT,
     STATUS_MISSPELLED, STATUS_STUCK_CREATING, STATUS_STUCK_UPDATING, UNKNOWN_MODEL_ACCEPTED,
-    WRONG_ACCOUNT_ARN, WRONG_REGION_ARN, apply_get_faults, validation_skips,
+    WRONG_ACCOUNT_ARN, WRONG_REGION_ARN, apply_get_faults, apply_summary_faults, validation_skips,
 )
 from .quirks import (
     COMMITMENT_FROM_INSERVICE, FOREIGN_ACCOUNT_DENIED, FOUNDATION_ARN_UNQUALIFIED, MALFORMED_ID_404,
@@ -233,6 +233,8 @@ class Store:
             document["commitmentExpirationTime"] = iso_timestamp(pt.commitment_expiration)
         if not summary:
             apply_get_faults(self.faults, document)
+        else:
+            apply_summary_faults(self.faults, document)
         return document
 
 

@@ -76,6 +76,46 @@ def shape_schema(shape) -> dict:
     return schema
 
 
+def absent_as_null(schema: dict) -> dict:
+    """A response schema where an optional member may also be JSON null: every AWS SDK reads a null member as
+    absent (botocore's JSON parsers drop it; Smithy's protocol tests, awsJson1_1 null.smithy,
+    AwsJson11StructuresDontDeserializeNullValues: "Null structure values are dropped"). AWS's servers omit the
+    member instead (AwsJson11ServersDontSerializeNullStructureValues); the suite names that deviation once, by a
+    clause of its own, not by the schema. A required member stays non-null; nested structures likewise."""
+    schema = dict(schema)
+    if "items" in schema:
+        schema["items"] = absent_as_null(schema["items"])
+    if "properties" in schema:
+        required = set(schema.get("required", ()))
+        schema["properties"] = {name: absent_as_null(member) if name in required else
+                                _nullable(absent_as_null(member)) for name, member in schema["properties"].items()}
+    return schema
+
+
+def _nullable(schema: dict) -> dict:
+    """``schema``, also taking null: in JSON Schema 2020-12 a type list (and null among an enum's values)."""
+    schema = {**schema, "type": [schema["type"], "null"]}
+    if "enum" in schema:
+        schema["enum"] = [*schema["enum"], None]
+    return schema
+
+
+def openapi_schema(schema: dict) -> dict:
+    """An OpenAPI 3.0 schema from a generated JSON Schema: a type list with null is ``nullable: true``."""
+    out = {}
+    for key, value in schema.items():
+        if key == "type" and isinstance(value, list):
+            (kind,) = [t for t in value if t != "null"]
+            out["type"], out["nullable"] = kind, True
+        elif key == "properties":
+            out[key] = {name: openapi_schema(member) for name, member in value.items()}
+        elif key == "items":
+            out[key] = openapi_schema(value)
+        else:
+            out[key] = value
+    return out
+
+
 def _parameters(shape) -> dict:
     """member -> {location, wire name, required, schema} for every member of a structure (or none)."""
     if shape is None:
@@ -112,7 +152,7 @@ def operation_document(operation) -> dict:
         "request": _object({name: p["schema"] for name, p in parameters.items()},
                            [name for name, p in parameters.items() if p["required"]]),
         "requestBody": _body(parameters),
-        "response": _body(_parameters(operation.output_shape)) or _object({}, ()),
+        "response": absent_as_null(_body(_parameters(operation.output_shape)) or _object({}, ())),
         "errorBody": ERROR_BODY,
     }
 
@@ -150,7 +190,7 @@ def _openapi_operation(doc: dict, links: dict) -> dict:
             "required": "required" in doc["requestBody"],
             "content": {JSON_MEDIA: {"schema": doc["requestBody"]}},
         }
-    success = _response(f"{doc['operation']} succeeded", doc["response"])
+    success = _response(f"{doc['operation']} succeeded", openapi_schema(doc["response"]))
     if doc["operation"] == LINK_SOURCE:
         success["links"] = links
     responses = {str(doc["http"]["responseCode"]): success}

@@ -45,7 +45,8 @@ SEED_RESPONSE_FIELDS: dict[str, list[str]] = {
 
 def field_paths(schema: dict, prefix: str = "") -> list[str]:
     """Dotted paths of every object property in a JSON Schema (array items add no segment)."""
-    if schema.get("type") == "array":
+    kind = schema.get("type")
+    if kind == "array" or (isinstance(kind, list) and "array" in kind):  # a type list: an optional member
         return field_paths(schema["items"], prefix)
     paths = []
     for name, child in schema.get("properties", {}).items():

@@ -177,6 +177,7 @@ CHECKS: dict[str, Check] = {
     "create-missing-arn": Check(lambda w: "provisionedModelArn" in w.create().json, True, False),
     "get-missing-member": Check(lambda w: "foundationModelArn" in w.get().json, True, False, create),
     "get-null-member": Check(lambda w: None in w.get().json.values(), False, True, create),
+    "list-null-member": Check(lambda w: None in w.list()[0].values(), False, True, create),
     "epoch-timestamps": Check(
         lambda w: (type(w.get().json["creationTime"]), type(w.list()[0]["lastModifiedTime"])),
         (str, str),
@@ -459,6 +460,10 @@ CHECKS: dict[str, Check] = {
         create_committed,
     ),
     "get-by-arn-broken": Check(lambda w: (w.get(w.arn()).status, w.get("pt").status), (200, 200), (404, 200)),
+    "get-by-name-refused": Check(
+        lambda w: (w.create("pt").status, w.get("pt").status, w.update("pt", desiredProvisionedModelName="q").status,
+                   w.get(w.list()[0]["provisionedModelArn"]).status),
+        (201, 200, 200, 200), (201, 404, 200, 200)),
     "model-arn-short-id": Check(
         lambda w: w.get().json["modelArn"],
         f"arn:aws:bedrock:us-east-1::foundation-model/{TITAN}",

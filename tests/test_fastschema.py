@@ -78,6 +78,29 @@ def test_fast_path_is_never_laxer_than_jsonschema(operation, data, new, drop):
         assert Draft202012Validator(schema).is_valid(document), document
 
 
+def test_a_null_reads_as_absent_for_optional_members_only():
+    """schemas.generate.absent_as_null: both the fast path and jsonschema take a null for an optional member and
+    refuse one for a required member, at every level (a List summary, a tag)."""
+    for operation, document in VALID.items():
+        schema = schemas.load(operation)["response"]
+        fast, slow = compile_schema(schema), Draft202012Validator(schema)
+        for path in _paths(document):
+            if not path or isinstance(path[-1], int):
+                continue
+            parent = schema
+            for step in path[:-1]:
+                parent = parent["items"] if isinstance(step, int) else parent["properties"][step]
+            nulled = _mutate(document, path, None, False)
+            optional = path[-1] not in parent.get("required", ())
+            assert fast(nulled) is optional and slow.is_valid(nulled) is optional, (operation, path)
+
+
+def test_a_type_list_takes_any_of_its_types():
+    predicate = compile_schema({"type": ["string", "null"], "enum": ["a", None]})
+    assert predicate("a") and predicate(None) and not predicate("b") and not predicate(1)
+    assert not compile_schema({"type": []})(None)
+
+
 def test_fast_path_refuses_what_it_does_not_understand():
     assert not compile_schema({"type": "object", "additionalProperties": False})({})
     assert not compile_schema({"type": "integer"})(1.0)  # jsonschema decides (it accepts 1.0)

@@ -14,6 +14,7 @@ from conftest import load_report
 from bedrock_emulator import Emulator
 from bedrock_emulator.server import start
 from conformance.catalogue.clauses import (
+    ABSENT_OMITTED,
     AUTH_REFUSALS,
     ConformanceFailure,
     NotImplementedOutcome,
@@ -83,6 +84,65 @@ def test_a_nested_code_fails_the_error_clause():
         _check("GetProvisionedModelThroughput", 404, {},
                {"message": "x", "error": {"__type": "ResourceNotFoundException"}})
     assert failure.value.clause_id == "GET-WIRE-ERROR-DOCUMENTED"
+
+
+ARN = "arn:aws:bedrock:us-east-1:123456789012:provisioned-model/abcdefghijkl"
+FM = "arn:aws:bedrock:us-east-1::foundation-model/amazon.titan-text-express-v1:0:8k"
+WHEN = "2023-10-02T12:00:00Z"
+SUMMARY = {"provisionedModelName": "pt-1", "provisionedModelArn": ARN, "modelArn": FM, "desiredModelArn": FM,
+           "foundationModelArn": FM, "modelUnits": 1, "desiredModelUnits": 1, "status": "InService",
+           "creationTime": WHEN, "lastModifiedTime": WHEN}
+
+
+def _soft(operation: str, body: dict) -> tuple[dict, list[ConformanceFailure], ResponseChecker]:
+    checker = ResponseChecker()
+    data = checker.check(operation, 200, JSON, json.dumps(body).encode(), None, soft=True)
+    return data, checker.take_soft(), checker
+
+
+@pytest.mark.parametrize(("operation", "body"), [
+    # json-structs.smithy, RestJsonDoesntDeserializeNullStructureValues: a client reads the null as absent
+    ("GetProvisionedModelThroughput", {**SUMMARY, "failureMessage": None, "commitmentDuration": None}),
+    ("ListProvisionedModelThroughputs", {"provisionedModelSummaries": [
+        SUMMARY, {**SUMMARY, "commitmentDuration": None, "commitmentExpirationTime": None}], "nextToken": None}),
+    ("ListTagsForResource", {"tags": None}),
+])
+def test_a_null_for_an_optional_member_fails_only_its_own_clause(operation, body):
+    """The schema clause reads the null as absent, as every SDK does; the one deviation from AWS (which omits the
+    member: RestJsonServersDontSerializeNullStructureValues) is named by one clause, with the member's path."""
+    data, failures, checker = _soft(operation, body)
+    assert [f.clause_id for f in failures] == [ABSENT_OMITTED]
+    key = {"GetProvisionedModelThroughput": "GET", "ListProvisionedModelThroughputs": "LIST"}.get(operation,
+                                                                                                 "LISTTAGS")
+    assert checker.checked[f"{key}-WIRE-SCHEMA"] == 1 and data == body
+    nulls = [path for path, value in _members(body) if value is None]
+    assert nulls and all(path in failures[0].message for path in nulls)
+
+
+def _members(value, prefix=""):
+    if isinstance(value, dict):
+        for name, member in value.items():
+            yield f"{prefix}{name}", member
+            yield from _members(member, f"{prefix}{name}/")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _members(item, f"{prefix}{index}/")
+
+
+@pytest.mark.parametrize(("operation", "body"), [
+    ("GetProvisionedModelThroughput", {**SUMMARY, "foundationModelArn": None}),
+    ("ListProvisionedModelThroughputs", {"provisionedModelSummaries": [{**SUMMARY, "status": None}]}),
+    ("ListTagsForResource", {"tags": [{"key": "k", "value": None}]}),
+])
+def test_a_null_for_a_required_member_stays_a_schema_failure(operation, body):
+    _, failures, checker = _soft(operation, body)
+    assert [f.clause_id.rsplit("-WIRE-", 1)[1] for f in failures] == ["SCHEMA"]
+    assert checker.checked[ABSENT_OMITTED] == 1  # nothing optional was null
+
+
+def test_an_answer_without_null_passes_the_absent_clause():
+    _, failures, checker = _soft("GetProvisionedModelThroughput", {**SUMMARY, "failureMessage": "null"})
+    assert not failures and checker.checked[ABSENT_OMITTED] == 1
 
 
 @pytest.mark.parametrize("code", sorted(AUTH_REFUSALS))

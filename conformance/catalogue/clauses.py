@@ -142,7 +142,8 @@ for _key, _op in OPERATIONS.items():
     declare(f"{_key}-WIRE-CONTENT-TYPE", _key, "Every answer carries a JSON Content-Type.", MODEL, "observed")
     declare(f"{_key}-WIRE-SCHEMA", _key,
             "A success body matches the documented output shape: required members present, types, enums, "
-            "full-match patterns, ISO 8601 timestamp strings, no null for an absent member.", MODEL)
+            "full-match patterns, ISO 8601 timestamp strings, no null for a required member (a null for an optional "
+            "one reads as absent: API-WIRE-ABSENT-OMITTED).", MODEL)
     declare(f"{_key}-WIRE-ERROR-DOCUMENTED", _key,
             "An error names an error this operation documents, or SerializationException (400) where a request "
             "can fail to deserialise, with the HTTP status of that error shape; the name is read as clients read "
@@ -150,6 +151,17 @@ for _key, _op in OPERATIONS.items():
             "dropped.", f"{MODEL}; {SMITHY}: errors.smithy, malformedRequests")
     declare(f"{_key}-WIRE-ERROR-MESSAGE", _key, "An error body is a JSON object carrying a string message.",
             MODEL, "observed")
+
+# A null for an optional member: every AWS SDK reads it as absent, so the schema clauses above read it so too
+# (schemas.generate.absent_as_null) and this one clause names the deviation from AWS, which omits the member.
+ABSENT_OMITTED = "API-WIRE-ABSENT-OMITTED"
+declare(ABSENT_OMITTED, "*",
+        "A success body omits an optional member that has no value; it does not send it as JSON null. Clients read "
+        "a null member as absent (botocore's JSON parsers drop it), so a null breaks only this clause; a null for "
+        "a required member breaks the operation's WIRE-SCHEMA.",
+        f"{SMITHY}: json-structs.smithy, RestJsonServersDontSerializeNullStructureValues (a null member is "
+        "omitted), RestJsonDoesntDeserializeNullStructureValues (a client drops it); awsJson1_1/null.smithy "
+        "beside it (\"Null structure values are dropped\"); botocore's JSON parser skips null members")
 
 # ---------------------------------------------------------------------------------------------------------
 # Validation: every invalid request gets ValidationException 400 (TooManyTagsException for tag counts).

@@ -21,6 +21,7 @@ from jsonschema import Draft202012Validator
 
 import schemas
 from conformance.catalogue.clauses import (
+    ABSENT_OMITTED,
     AUTH_REFUSALS,
     BEDROCK_TYPICAL_ERRORS,
     OPERATION_KEYS,
@@ -107,8 +108,34 @@ def error_code(headers: Mapping[str, Any], data: Any, lowered: Mapping[str, Any]
     return None
 
 
+def null_members(schema: dict[str, Any]) -> Callable[[Any], list[str]]:
+    """The paths (``a/0/b``) of the members an instance sends as null where ``schema`` takes null for them (the
+    generated response schemas: an optional member, schemas.generate.absent_as_null), compiled once."""
+    properties = schema.get("properties") or {}
+    nullable = tuple(name for name, member in properties.items()
+                     if isinstance(member.get("type"), list) and "null" in member["type"])
+    inner = tuple((name, null_members(member)) for name, member in properties.items()
+                  if member.get("properties") or member.get("items"))
+    items = null_members(schema["items"]) if schema.get("items") else None
+
+    def find(value: Any) -> list[str]:
+        found: list[str] = []
+        if type(value) is dict:
+            found += [name for name in nullable if name in value and value[name] is None]
+            for name, walk in inner:
+                if value.get(name) is not None:
+                    found += [f"{name}/{path}" for path in walk(value[name])]
+        elif type(value) is list and items is not None:
+            for index, item in enumerate(value):
+                found += [f"{index}/{path}" for path in items(item)]
+        return found
+
+    return find
+
+
 class _OperationSchema:
-    __slots__ = ("documented", "empty_output", "errors", "fast", "key", "name", "status", "typical", "validator")
+    __slots__ = ("documented", "empty_output", "errors", "fast", "key", "name", "nulls", "status", "typical",
+                 "validator")
 
     def __init__(self, name: str) -> None:
         doc = schemas.load(name)
@@ -125,6 +152,7 @@ class _OperationSchema:
         self.typical: dict[str, int] = BEDROCK_TYPICAL_ERRORS.get(name, {})  # accepted, and reported as such
         self.validator = Draft202012Validator(doc["response"])
         self.fast = compile_schema(doc["response"])  # never laxer than the validator; see fastschema
+        self.nulls = null_members(doc["response"])
         self.empty_output = not doc["response"].get("properties")
 
 
@@ -230,6 +258,16 @@ class ResponseChecker:
                 broken(failure)
             else:
                 self._count(f"{op.key}-WIRE-SCHEMA")
+            nulls = op.nulls(data) if b"null" in body else []
+            if nulls:  # read as absent above, as every SDK reads them; AWS omits them
+                broken(ConformanceFailure(
+                    ABSENT_OMITTED, f"{operation} sent null for the optional member(s) {', '.join(nulls[:4])}"
+                    f"{f' (and {len(nulls) - 4} more)' if len(nulls) > 4 else ''}: AWS omits "
+                    "an absent member (every SDK reads the null as absent, so nothing else fails for it)",
+                    request=request() if callable(request) else request,
+                    response=describe_response(status, headers, body)))
+            else:
+                self._count(ABSENT_OMITTED)
             return self._done(found, data)
 
         documented = None

@@ -1,7 +1,7 @@
 """A compiled fast path for the wire checker's JSON Schema validation.
 
 ``compile_schema(schema)`` turns one of the generated response schemas into a plain Python predicate, built once
-per operation. It understands the keywords the generator emits (type, properties, required, items, enum,
+per operation. It understands the keywords the generator emits (type, a type list, properties, required, items, enum,
 pattern, minLength/maxLength, minimum/maximum, minItems/maxItems; format is an annotation, as in jsonschema
 without a format checker). The predicate may be *stricter* than jsonschema (an unknown keyword, a float that
 jsonschema would take as an integer, an unhashable enum candidate all answer False) but never laxer: the checker
@@ -42,15 +42,20 @@ def compile_schema(schema: dict[str, Any]) -> Predicate:
     checks: list[Predicate] = []
     kind = schema.get("type")
     if kind is not None:
-        if not isinstance(kind, str) or kind not in _TYPES:
+        kinds = [kind] if isinstance(kind, str) else kind
+        if not isinstance(kinds, list) or not kinds or not all(isinstance(k, str) and k in _TYPES for k in kinds):
             return _never
-        checks.append(_TYPES[kind])
+        if len(kinds) == 1:
+            checks.append(_TYPES[kinds[0]])
+        else:  # a type list: one of them (the generator's optional response members: a type and null)
+            alternatives = tuple(_TYPES[k] for k in kinds)
+            checks.append(lambda x: any(one(x) for one in alternatives))
     if "enum" in schema:
         values = schema["enum"]
-        if not all(type(v) is str for v in values):
+        if not all(type(v) is str or v is None for v in values):
             return _never
         allowed = frozenset(values)
-        checks.append(lambda x: type(x) is str and x in allowed)
+        checks.append(lambda x: (type(x) is str or x is None) and x in allowed)
     if "pattern" in schema:
         search = re.compile(schema["pattern"]).search
         checks.append(lambda x: type(x) is not str or search(x) is not None)
