@@ -116,26 +116,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         order = {step.test: n for n, step in enumerate(aws.SCHEDULE)}
         billable.sort(key=lambda item: order.get(getattr(item, "originalname", item.name), len(order)))
         items[:] = free + billable
-    elif hasattr(config, "workerinput"):
-        items[:] = spread_machines(items, int(config.workerinput.get("workercount", 1)))
 
 
-def spread_machines(items: list[Any], workers: int) -> list[Any]:
-    """Under xdist, the state machines (the longest tests, one request after another) head the first chunks
-    pytest-xdist's load scheduler deals out, one per worker, so they run side by side instead of queued on one
-    worker. The scheduler deals consecutive chunks of max(min(tests per worker // 4, all), 2) tests; machines
-    beyond one per worker come right after those first chunks. Every worker computes the same order."""
-    machines = [i for i in items if getattr(i, "module", None) and i.module.__name__.endswith(".test_stateful")]
-    others = [i for i in items if i not in machines]
-    if workers < 2 or not machines:
-        return items
-    chunk = max(min(len(items) // workers // 4, len(items)), 2)
-    ordered: list[Any] = []
-    for _ in range(workers):
-        head = [machines.pop(0)] if machines else []
-        ordered += head + others[:chunk - len(head)]
-        others = others[chunk - len(head):]
-    return ordered + machines + others
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """Under -n (xdist's default load distribution): the longest tests one to a worker first, then each worker the
+    next test as it finishes one (conformance.session.sidebyside.Dealer)."""
+    if config.stash.get(runmod.STATE, None) is None or config.getoption("dist", "load") != "load":
+        return None
+    from conformance.session.sidebyside import Dealer
+
+    return Dealer(config, log)
 
 
 def item_clauses(item: pytest.Item) -> list[str]:

@@ -167,20 +167,40 @@ def test_workers_of_one_run_share_the_timeouts(tmp_path):
 
 
 def test_xdist_deals_one_state_machine_to_each_worker_first():
+    """The -n scheduler (pytest_xdist_make_scheduler): the machines go one to a worker first, then every worker
+    takes the next test when it finishes one; every test is run once."""
     from types import SimpleNamespace
 
-    from conformance.plugin import spread_machines
+    from conformance.session.sidebyside import Dealer
 
-    def item(module, n):
-        return SimpleNamespace(module=SimpleNamespace(__name__=f"conformance.suite.{module}"), n=n)
+    class Node:
+        def __init__(self, name):
+            self.gateway, self.shutting_down, self.got = SimpleNamespace(id=name), False, []
 
-    items = [item("test_lifecycle", n) for n in range(20)] + [item("test_stateful", n) for n in range(4)] + \
-        [item("test_validation", n) for n in range(39)]
-    ordered = spread_machines(items, 4)
-    assert sorted(map(id, ordered)) == sorted(map(id, items))
-    chunk = max(len(items) // 4 // 4, 2)  # what pytest-xdist's load scheduler deals each worker first
-    firsts = [ordered[w * chunk: (w + 1) * chunk] for w in range(4)]
-    assert all(sum(i.module.__name__.endswith("test_stateful") for i in first) == 1 for first in firsts)
-    assert spread_machines(items, 1) == items
-    two = spread_machines(items, 2)  # two machines dealt first, the other two right after the first chunks
-    assert [n for n, i in enumerate(two) if i.module.__name__.endswith("test_stateful")] == [0, 7, 14, 15]
+        def send_runtest_some(self, indices):
+            self.got.extend(indices)
+
+    collection = [f"conformance/suite/test_lifecycle.py::t{n}" for n in range(20)] + \
+        [f"conformance/suite/test_stateful.py::m{n}" for n in range(4)] + \
+        [f"conformance/suite/test_validation.py::v{n}" for n in range(39)]
+    machines = {n for n, nodeid in enumerate(collection) if "test_stateful" in nodeid}
+    for workers in (4, 2):
+        dealer = Dealer(SimpleNamespace(getvalue=lambda name, workers=workers: [f"{workers}*popen"]))
+        nodes = [Node(f"gw{n}") for n in range(workers)]
+        for node in nodes:
+            dealer.add_node(node)
+            dealer.add_node_collection(node, collection)
+        dealer.schedule()
+        assert [len(node.got) for node in nodes] == [2] * workers  # the test it runs and the next
+        firsts = [node.got[0] for node in nodes]
+        assert set(firsts) <= machines and len(set(firsts)) == workers  # one machine each, dealt first
+        assert not dealer.tests_finished
+        while dealer.has_pending:  # workers finish their first test in turn, and get the next
+            for node in nodes:
+                pending = dealer.node2pending[node]
+                if pending:
+                    dealer.mark_test_complete(node, pending[0])
+        assert sorted(i for node in nodes for i in node.got) == list(range(len(collection)))
+        assert dealer.tests_finished
+        busy = [sum(i in machines for i in node.got) for node in nodes]
+        assert max(busy) - min(busy) <= 1  # no worker queues two machines while another has none

@@ -189,6 +189,32 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
             self.t.restore_request(request)
             yield got
 
+    def together(self, *calls: Callable[[], Any]) -> list[Callable[[], Any]]:
+        """Independent calls (reads, refusals) in flight together (Target.gather); one reader per call, to be read
+        in the order a sequential step would have made the calls: a reader makes its call's request the target's
+        last request, then returns its answer or raises what the call raised. The checks after each read stay
+        where they were, so the verdicts come in the same order as from the calls one after another. On a target
+        where nothing overlaps (in process), each reader makes its call when read, as before."""
+        if not self.t.overlaps or len(calls) < 2:
+            return list(calls)
+
+        def one(call: Callable[[], Any]) -> tuple[Any, BaseException | None, Any]:
+            try:
+                return call(), None, self.t.current_request()
+            except BaseException as exc:  # noqa: BLE001 - raised by its reader, in the step's order
+                return None, exc, self.t.current_request()
+
+        done = self.t.gather(functools.partial(one, call) for call in calls)
+
+        def read(n: int) -> Any:
+            answer, exc, request = done[n]
+            self.t.restore_request(request)
+            if exc is not None:
+                raise exc
+            return answer
+
+        return [functools.partial(read, n) for n in range(len(done))]
+
     # -- clause attribution ---------------------------------------------------------------------------------
     @staticmethod
     def status_clause(rec: Record) -> str:
@@ -308,13 +334,18 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
             rec.model_arn = got["modelArn"]
         self.observe(created, modified)
 
-    def check_tags(self, rec: Record, clause: str | None = None) -> None:
+    def check_tags(self, rec: Record, clause: str | None = None, fetched: Callable[[], Any] | None = None) -> None:
+        """ListTagsForResource of ``rec`` agrees with the model (``fetched``: a reader of ``together`` whose call is
+        ``tags_call(rec, clause)``)."""
         clause = clause or self.tag_clause(rec)
-        answer = ok(self.t, clause, LIST_TAGS, resourceARN=rec.arn)
+        answer = fetched() if fetched is not None else self.tags_call(rec, clause)()
         tags = contract.tag_dict(answer.get("tags"))
         check(tags == rec.tags, clause,
               f"ListTagsForResource of {rec.name} answers {tags}; expected {rec.tags}", self.t)
         rec.tags = tags  # once the clause already failed: later tag changes are judged from what the target holds
+
+    def tags_call(self, rec: Record, clause: str) -> Callable[[], Any]:
+        return functools.partial(ok, self.t, clause, LIST_TAGS, resourceARN=rec.arn)
 
     def compare(self, first: dict[str, Any], later: dict[str, Any], clause: str, what: str,
                 rec: Record | None = None) -> None:
@@ -398,7 +429,12 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
         t = self.t
         arn, name = rec.arn, rec.name
         # by name, then by ARN: either may fail GET-BY-NAME-AND-ARN; the machine goes on with the one that answers
-        by_name, _ = self.attempt("GET-BY-NAME-AND-ARN", GET, (), provisionedModelId=name)
+        # its tags are read together with the Get by name (the Get by ARN must come after it: compare), each
+        # answer judged where it was before
+        read_name, read_tags = self.together(
+            functools.partial(self.attempt, "GET-BY-NAME-AND-ARN", GET, (), provisionedModelId=name),
+            self.tags_call(rec, "CREATE-TAGS"))
+        by_name, _ = read_name()
         by_arn = self.get("GET-BY-NAME-AND-ARN", arn)
         if by_name is not None:
             check(by_name.get("provisionedModelArn") == by_arn.get("provisionedModelArn") == arn,
@@ -410,7 +446,7 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
         check(by_arn.get("status") in ("Creating", "InService", "Failed"), "CREATE-LIFECYCLE",
               f"a new Provisioned Throughput is {by_arn.get('status')}; expected Creating or InService", t)
         self.verify(rec, by_arn)
-        self.check_tags(rec, "CREATE-TAGS")
+        self.check_tags(rec, "CREATE-TAGS", read_tags)
 
     def shared_or_new(self, slot: str, clause: str, tags: dict[str, str], use_token: bool, word: str, *,
                       settle: bool = True, judge: bool = False) -> Record:
@@ -491,15 +527,21 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
         self.records.pop(rec.arn, None)
         self.deleted[rec.arn] = rec
         t.forget(rec.arn)
-        for ident in (rec.arn, rec.name):
-            refused(t, "DELETE-GONE", GET, NOT_FOUND, client=t.sdk, provisionedModelId=ident)
-        refused(t, "DELETE-GONE", UPDATE, NOT_FOUND, client=t.sdk, provisionedModelId=rec.arn,
-                desiredProvisionedModelName=self.new_name("gone"))
-        refused(t, "DELETE-GONE", DELETE, NOT_FOUND, client=t.sdk, provisionedModelId=rec.arn)
-        refused(t, "DELETE-GONE", LIST_TAGS, NOT_FOUND, client=t.sdk, resourceARN=rec.arn)
-        refused(t, "DELETE-GONE", TAG, NOT_FOUND, client=t.sdk, resourceARN=rec.arn, tags=[{"key": "a", "value": "b"}])
-        refused(t, "DELETE-GONE", UNTAG, NOT_FOUND, client=t.sdk, resourceARN=rec.arn, tagKeys=["a"])
-        listed = expect.list_all(t, "DELETE-GONE", nameContains=rec.name)
+        gone = functools.partial(refused, t, "DELETE-GONE")
+        # the reads go out together (each judged where it was); the changes the target must refuse, one at a time
+        get_arn, get_name, read_tags, read_listed = self.together(
+            *(functools.partial(gone, GET, NOT_FOUND, client=t.sdk, provisionedModelId=ident)
+              for ident in (rec.arn, rec.name)),
+            functools.partial(gone, LIST_TAGS, NOT_FOUND, client=t.sdk, resourceARN=rec.arn),
+            functools.partial(expect.list_all, t, "DELETE-GONE", nameContains=rec.name))
+        get_arn()
+        get_name()
+        gone(UPDATE, NOT_FOUND, client=t.sdk, provisionedModelId=rec.arn, desiredProvisionedModelName=self.new_name("gone"))
+        gone(DELETE, NOT_FOUND, client=t.sdk, provisionedModelId=rec.arn)
+        read_tags()
+        gone(TAG, NOT_FOUND, client=t.sdk, resourceARN=rec.arn, tags=[{"key": "a", "value": "b"}])
+        gone(UNTAG, NOT_FOUND, client=t.sdk, resourceARN=rec.arn, tagKeys=["a"])
+        listed = read_listed()
         check(rec.arn not in {s.get("provisionedModelArn") for s in listed}, "DELETE-GONE",
               f"the deleted {rec.name} ({rec.arn}) is still listed", t)
 
@@ -556,13 +598,16 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
             got = self.get("UPDATE-RENAME", new)
         check(got.get("provisionedModelArn") == rec.arn, "UPDATE-RENAME",
               f"after renaming {old} to {new}, Get {new} answers {got.get('provisionedModelArn')}, not {rec.arn}", t)
-        refused(t, "UPDATE-RENAME", GET, NOT_FOUND, client=t.sdk, provisionedModelId=old)
+        # the new name answers: the reads of both names go out together, each judged where it was before
+        old_gone, list_new, list_old = self.together(
+            functools.partial(refused, t, "UPDATE-RENAME", GET, NOT_FOUND, client=t.sdk, provisionedModelId=old),
+            *(functools.partial(expect.list_all, t, "UPDATE-RENAME", nameContains=n) for n in (new, old)))
+        old_gone()
         self.verify(rec, got)
-        listed = expect.list_all(t, "UPDATE-RENAME", nameContains=new)
+        listed = list_new()
         check(any(s.get("provisionedModelArn") == rec.arn and s.get("provisionedModelName") == new for s in listed),
               "UPDATE-RENAME", f"after renaming {old} to {new}, List (nameContains={new}) does not show it", t)
-        stale = [s for s in expect.list_all(t, "UPDATE-RENAME", nameContains=old)
-                 if s.get("provisionedModelName") == old]
+        stale = [s for s in list_old() if s.get("provisionedModelName") == old]
         check(not stale, "UPDATE-RENAME", f"after renaming {old} to {new}, List still shows the old name", t,
               listed=_jsonable(stale))
 

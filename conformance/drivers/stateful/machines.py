@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Callable
 from typing import Any
@@ -106,11 +107,14 @@ class LifecycleMachine(ProvisionedThroughputMachine):
         check(answer.get("provisionedModelArn") == rec.arn, "CREATE-IDEMPOTENT",
               f"a retry of the create of {rec.name} (same clientRequestToken {rec.token}) answered "
               f"{answer.get('provisionedModelArn')}; the first answer was {rec.arn}", self.t)
-        listed = self.listed_with_name("CREATE-IDEMPOTENT", rec.name)
+        read_listed, read_got = self.together(
+            functools.partial(self.listed_with_name, "CREATE-IDEMPOTENT", rec.name),
+            functools.partial(self.get, "CREATE-IDEMPOTENT", rec.arn))
+        listed = read_listed()
         check([s.get("provisionedModelArn") for s in listed] == [rec.arn], "CREATE-IDEMPOTENT",
               f"after a retry List shows {len(listed)} Provisioned Throughputs named {rec.name}: "
               f"{[s.get('provisionedModelArn') for s in listed]}", self.t)
-        self.verify(rec, self.get("CREATE-IDEMPOTENT", rec.arn))
+        self.verify(rec, read_got())
 
     def do_reuse_token(self, rec: Record, units: int) -> None:
         """Open question 2: a reused token with other parameters. 201 with the same ARN (changing nothing) or a
@@ -122,10 +126,13 @@ class LifecycleMachine(ProvisionedThroughputMachine):
             check(answer.get("provisionedModelArn") == rec.arn, "CREATE-IDEMPOTENT",
                   f"a create reusing the clientRequestToken of {rec.name} with other modelUnits answered a new "
                   f"ARN {answer.get('provisionedModelArn')} (the first create answered {rec.arn})", self.t)
-        listed = self.listed_with_name("CREATE-IDEMPOTENT", rec.name)
+        read_listed, read_got = self.together(
+            functools.partial(self.listed_with_name, "CREATE-IDEMPOTENT", rec.name),
+            functools.partial(self.get, "CREATE-IDEMPOTENT", rec.arn))
+        listed = read_listed()
         check([s.get("provisionedModelArn") for s in listed] == [rec.arn], "CREATE-IDEMPOTENT",
               f"after reusing a token List shows {len(listed)} Provisioned Throughputs named {rec.name}", self.t)
-        got = self.get("CREATE-IDEMPOTENT", rec.arn)
+        got = read_got()
         check(got.get("desiredModelUnits") == rec.units
               and contract.units_ok(got.get("modelUnits"), got.get("status"), rec.units), "CREATE-IDEMPOTENT",
               f"a create reusing the clientRequestToken of {rec.name} with modelUnits={params['modelUnits']} "
@@ -153,8 +160,11 @@ class LifecycleMachine(ProvisionedThroughputMachine):
         name = self.new_name(word)
         self.refused_names[name] = clause
         refused(self.t, clause, CREATE, codes, client=self.t.sdk, provisionedModelName=name, **params)
-        refused(self.t, clause, GET, NOT_FOUND, client=self.t.sdk, provisionedModelId=name)
-        listed = self.listed_with_name(clause, name)
+        read_get, read_listed = self.together(
+            functools.partial(refused, self.t, clause, GET, NOT_FOUND, client=self.t.sdk, provisionedModelId=name),
+            functools.partial(self.listed_with_name, clause, name))
+        read_get()
+        listed = read_listed()
         check(not listed, clause, f"a create refused with {' or '.join(codes)} still created {name}", self.t,
               listed=[s.get("provisionedModelArn") for s in listed])
 
@@ -174,8 +184,10 @@ class LifecycleMachine(ProvisionedThroughputMachine):
         refused(self.t, "UPDATE-RENAME-DUPLICATE", UPDATE, documented_refusals("UpdateProvisionedModelThroughput"),
                 client=self.t.sdk, provisionedModelId=rec.name if by_name else rec.arn,
                 desiredProvisionedModelName=taken.name)
-        self.verify(rec, self.get("UPDATE-RENAME-DUPLICATE", rec.arn))
-        holder = self.get("UPDATE-RENAME-DUPLICATE", taken.name)
+        read_rec, read_holder = self.together(
+            *(functools.partial(self.get, "UPDATE-RENAME-DUPLICATE", ident) for ident in (rec.arn, taken.name)))
+        self.verify(rec, read_rec())
+        holder = read_holder()
         check(holder.get("provisionedModelArn") == taken.arn, "UPDATE-RENAME-DUPLICATE",
               f"after a refused rename of {rec.name} onto {taken.name}, that name resolves to "
               f"{holder.get('provisionedModelArn')}, not {taken.arn}", self.t)
