@@ -192,28 +192,31 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
     def together(self, *calls: Callable[[], Any]) -> list[Callable[[], Any]]:
         """Independent calls (reads, refusals) in flight together (Target.gather); one reader per call, to be read
         in the order a sequential step would have made the calls: a reader makes its call's request the target's
-        last request, then returns its answer or raises what the call raised. The checks after each read stay
-        where they were, so the verdicts come in the same order as from the calls one after another. On a target
-        where nothing overlaps (in process), each reader makes its call when read, as before."""
-        if not self.t.overlaps or len(calls) < 2:
-            return list(calls)
+        last request, then returns its answer or raises what the call raised (each time it is read). The checks
+        after each read stay where they were, so the verdicts come in the same order as from the calls one after
+        another. On a target where nothing overlaps (in process), each call is made when it is first read."""
+        t = self.t
+        done: list[tuple[Any, BaseException | None, Any] | None] = [None] * len(calls)
 
-        def one(call: Callable[[], Any]) -> tuple[Any, BaseException | None, Any]:
+        def one(n: int) -> None:
             try:
-                return call(), None, self.t.current_request()
+                done[n] = calls[n](), None, t.current_request()
             except BaseException as exc:  # noqa: BLE001 - raised by its reader, in the step's order
-                return None, exc, self.t.current_request()
+                done[n] = None, exc, t.current_request()
 
-        done = self.t.gather(functools.partial(one, call) for call in calls)
+        if t.overlaps and len(calls) > 1:
+            t.gather(functools.partial(one, n) for n in range(len(calls)))
 
         def read(n: int) -> Any:
-            answer, exc, request = done[n]
-            self.t.restore_request(request)
+            if done[n] is None:
+                one(n)
+            answer, exc, request = done[n]  # type: ignore[misc]
+            t.restore_request(request)
             if exc is not None:
                 raise exc
             return answer
 
-        return [functools.partial(read, n) for n in range(len(done))]
+        return [functools.partial(read, n) for n in range(len(calls))]
 
     # -- clause attribution ---------------------------------------------------------------------------------
     @staticmethod
@@ -645,9 +648,17 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
         to them); the tags of the records the step touched agree with ListTagsForResource."""
         # the step itself already checked a Get answered after its last change of the fresh ones
         stale = [rec for rec in self.live() if rec.arn not in self.fresh]
-        for rec, got in zip(stale, self.get_all("GET-BY-NAME-AND-ARN", (rec.arn for rec in stale))):
-            self.verify(rec, got)
-        self.t.gather(functools.partial(self.check_tags, rec) for rec in self.live() if rec.arn in self.touched)
+        touched = [rec for rec in self.live() if rec.arn in self.touched]
+        # the Gets and the ListTags go out together; a Get that fails ends the step before any verdict on them
+        reads = self.together(*(functools.partial(self.get, "GET-BY-NAME-AND-ARN", rec.arn) for rec in stale),
+                              *(self.tags_call(rec, self.tag_clause(rec)) for rec in touched))
+        gets = reads[:len(stale)]
+        for read in gets:
+            read()
+        for rec, read in zip(stale, gets):
+            self.verify(rec, read())
+        for rec, read in zip(touched, reads[len(stale):]):
+            self.check_tags(rec, fetched=read)
         self.touched.clear()
         self.fresh.clear()
 
