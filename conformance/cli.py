@@ -82,12 +82,28 @@ def cmd_run(args: argparse.Namespace, passthrough: list[str]) -> int:
     if settings.billable_run and args.workers:
         return _unusable(args, settings, "a billable run against AWS runs in one process (its plan counts every "
                                          "Provisioned Throughput): drop -n")
+    notes: tuple[str, ...] = ()
+    if settings.kind.aws:  # free and fast, before anything billable: region, model, quota (docs/aws.md)
+        from conformance.targets import preflight
+
+        try:
+            found = preflight.run(settings)
+        except preflight.PreflightRefused as exc:
+            return _unusable(args, settings, str(exc))
+        except (TargetUnavailable, settings_mod.SettingsError) as exc:
+            return _unusable(args, settings, f"target {settings.target} is not usable: {exc}")
+        settings, notes = found.settings, tuple(found.notes)
+        args.models = ",".join(settings.models)  # pytest runs with what the plan names
+        args.max_live = settings.max_live if settings.max_live != found.asked_max_live else args.max_live
+        if not settings.billable_run:
+            for note in notes:
+                print(f"bedrock-conformance: {note}")
     if settings.billable_run:
         from conformance.targets.aws import confirm
 
-        if not confirm(settings, assume_yes=args.yes):
+        if not confirm(settings, assume_yes=args.yes, notes=notes):
             return _unusable(args, settings, "billable run not confirmed: nothing was created")
-    if settings.kind.probed:
+    if settings.kind.probed and not settings.kind.aws:
         try:
             _preflight(settings)
         except (TargetUnavailable, settings_mod.SettingsError) as exc:

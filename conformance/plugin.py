@@ -142,13 +142,32 @@ def target(request: pytest.FixtureRequest) -> Any:
     if state is None:
         pytest.skip("no --target given: bedrock-conformance tests are not active")
     opened = state.open_target()
+    opened.canonical_models = state.canonical_models
     if state.plan_tests and opened.plan is None and state.settings.billable_run:
         from conformance.drivers.plan import Plan
 
         opened.plan = Plan(opened, state.plan_tests)
         opened.plan.start()
+        stop_if_refused(state, opened.plan)
     yield opened
     state.close_target()
+
+
+def stop_if_refused(state: Any, plan: Any) -> None:
+    """The plan's first creates, refused for what the account is (no model-unit quota, a Legacy model, a region
+    without Provisioned Throughput): nothing was created; the run stops with one line, exit 2, and a report whose
+    billable clauses are skipped with that reason (docs/aws.md, "A first real run")."""
+    line = plan.account_refusal()
+    if line is None:
+        return
+    for clause in CATALOGUE.values():
+        if clause.cost == "billable" and state.selected(clause.id):
+            state.outcomes.record(clause.id, SKIPPED, message=f"not run: {line}", test="(billable plan)")
+        elif clause.id not in state.outcomes.by_clause and state.selected(clause.id):
+            state.outcomes.record(clause.id, SKIPPED, message=f"not run: the run stopped first ({line})",
+                                  test="(billable plan)")
+    state.target_problems.append(line)
+    pytest.exit(f"bedrock-conformance: {line}", returncode=runmod.EXIT_UNUSABLE)
 
 
 @pytest.hookimpl(tryfirst=True)

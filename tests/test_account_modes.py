@@ -139,3 +139,30 @@ def test_conflict_exception_is_accepted_on_create_and_update_and_counted() -> No
     with pytest.raises(ConformanceFailure, match="not an error ListProvisionedModelThroughputs documents"):
         checker.check("ListProvisionedModelThroughputs", 400, headers, body, None)
     assert "ConflictException" not in documented_4xx("ListProvisionedModelThroughputs")
+
+
+@pytest.mark.parametrize(("status", "headers", "body"), [
+    (404, {"Content-Type": "application/xml"}, XML_ROUTE_MISS),
+    (404, {"Content-Type": "application/json"}, CORAL_ROUTE_MISS),
+    (400, {"Content-Type": "application/json"}, CORAL_ROUTE_MISS),
+    (400, {"Content-Type": "application/json", "x-amzn-ErrorType": "ValidationException"},
+     b'{"message": "Unknown operation"}'),
+    (404, {"Content-Type": "application/json", "x-amzn-ErrorType": "UnknownOperationException"}, b'{"message":"x"}'),
+])
+def test_every_route_miss_form_is_not_implemented_and_on_aws_a_bad_path(status, headers, body) -> None:
+    from conformance.catalogue.clauses import NotImplementedOutcome
+    from conformance.checker.checks import ResponseChecker
+
+    with pytest.raises(NotImplementedOutcome, match="not implemented by the target"):
+        ResponseChecker().check("GetProvisionedModelThroughput", status, headers, body, None)
+    with pytest.raises(NotImplementedOutcome, match="the suite built a bad path"):
+        ResponseChecker(real_aws=True).check("GetProvisionedModelThroughput", status, headers, body, None)
+
+
+def test_a_validation_message_that_merely_mentions_an_operation_is_a_refusal() -> None:
+    from conformance.checker.checks import ResponseChecker
+
+    headers = {"Content-Type": "application/json", "x-amzn-ErrorType": "ValidationException"}
+    data = ResponseChecker().check("GetProvisionedModelThroughput", 400, headers,
+                                   b'{"message": "1 validation error detected: operation failed"}', None)
+    assert data["message"].startswith("1 validation")

@@ -71,18 +71,27 @@ def is_arn(value: str) -> bool:
     return value.startswith("arn:")
 
 
-def expected_model_arn(model_id: str, region: str, custom_models: dict[str, str]) -> str:
+def expected_model_arn(model_id: str, region: str, custom_models: dict[str, str],
+                       canonical: dict[str, str] | None = None) -> str:
     """modelArn for a create with ``model_id``: the full ARN of the model asked for.
 
     ``custom_models`` maps custom-model ARN -> base model id. A custom model given by name is not resolvable
-    without the target's catalogue, so callers only pass ids, foundation ARNs or custom ARNs.
+    without the target's catalogue, so callers only pass ids, foundation ARNs or custom ARNs. ``canonical`` maps a
+    model id to the ARN the target lists for it (on AWS, ListFoundationModels: AWS answers that canonical ARN,
+    with version and context, whatever the request's spelling; U-11, hashicorp/terraform-provider-aws
+    custom_model.go).
     """
+    if canonical and model_id in canonical:
+        return canonical[model_id]
     if is_arn(model_id):
         return model_id
     return foundation_arn(model_id, region)
 
 
-def expected_foundation_arn(model_id: str, region: str, custom_models: dict[str, str]) -> str:
+def expected_foundation_arn(model_id: str, region: str, custom_models: dict[str, str],
+                            canonical: dict[str, str] | None = None) -> str:
+    if canonical and model_id in canonical:
+        return canonical[model_id]
     if model_id in custom_models:
         return foundation_arn(custom_models[model_id], region)
     if is_arn(model_id):

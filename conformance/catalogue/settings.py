@@ -22,8 +22,14 @@ ENV_PREFIX = "BEDROCK_CONFORMANCE_"
 #: The tag key every resource a run creates carries (value: the run id); sweep finds leftovers by it.
 RUN_TAG_KEY = "bedrock-conformance-run"
 
-# The model id the UG uses for a Provisioned Throughput bought through the API (UG pt-supported).
+# The model id emulator targets are run with (the reference and most fakes know it). On --target aws there is no
+# default: without --models the preflight picks an ACTIVE model the account lists for Provisioned Throughput
+# (conformance.targets.preflight), as Titan Text G1 - Express is Legacy there now (docs/aws.md, "A first real run").
 DEFAULT_MODELS = ("amazon.titan-text-express-v1:0:8k",)
+# --target aws: seconds to wait for Creating/Updating to end. A create takes 15-30 minutes, a custom model's up to 45
+# (aws-samples provision_model.py "15 to 30 mins"; a Nova deployment notebook "30-45 minutes"); Airflow and the
+# SageMaker SDK wait up to 3600 s.
+AWS_CREATE_TIMEOUT = 3600.0
 
 
 class SettingsError(ValueError):
@@ -215,6 +221,9 @@ def load(flags: dict[str, Any] | None = None, *, config: str | None = None,
     for origin, layer in layers:
         for name, value in layer.items():
             values[name] = _coerce(name, value, origin if origin != "environment" else ENV_PREFIX + name.upper())
+    if kinds.of(str(values.get("target", _FIELDS["target"].default))) is kinds.BY_NAME["aws"] \
+            and "models" not in values:
+        values["models"] = ()  # chosen from the account by the preflight (conformance.targets.preflight)
     settings = Settings(**values)
     return _validated(settings)
 
@@ -228,7 +237,7 @@ def _validated(settings: Settings) -> Settings:
         raise SettingsError(f"region '{settings.region}' is not an AWS region name")
     if not re.fullmatch(r"[0-9a-zA-Z]{1,10}", settings.name_prefix):
         raise SettingsError("name_prefix must be 1-10 letters or digits")
-    if not settings.models:
+    if not settings.models and not settings.kind.aws:
         raise SettingsError("settings name no model id (models)")
     if (settings.faults or settings.quirks or settings.account_modes or settings.create_delay
             or settings.update_delay or settings.latency) and not settings.kind.reference:
@@ -238,7 +247,7 @@ def _validated(settings: Settings) -> Settings:
     if settings.kind.aws:
         overrides = {}
         if settings.create_timeout == _FIELDS["create_timeout"].default:
-            overrides["create_timeout"] = 1800.0
+            overrides["create_timeout"] = AWS_CREATE_TIMEOUT
         if settings.poll_interval == _FIELDS["poll_interval"].default:
             overrides["poll_interval"] = 15.0
         settings = dataclasses.replace(settings, **overrides)

@@ -37,7 +37,25 @@ from conformance.checker.verdicts import VERDICTS
 # (the suite sends no other) it means the target lacks the operation, never an undocumented error.
 _NOT_IMPLEMENTED_CODES = {"UnknownOperationException", "NotImplemented", "NotImplementedException",
                           "InvalidAction", "UnsupportedOperation", "UnsupportedOperationException"}
-_NOT_IMPLEMENTED_TEXT = re.compile(rb"not (yet )?implemented|unknown operation|no route|<html", re.IGNORECASE)
+_NOT_IMPLEMENTED_TEXT = re.compile(rb"not (yet )?implemented|unknown ?operation|no route|<html", re.IGNORECASE)
+# AWS's own route misses (issue 24): XML <UnknownOperationException/> 404 (aws-samples/aws-genai-llm-chatbot#270), the
+# nested Coral body {"Output":{"__type":"com.amazon.coral.service#UnknownOperationException"}} (BerriAI/litellm#3805,
+# #13618), and ValidationException "Unknown operation" (danielmiessler/Fabric#1615, aws-genai-llm-chatbot#246).
+_UNKNOWN_OPERATION_MESSAGE = re.compile(r"^\s*unknown operation", re.IGNORECASE)
+ROUTE_MISS_ON_AWS = ("AWS has no route for this request: the suite built a bad path (a bedrock-conformance bug, "
+                     "please report it with this request), not a missing operation")
+
+
+def route_missed(status: int, code: str | None, data: Any) -> bool:
+    """An answer that says no operation matched the request, in a form AWS uses that names no modelled error."""
+    if isinstance(data, dict):
+        output = data.get("Output")
+        if isinstance(output, dict) and "UnknownOperationException" in str(output.get("__type", "")):
+            return True
+        message = data.get("message", data.get("Message"))
+        if code == "ValidationException" and isinstance(message, str) and _UNKNOWN_OPERATION_MESSAGE.match(message):
+            return True
+    return False
 _TZUTC = tzutc()
 _ZERO = timedelta(0)
 _REDACT = re.compile(r"(Signature=)[0-9a-f]+|(Credential=)[^/,\s]+", re.IGNORECASE)
@@ -159,8 +177,9 @@ class _OperationSchema:
 class ResponseChecker:
     """Checks responses against the documented contract; counts what it checked per clause."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, real_aws: bool = False) -> None:
         self._ops = {name: _OperationSchema(name) for name in schemas.operations()}
+        self.real_aws = real_aws  # a route miss on AWS is the suite's bad path, not a missing operation
         self._lock = threading.Lock()
         self.checked: Counter[str] = Counter()
         self.responses = 0
@@ -224,10 +243,10 @@ class ResponseChecker:
             raise CredentialsRefused(f"the target refused the credentials: {code} (HTTP {status}); check the "
                                     "credentials, region and endpoint the run uses")
         if status == 501 or (status >= 400 and (code in _NOT_IMPLEMENTED_CODES or (
-                not decoded and body.strip() and _NOT_IMPLEMENTED_TEXT.search(body[:2000])))) or (
-                status == 404 and not decoded and code is None):
-            raise fail("STATUS", f"{operation} is not implemented by the target (HTTP {status})",
-                       kind=NotImplementedOutcome)
+                not decoded and body.strip() and _NOT_IMPLEMENTED_TEXT.search(body[:2000])) or (
+                route_missed(status, code, data)))) or (status == 404 and not decoded and code is None):
+            what = ROUTE_MISS_ON_AWS if self.real_aws else f"{operation} is not implemented by the target"
+            raise fail("STATUS", f"{what} (HTTP {status})", kind=NotImplementedOutcome)
 
         content_type = lowered.get("content-type", "")
         if body.strip() or status >= 300:

@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import schemas
-from conformance.targets import aws, expect
+from conformance.catalogue.clauses import ConformanceFailure, QuotaRefused
+from conformance.targets import aws, expect, preflight
 
 CREATE = schemas.operation("CREATE").method
 PT1_TAGS = ({"key": "team", "value": "conformance"}, {"key": "empty", "value": ""})
@@ -80,6 +81,24 @@ class Plan:
         except Exception as exc:  # noqa: BLE001 - raised again in every step that takes the slot
             entry.error = exc
         return entry
+
+    def account_refusal(self) -> str | None:
+        """One line when a create of the plan was refused for what the account is, not for what the server does:
+        no model-unit quota (ServiceQuotaExceededException), a Legacy model, a region without Provisioned
+        Throughput (docs/aws.md, "A first real run"); None otherwise."""
+        region = self.target.settings.region
+        for entry in self.slots.values():
+            error = entry.error
+            if isinstance(error, QuotaRefused):
+                return preflight.quota_refused_line(region, "the first create answered ServiceQuotaExceededException")
+            if isinstance(error, ConformanceFailure):
+                text = error.message.lower()
+                if "legacy" in text:
+                    return (f"the model {entry.params['modelId']} is Legacy in {region}: it takes no new Provisioned "
+                            f"Throughput (UG model-lifecycle); choose an ACTIVE one with --models ({error.message})")
+                if "accessdenied" in text and "not supported" in text:
+                    return f"Provisioned Throughput is not offered in {region}: {error.message}"
+        return None
 
     def take(self, slot: str, clause: str, *, settle: bool = True) -> Slot:
         """The slot's Provisioned Throughput, settled (InService or Failed) unless ``settle`` is false; its

@@ -144,6 +144,7 @@ class RunState:
         self._shared_stop: Any = None
         self.plan_tests: list[str] = []  # aws --allow-billable: the selected tests of the billable plan
         self.shared_dir: str | None = None  # under xdist: made by the controller, removed when it closes
+        self.canonical_models: dict[str, str] = {}  # aws: model id -> the ARN ListFoundationModels lists
 
     # -- construction --------------------------------------------------------------------------------------
     @classmethod
@@ -156,6 +157,20 @@ class RunState:
         from conformance.targets.target import expand_faults
 
         settings = expand_faults(settings)
+        preflight_notes: list[str] = []
+        canonical: dict[str, str] = {}
+        if settings.kind.aws and workerinput is None:
+            from conformance.targets import preflight
+
+            found = next((p for p in preflight.LAST if p.settings.models == settings.models), None)
+            if found is None and not settings.models:  # pytest without the CLI: the same preflight, here
+                try:
+                    found = preflight.run(settings)
+                except (preflight.PreflightRefused, TargetUnavailable) as exc:
+                    raise UsageProblem(str(exc)) from None
+                settings = found.settings
+            if found is not None:
+                preflight_notes, canonical = [f"preflight: {note}" for note in found.notes], dict(found.canonical)
         if workerinput is not None and "bc_run_id" in workerinput:
             state = cls(config, settings, run_id=workerinput["bc_run_id"], seed=workerinput["bc_seed"],
                         worker=workerinput.get("workerid", "w"), shared_url=workerinput.get("bc_shared_url"))
@@ -168,6 +183,8 @@ class RunState:
             hseed = config.getoption("hypothesis_seed", None)
             seed = int(hseed) if hseed is not None and str(hseed).isdigit() else random.randrange(2**32)
         state = cls(config, settings, run_id=new_run_id(), seed=seed, worker="m", shared_url=None)
+        state.warnings += preflight_notes  # the model chosen and why, the quota: in every report
+        state.canonical_models = canonical
         if getattr(config.option, "numprocesses", None):
             state.start_shared_server()
             # what the workers share besides the server: the status waits that timed out (expect.wait_until)

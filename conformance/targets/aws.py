@@ -187,26 +187,35 @@ def estimate(settings: Settings, steps: list[Step] | None = None) -> Estimate:
     rounds = (1 if shared >= len(slots) else len(slots)) if slots else 0
     own = [step.own_creates for step in steps if step.own_creates]
     rounds += len(own)
+    # The high end waits every round out to the create timeout (3600 s on aws: settings.AWS_CREATE_TIMEOUT).
+    create_high = max(CREATE_MINUTES[1], round(settings.create_timeout / 60))
     low = rounds * CREATE_MINUTES[0] + len(steps) * STEP_MINUTES
-    high = rounds * CREATE_MINUTES[1] + len(steps) * STEP_MINUTES * 2
+    high = rounds * create_high + len(steps) * STEP_MINUTES * 2
     lifetime_hours = max(MINIMUM_BILLED_HOURS, (high + 1) / 60)  # a shared PT lives through the whole run
-    own_hours = max(MINIMUM_BILLED_HOURS, (CREATE_MINUTES[1] + 2 * STEP_MINUTES) / 60)
+    own_hours = max(MINIMUM_BILLED_HOURS, (create_high + 2 * STEP_MINUTES) / 60)
     pt_hours = len(slots) * lifetime_hours + sum(own) * own_hours
-    price = max(HOURLY_PER_MODEL_UNIT.get(m, FALLBACK_HOURLY) for m in settings.models)
+    price = hourly_price(settings)
     most = max([shared, *own]) if (slots or own) else 0
     return Estimate(slots, len(slots) + sum(own), len(slots) + sum(own) + sum(s.probes for s in steps),
                     min(most, settings.max_live), (low, high), round(pt_hours, 2), price * most)
 
 
-def plan(settings: Settings, steps: list[Step] | None = None) -> str:
+def hourly_price(settings: Settings) -> float:
+    """The highest hourly price per model unit of the run's models (the fallback for an unknown one)."""
+    return max((HOURLY_PER_MODEL_UNIT.get(m, FALLBACK_HOURLY) for m in settings.models), default=FALLBACK_HOURLY)
+
+
+def plan(settings: Settings, steps: list[Step] | None = None, notes: tuple[str, ...] = ()) -> str:
     """What a billable run creates, in which order, how long it takes and what it may cost."""
     steps = SCHEDULE if steps is None else steps
     est = estimate(settings, steps)
-    price = max(HOURLY_PER_MODEL_UNIT.get(m, FALLBACK_HOURLY) for m in settings.models)
+    price = hourly_price(settings)
+    model = settings.models[0] if settings.models else "the model the preflight chooses"
     lines = [
         "bedrock-conformance: billable run against real AWS",
+        *(f"  {note}" for note in notes),
         f"  plan: {est.creates} no-commitment Provisioned Throughput(s), 1 model unit each, at most "
-        f"{est.most_alive} alive at once (max_live {settings.max_live}), of {settings.models[0]}; "
+        f"{est.most_alive} alive at once (max_live {settings.max_live}), of {model}; "
         f"{est.create_requests} create requests in all (the others are retries and refusals that create nothing)",
     ]
     for slot in est.slots:
@@ -220,10 +229,13 @@ def plan(settings: Settings, steps: list[Step] | None = None) -> str:
         "  the state machines: the list machine runs bounded over PT 1 and PT 2 (no creates of its own); the "
         "lifecycle, custom-model and commitment machines are skipped on AWS",
         f"  expected duration: {est.minutes[0]}-{est.minutes[1]} minutes (a create stays Creating "
-        f"{CREATE_MINUTES[0]}-{CREATE_MINUTES[1]} minutes; the free clauses run meanwhile)",
+        f"{CREATE_MINUTES[0]}-{CREATE_MINUTES[1]} minutes, waited for up to create_timeout "
+        f"{settings.create_timeout:.0f}s; the free clauses run meanwhile)",
         f"  estimated cost: about {est.pt_hours:g} PT-hours, ${est.pt_hours * price:,.2f} (at most "
         f"${est.hourly:,.2f} per hour while they live, at least {MINIMUM_BILLED_HOURS} hour billed each; prices "
-        f"as of {PRICES_AS_OF})",
+        f"as of {PRICES_AS_OF}"
+        + ("" if model in HOURLY_PER_MODEL_UNIT else f"; no price known for {model}: the conservative "
+           f"${FALLBACK_HOURLY:,.0f} per model-unit hour") + ")",
         f"  names start with '{settings.name_prefix}<run id>-' and carry the tag bedrock-conformance-run",
         f"  wall-clock budget: {settings.budget_seconds:.0f}s; never a commitment term",
     ]
@@ -238,9 +250,10 @@ def plan(settings: Settings, steps: list[Step] | None = None) -> str:
     return "\n".join(lines)
 
 
-def confirm(settings: Settings, *, assume_yes: bool, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout
-            ) -> bool:
-    stdout.write(plan(settings) + "\n")
+def confirm(settings: Settings, *, assume_yes: bool, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout,
+            notes: tuple[str, ...] = ()) -> bool:
+    """Print the plan (after the preflight's ``notes``: the model chosen and why, the quota) and ask."""
+    stdout.write(plan(settings, notes=notes) + "\n")
     if assume_yes:
         return True
     if stdin is None or not stdin.isatty():

@@ -182,11 +182,12 @@ def record_matches(target: Target, record: dict[str, Any], *, name: str, model_i
 
     region = target.settings.region
     customs = {c.arn: c.base_model for c in target.custom_models}
+    canonical = getattr(target, "canonical_models", None)  # aws: the ARNs ListFoundationModels lists
     want = {
         "provisionedModelName": name,
         "desiredModelUnits": units,
-        "modelArn": contract.expected_model_arn(model_id, region, customs),
-        "desiredModelArn": contract.expected_model_arn(model_id, region, customs),
+        "modelArn": contract.expected_model_arn(model_id, region, customs, canonical),
+        "desiredModelArn": contract.expected_model_arn(model_id, region, customs, canonical),
     }
     for member, value in want.items():
         check(record.get(member) == value, "CREATE-RECORD-FIELDS",
@@ -197,7 +198,7 @@ def record_matches(target: Target, record: dict[str, Any], *, name: str, model_i
     check(contract.units_ok(record.get("modelUnits"), record.get("status"), units), "CREATE-RECORD-FIELDS",
           f"modelUnits is {record.get('modelUnits')!r} while {record.get('status')}; the create asked for {units}",
           target)
-    foundation = contract.expected_foundation_arn(model_id, region, customs)
+    foundation = contract.expected_foundation_arn(model_id, region, customs, canonical)
     check(contract.foundation_arn_ok(record.get("foundationModelArn"), foundation), "CREATE-FOUNDATION-ARN",
           f"foundationModelArn is {record.get('foundationModelArn')!r}; expected {foundation!r} (or the same "
           "without the model id's version qualifiers)", target)

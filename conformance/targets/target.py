@@ -212,13 +212,14 @@ class Target:
         self.settings = settings
         self.run_id = run_id or new_run_id()
         self.worker = worker
-        self.checker = ResponseChecker()
+        self.checker = ResponseChecker(real_aws=settings.kind.aws)
         self.created: dict[str, bool] = {}  # ARN -> still alive as far as the run knows
         self._arn_of_name: dict[str, str] = {}
         self.accepted_tokens: set[str] = set()
         self.guard = BillableGuard(settings, live=lambda: sum(self.created.values()),
                                    accepted_tokens=lambda: self.accepted_tokens) if settings.kind.billable else None
         self.plan: Any = None  # conformance.drivers.plan.Plan on a billable AWS run (the plugin sets it)
+        self.canonical_models: dict[str, str] = {}  # aws: model id -> the ARN ListFoundationModels lists
         self.create_requests = 0
         # status -> the first wait that timed out on it (expect.wait_until: one timeout per run and status)
         self.timed_out = StatusTimeouts(shared_dir)

@@ -120,7 +120,8 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
         return (contract.foundation_arn(value, self.region) if foundation_form else value), False
 
     def full_model_arn(self, model_id: str) -> str:
-        return contract.expected_model_arn(model_id, self.region, self.customs)
+        return contract.expected_model_arn(model_id, self.region, self.customs,
+                                           getattr(self.t, "canonical_models", None))
 
     def observe(self, *times: datetime) -> None:
         for value in times:
