@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from .accounts import ACCOUNT_MODES, CONFLICTS, SLOW_CREATING, SLOW_CREATING_SECONDS, ZERO_QUOTA
 from .faults import FAULTS
 from .quirks import CONFLICT_EXCEPTION, DELETE_REFUSED_WHILE_PENDING, QUIRKS
+from .records import partition
 
 DEFAULT_FOUNDATION_MODELS: tuple[str, ...] = (
     "amazon.titan-text-express-v1:0:8k",
@@ -44,7 +45,7 @@ class CustomModel:
 def custom_model_arn(region: str, account_id: str, name: str, base_model_id: str) -> str:
     """A stable custom-model ARN (`.../custom-model/<base id>/<12 lowercase alnum>`) for a name."""
     suffix = hashlib.sha256(f"{region}:{account_id}:{name}".encode()).hexdigest()[:12]
-    return f"arn:aws:bedrock:{region}:{account_id}:custom-model/{base_model_id}/{suffix}"
+    return f"arn:{partition(region)}:bedrock:{region}:{account_id}:custom-model/{base_model_id}/{suffix}"
 
 
 @dataclass

@@ -7,7 +7,6 @@ contract allows; a fault (faults.py) breaks the contract on purpose.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from .accounts import CONFLICT
@@ -18,11 +17,11 @@ from .faults import (
     COMMITMENT_DELETE_ALLOWED, CREATE_MISSING_ARN, CREATE_STATUS_200, CUSTOM_DESIRED_MODEL_IGNORED,
     DELETE_KEEPS_TAGS, DELETE_LEAVES_GETTABLE, DELETE_LEAVES_LISTED, DELETE_STATUS_204,
     DESIRED_MODEL_ON_BASE_ACCEPTED, DUPLICATE_NAMES_ACCEPTED, EMPTY_UPDATE_SERVER_ERROR, GET_BY_NAME_REFUSED,
-    IDEMPOTENCY_IGNORED,
-    NAME_CHECK_NOT_ATOMIC, RACE_SECONDS, REFUSED_CREATE_LEAVES_RECORD, RENAME_DUPLICATE_ACCEPTED,
-    RENAME_LIST_STALE, RENAME_STALE_INDEX, SERVER_ERROR_ON_LONG_NAME, TAGS_DROPPED, TOKEN_CHECK_NOT_ATOMIC,
-    TOKEN_REUSE_CREATES_SECOND, UPDATE_CHANGES_MODEL_UNITS, UPDATE_KEEPS_LAST_MODIFIED,
-    UPDATE_REWRITES_CREATION_TIME,
+    IDEMPOTENCY_IGNORED, NAME_CHECK_NOT_ATOMIC, RACE_SECONDS, REFUSED_CREATE_LEAVES_RECORD,
+    RENAME_DUPLICATE_ACCEPTED, RENAME_LIST_STALE, RENAME_STALE_INDEX, SERVER_ERROR_ON_LONG_NAME, TAGS_DROPPED,
+    TOKEN_CHECK_NOT_ATOMIC, TOKEN_REUSE_CREATES_SECOND, UPDATE_CHANGES_MODEL_UNITS,
+    UPDATE_CROSS_BASE_ACCEPTED, UPDATE_KEEPS_LAST_MODIFIED, UPDATE_REWRITES_CREATION_TIME,
+    UPDATE_SWITCHES_MODEL_AT_ONCE,
 )
 from .listing import Listing
 from .quirks import (
@@ -173,14 +172,6 @@ class Emulator(Dispatcher, Listing, Tagging):
         """A refusal for a state conflict: ValidationException (CHOICE), ConflictException under conflict-exception."""
         return ApiError(CONFLICT if CONFLICT_EXCEPTION in self.quirks else "ValidationException", message)
 
-    def _pause_unlocked(self, seconds: float) -> None:
-        """Let other requests in for ``seconds`` (the lock is held once, by handle())."""
-        self._lock.release()
-        try:
-            time.sleep(seconds)
-        finally:
-            self._lock.acquire()
-
     def _created(self, arn: str) -> tuple[int, Document]:
         status = 200 if CREATE_STATUS_200 in self.faults else 201
         return status, {} if CREATE_MISSING_ARN in self.faults else {"provisionedModelArn": arn}
@@ -227,6 +218,8 @@ class Emulator(Dispatcher, Listing, Tagging):
             self._rename(pt, new_name)
         if new_model is not None:
             pt.desired_model = new_model
+            if UPDATE_SWITCHES_MODEL_AT_ONCE in self.faults:
+                pt.model = new_model
             if pt.status != "Creating":  # while Creating (a quirk) the change waits for Creating to end
                 pt.status = "Updating"
                 pt.status_since = request.now
@@ -249,7 +242,7 @@ class Emulator(Dispatcher, Listing, Tagging):
             if DESIRED_MODEL_ON_BASE_ACCEPTED in self.faults:
                 return
             raise validation("The model of a provisioned model bought for a base model can't be changed")
-        if model.base_id != pt.purchased.base_id:
+        if model.base_id != pt.purchased.base_id and UPDATE_CROSS_BASE_ACCEPTED not in self.faults:
             raise validation(f"{model.arn} doesn't derive from {pt.purchased.foundation_arn}")
 
     def _rename(self, pt: Throughput, new_name: str) -> None:

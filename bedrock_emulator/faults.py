@@ -190,6 +190,32 @@ STATUS_STUCK_CREATING = _fault("status-stuck-creating", "A PT never leaves Creat
 STATUS_STUCK_UPDATING = _fault("status-stuck-updating", "A PT that enters Updating never leaves it (the "
     "model change never completes).")
 
+# Tag semantics under overwrite and concurrency
+TAG_KEEPS_OLD_VALUE = _fault("tag-keeps-old-value", "TagResource with a key the resource already has keeps the "
+    "old value.")
+TAG_DUPLICATES_KEY = _fault("tag-duplicates-key", "TagResource with a key the resource already has adds a "
+    "second pair: ListTagsForResource shows the key twice (old value first).")
+TAG_LOST_UPDATE = _fault("tag-lost-update", "TagResource reads the tags, pauses RACE_SECONDS without the lock "
+    "and writes them back: a concurrent TagResource's keys are lost.")
+# List filters
+LIST_NAME_FILTER_PREFIX = _fault("list-name-filter-prefix", "nameContains matches only names that start with it "
+    "(a prefix filter, not a substring filter).")
+# Wire types of request members
+INTEGER_COERCES_BOOL_FLOAT = _fault("integer-coerces-bool-float", "An integer member (modelUnits) given a JSON "
+    "true/false or a float is coerced (true -> 1, 1.5 -> 1) instead of refused.")
+LIST_ACCEPTS_OBJECT = _fault("list-accepts-object", "A list member (tags) given one JSON object is taken as a "
+    "one-item list instead of refused.")
+# The record during an update
+UPDATE_SWITCHES_MODEL_AT_ONCE = _fault("update-switches-model-at-once", "An Update with desiredModelId switches "
+    "modelArn to the new model at once, while the PT is still Updating (modelArn must keep the old model until "
+    "the update completes).")
+UPDATE_CROSS_BASE_ACCEPTED = _fault("update-cross-base-accepted", "Update of a custom-model PT accepts "
+    "desiredModelId naming a custom model of another base model.")
+# ARNs
+ARN_PARTITION_ALWAYS_AWS = _fault("arn-partition-always-aws", "Every ARN the server returns "
+    "(provisionedModelArn, modelArn, desiredModelArn, foundationModelArn) names partition \"aws\", also in an "
+    "aws-cn or aws-us-gov region.")
+
 RACE_SECONDS = 0.1  # name-check-not-atomic, token-check-not-atomic: the pause between check and insert
 BUSY_SECONDS = 0.02  # busy-500: how long a write keeps the server busy
 # Named presets: many bugs at once, as real emulators carry them. `--fault PRESET` (run and serve) turns on every
@@ -238,7 +264,7 @@ def expand(names: Iterable[str]) -> frozenset[str]:
 
 
 # fault -> (member name or shape name, constraint kind) pairs the validator stops checking.
-# Kinds: required, type, min, max, pattern, enum.
+# Kinds: required, type, min, max, pattern, enum, coerce.
 VALIDATION_SKIPS: dict[str, frozenset[tuple[str, str]]] = {
     NO_NAME_PATTERN_VALIDATION: frozenset(
         {("provisionedModelName", "pattern"), ("desiredProvisionedModelName", "pattern")}
@@ -271,6 +297,11 @@ VALIDATION_SKIPS: dict[str, frozenset[tuple[str, str]]] = {
         {("resourceARN", "required"), ("tags", "required"), ("tagKeys", "required")}
     ),
 }
+
+VALIDATION_SKIPS.update({  # coerce: a value of another JSON type is converted instead of refused
+    INTEGER_COERCES_BOOL_FLOAT: frozenset({("modelUnits", "coerce")}),
+    LIST_ACCEPTS_OBJECT: frozenset({("tags", "coerce")}),
+})
 
 assert VALIDATION_SKIPS.keys() <= FAULTS.keys()
 assert all(set(faults) <= FAULTS.keys() for faults in PRESETS.values())

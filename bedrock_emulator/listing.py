@@ -8,8 +8,8 @@ from .errors import ApiError, validation
 from .faults import (
     DELETE_LEAVES_LISTED, LIST_DEFAULT_UNSORTED, LIST_GARBAGE_TOKEN_ACCEPTED, LIST_IGNORES_MODEL_FILTER,
     LIST_IGNORES_NAME_FILTER, LIST_IGNORES_STATUS_FILTER, LIST_IGNORES_TIME_FILTERS, LIST_MAXRESULTS_IGNORED,
-    LIST_NEEDS_MAX_RESULTS, LIST_PAGE_LOSES_ITEM, LIST_PAGE_REPEATS_ITEM, LIST_SORT_IGNORED,
-    LIST_TOKEN_IGNORED, LIST_TOKEN_NEVER_ENDS,
+    LIST_NAME_FILTER_PREFIX, LIST_NEEDS_MAX_RESULTS, LIST_PAGE_LOSES_ITEM, LIST_PAGE_REPEATS_ITEM,
+    LIST_SORT_IGNORED, LIST_TOKEN_IGNORED, LIST_TOKEN_NEVER_ENDS,
 )
 from .quirks import (
     DEFAULT_ASCENDING, DEFAULT_PAGE_2, GARBAGE_TOKEN_EMPTY, MODELARN_FILTER_UNKNOWN_REFUSED,
@@ -71,6 +71,8 @@ class Listing(Store):
                 and LIST_IGNORES_NAME_FILTER not in faults
                 and not _contains(pt.name, name_part, fold=NAME_CASE_INSENSITIVE_FILTER in quirks)
             ):
+                continue
+            if name_part is not None and LIST_NAME_FILTER_PREFIX in faults and not pt.name.startswith(name_part):
                 continue
             # CHOICE: both time bounds are exclusive (undocumented).
             if LIST_IGNORES_TIME_FILTERS not in faults and not _between(

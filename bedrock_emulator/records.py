@@ -3,6 +3,7 @@ the moment a request is answered at (timestamps are microseconds since the epoch
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -13,8 +14,19 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 PENDING = frozenset({"Creating", "Updating"})
 
 
+@functools.lru_cache(maxsize=64)
+def partition(region: str) -> str:
+    """The ARN partition of a region (aws, aws-cn, aws-us-gov, ...), from botocore's partition data."""
+    import botocore.session
+
+    try:
+        return str(botocore.session.get_session().get_partition_for_region(region))
+    except Exception:  # noqa: BLE001 - a region botocore does not know is the default partition's
+        return "aws"
+
+
 def foundation_model_arn(region: str, model_id: str) -> str:
-    return f"arn:aws:bedrock:{region}::foundation-model/{model_id}"
+    return f"arn:{partition(region)}:bedrock:{region}::foundation-model/{model_id}"
 
 
 def iso_timestamp(micros: int) -> str:
@@ -52,6 +64,7 @@ class Throughput:
     will_fail: bool
     failure_message: str | None = None
     tags: dict[str, str] = field(default_factory=dict)
+    shadow_tags: list[tuple[str, str]] = field(default_factory=list)  # tag-duplicates-key: overwritten pairs
 
 
 @dataclass(frozen=True, slots=True)

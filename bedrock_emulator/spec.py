@@ -340,6 +340,8 @@ def _check(
     if kind in _INT_RANGES:
         if isinstance(value, str) and not on("type") and _INTEGER_TEXT.fullmatch(value):
             value = int(value)
+        if isinstance(value, (bool, float)) and not on("coerce"):
+            value = int(value)  # true -> 1, 1.5 -> 1
         low, high = _INT_RANGES[kind]
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             types.append(_problem(value, path, f"be an {kind}"))
@@ -367,6 +369,8 @@ def _check(
             types.append(_problem(value, path, "be a timestamp (ISO 8601 or epoch seconds)"))
         return micros
     if kind == "list":
+        if isinstance(value, dict) and not on("coerce"):
+            value = [value]  # one object taken as a one-item list
         if not isinstance(value, list):
             types.append(_problem(value, path, "be a list"))
             return value

@@ -12,6 +12,7 @@ import random
 import re
 import string
 import threading
+import time
 from collections import Counter
 from typing import Any
 
@@ -19,16 +20,17 @@ from . import accounts, spec
 from .config import EmulatorConfig
 from .errors import ApiError, not_found
 from .faults import (
-    COMMITMENT_EXPIRATION_MISSING, CUSTOM_FOUNDATION_ARN_WRONG, EPOCH_TIMESTAMPS, GET_BY_ARN_BROKEN,
-    LIST_SUMMARY_STALE_STATUS, MALFORMED_ARN, MODEL_ARN_SHORT_ID, SERIALIZATION_FOR_CONSTRAINT,
-    STATUS_MISSPELLED, STATUS_STUCK_CREATING, STATUS_STUCK_UPDATING, UNKNOWN_MODEL_ACCEPTED,
-    WRONG_ACCOUNT_ARN, WRONG_REGION_ARN, apply_get_faults, apply_summary_faults, validation_skips,
+    ARN_PARTITION_ALWAYS_AWS, COMMITMENT_EXPIRATION_MISSING, CUSTOM_FOUNDATION_ARN_WRONG, EPOCH_TIMESTAMPS,
+    GET_BY_ARN_BROKEN, LIST_SUMMARY_STALE_STATUS, MALFORMED_ARN, MODEL_ARN_SHORT_ID,
+    SERIALIZATION_FOR_CONSTRAINT, STATUS_MISSPELLED, STATUS_STUCK_CREATING, STATUS_STUCK_UPDATING,
+    UNKNOWN_MODEL_ACCEPTED, WRONG_ACCOUNT_ARN, WRONG_REGION_ARN, apply_get_faults, apply_summary_faults,
+    validation_skips,
 )
 from .quirks import (
     COMMITMENT_FROM_INSERVICE, FOREIGN_ACCOUNT_DENIED, FOUNDATION_ARN_UNQUALIFIED, MALFORMED_ID_404,
     SERIALIZATION_EXCEPTION_FOR_MALFORMED, THROTTLE_EVERY, THROTTLING, UNITS_RAMP,
 )
-from .records import Document, Model, Request, Throughput, foundation_model_arn, iso_timestamp
+from .records import Document, Model, Request, Throughput, foundation_model_arn, iso_timestamp, partition
 from .tokens import PageTokens
 
 _ARN_ID_ALPHABET = string.ascii_lowercase + string.digits
@@ -123,6 +125,14 @@ class Store:
             pt.model = pt.desired_model
             pt.status = "InService"
 
+    def _pause_unlocked(self, seconds: float) -> None:
+        """Let other requests in for ``seconds`` (the lock is held once, by handle())."""
+        self._lock.release()
+        try:
+            time.sleep(seconds)
+        finally:
+            self._lock.acquire()
+
     def _commitment_micros(self, commitment: str) -> int:
         return self.config.commitment_seconds[commitment] * 1_000_000
 
@@ -191,9 +201,12 @@ class Store:
         length = 10 if MALFORMED_ARN in self.faults else 12
         while True:
             suffix = "".join(self._rng.choices(_ARN_ID_ALPHABET, k=length))
-            arn = f"arn:aws:bedrock:{region}:{account}:provisioned-model/{suffix}"
+            arn = f"arn:{self._partition(region)}:bedrock:{region}:{account}:provisioned-model/{suffix}"
             if arn not in self._live and arn not in self._deleted:
                 return arn
+
+    def _partition(self, region: str) -> str:
+        return "aws" if ARN_PARTITION_ALWAYS_AWS in self.faults else partition(region)
 
     # --- rendering --------------------------------------------------------------------------------
 
@@ -231,6 +244,9 @@ class Store:
             document["commitmentDuration"] = pt.commitment
         if pt.commitment_expiration is not None and COMMITMENT_EXPIRATION_MISSING not in faults:
             document["commitmentExpirationTime"] = iso_timestamp(pt.commitment_expiration)
+        if ARN_PARTITION_ALWAYS_AWS in faults:
+            for member in ("modelArn", "desiredModelArn", "foundationModelArn"):
+                document[member] = re.sub(r"^arn:[^:]+:", "arn:aws:", document[member])
         if not summary:
             apply_get_faults(self.faults, document)
         else:

@@ -284,7 +284,7 @@ def _integer_variants(spec: dict[str, Any], location: str, path: str) -> tuple[l
     det: list[_Variant] = []
     rnd: Random = []
     if location == "querystring":
-        for text, why in (("abc", "letters"), ("1.5", "a fraction"), ("ten", "a word"),
+        for text, why in (("abc", "letters"), ("1.5", "a fraction"), ("ten", "a word"), ("true", "a boolean"),
                           ("9223372000000000000", "overflows a 32-bit integer")):
             det.append(_Variant("unknown-query-value", f"{path}={text!r}: {why}, not an integer", text))
         rnd.append(
@@ -331,12 +331,22 @@ def _wrong_types(spec: dict[str, Any], path: str) -> list[_Variant]:
             _Variant("wrong-type", f"{path}: a JSON list instead of a string", ["a", "b"]),
         ]
     if kind == "integer":
-        # A number in a JSON string is the wrong type too (restJson servers must not coerce it).
+        # Neither a number in a JSON string, a boolean nor a fraction is an integer: restJson servers must refuse,
+        # not coerce them (Smithy RestJsonBodyIntegerMalformedValueRejected: "123", true, 1.001).
         number = spec.get("minimum", 0) + 1
         return [
             _Variant("wrong-type", f"{path}: a JSON string holding a number ({str(number)!r})", str(number)),
             _Variant("wrong-type", f"{path}: a string of letters instead of an integer", "abc"),
             _Variant("wrong-type", f"{path}: a JSON object instead of an integer", {"units": 1}),
+            _Variant("wrong-type", f"{path}: JSON true instead of an integer", True),
+            _Variant("wrong-type", f"{path}: JSON false instead of an integer", False),
+            _Variant("wrong-type", f"{path}: a fraction ({number + 0.5}) instead of an integer", number + 0.5),
+        ]
+    if kind == "boolean":
+        # Smithy RestJsonBodyBooleanStringCoercion: a string is no boolean
+        return [
+            _Variant("wrong-type", f"{path}: a JSON string instead of a boolean", "true"),
+            _Variant("wrong-type", f"{path}: a number instead of a boolean", 1),
         ]
     if kind == "array":
         return [

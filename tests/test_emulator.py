@@ -176,6 +176,29 @@ def test_region_comes_from_the_signature(env: Env) -> None:
     assert env.raw("GET", "/provisioned-model-throughput/w").status == 200
 
 
+@pytest.mark.parametrize(("region", "partition"), [("cn-north-1", "aws-cn"), ("us-gov-west-1", "aws-us-gov"),
+                                                     ("eu-west-1", "aws")])
+def test_every_arn_follows_the_region_partition(region: str, partition: str) -> None:
+    env = make_local(region=region)
+    client = env.client(region=region)
+    custom = (env.emulator.config.custom_models or ())[0]
+    assert custom.arn.startswith(f"arn:{partition}:bedrock:{region}:")
+    for name, model_id in (("base", TITAN), ("custom", custom.arn)):
+        arn = client.create_provisioned_model_throughput(provisionedModelName=name, modelId=model_id,
+                                                         modelUnits=1)["provisionedModelArn"]
+        assert arn.startswith(f"arn:{partition}:bedrock:{region}:{ACCOUNT}:provisioned-model/")
+        got = client.get_provisioned_model_throughput(provisionedModelId=arn)
+        for member in ("modelArn", "desiredModelArn", "foundationModelArn"):
+            assert got[member].startswith(f"arn:{partition}:bedrock:{region}:"), (member, got[member])
+    faulty = make_local(region="cn-north-1", faults=frozenset({"arn-partition-always-aws"})).client(
+        region="cn-north-1")
+    arn = faulty.create_provisioned_model_throughput(provisionedModelName="f", modelId=TITAN,
+                                                     modelUnits=1)["provisionedModelArn"]
+    assert arn.startswith("arn:aws:bedrock:cn-north-1:")
+    assert faulty.get_provisioned_model_throughput(provisionedModelId=arn)["foundationModelArn"].startswith(
+        "arn:aws:bedrock:cn-north-1::")
+
+
 def test_config_derives_custom_models_and_checks_faults() -> None:
     config = EmulatorConfig(region="eu-west-1", account_id="111122223333")
     assert config.custom_models and len(config.custom_models) == 3

@@ -492,6 +492,41 @@ CHECKS: dict[str, Check] = {
         False, True),
 }
 
+CHECKS.update({
+    "tag-keeps-old-value": Check(
+        lambda w: (tag(w, {"resourceARN": w.arn(**TAGGED), "tags": [{"key": "k", "value": "new"}]}).status,
+                   w.tags(w.last_arn).json["tags"]),
+        (200, [{"key": "k", "value": "new"}]), (200, [{"key": "k", "value": "v"}])),
+    "tag-duplicates-key": Check(
+        lambda w: (tag(w, {"resourceARN": w.arn(**TAGGED), "tags": [{"key": "k", "value": "new"}]}).status,
+                   [t["key"] for t in w.tags(w.last_arn).json["tags"]]),
+        (200, ["k"]), (200, ["k", "k"])),
+    "tag-lost-update": Check(
+        lambda w: (sorted(a.status for a in parallel(*(
+            lambda i=i, arn=w.arn(): tag(w, {"resourceARN": arn, "tags": [{"key": f"k{i}", "value": "v"}]})
+            for i in range(4)))), len(w.tags(w.last_arn).json["tags"]) == 4),
+        ([200] * 4, True), ([200] * 4, False)),
+    "update-switches-model-at-once": Check(
+        lambda w: (w.update(desiredModelId=w.emulator.config.custom_models[1].name).status,  # type: ignore[index]
+                   w.get().json["status"],
+                   w.get().json["modelArn"] == w.emulator.config.custom_models[0].arn),  # type: ignore[index]
+        (200, "Updating", True), (200, "Updating", False), create_on_custom_model, {"update_delay": 60}),
+    "update-cross-base-accepted": Check(
+        lambda w: w.update(desiredModelId=w.emulator.config.custom_models[2].name).status,  # type: ignore[index]
+        400, 200, create_on_custom_model),
+    "arn-partition-always-aws": Check(
+        lambda w: (w.arn().split(":")[1], w.get().json["foundationModelArn"].split(":")[1]),
+        ("aws-cn", "aws-cn"), ("aws", "aws"), nothing, {"region": "cn-north-1"}),
+    "list-name-filter-prefix": Check(
+        lambda w: (w.create("pt-one").status, w.names(nameContains="one"), w.names(nameContains="pt")),
+        (201, ["pt-one"], ["pt-one"]), (201, [], ["pt-one"])),
+    "integer-coerces-bool-float": Check(
+        lambda w: tuple(w.create(name, modelUnits=units).status for name, units in (("t", True), ("f", 1.5))),
+        (400, 400), (201, 201)),
+    "list-accepts-object": Check(
+        lambda w: w.create(tags={"key": "k", "value": "v"}).status, 400, 201),
+})
+
 
 def same_token_race(w: Wire) -> list[str]:
     """The ARNs four identical creates with one clientRequestToken, sent at once, answer."""

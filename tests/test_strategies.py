@@ -346,6 +346,11 @@ def _request_of(case: InvalidCase, base: dict[str, Any]) -> dict[str, Any] | Non
     return request
 
 
+def _wire_text(value: Any) -> str:
+    """A value as JSON text: true and 1, 1.0 and 1 differ there."""
+    return json.dumps(jsonable(value), sort_keys=True, default=repr)
+
+
 def _check_case(case: InvalidCase, base: dict[str, Any], validators, serializer) -> None:
     operation = case.operation
     assert case.kind in invalid.KINDS
@@ -367,7 +372,7 @@ def _check_case(case: InvalidCase, base: dict[str, Any], validators, serializer)
     changed = {
         m
         for m in set(request) | set(base)
-        if jsonable(request.get(m, invalid.ABSENT)) != jsonable(base.get(m, invalid.ABSENT))
+        if _wire_text(request.get(m, invalid.ABSENT)) != _wire_text(base.get(m, invalid.ABSENT))
     }
     assert changed == {case.parameter}, (changed, case)
     # Path parameters: present, slash-free, never empty or a dot segment.

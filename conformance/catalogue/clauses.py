@@ -199,8 +199,10 @@ declare("CREATE-ACCEPTS-VALID", "CREATE",
         "A valid request for a model the target offers (every optional parameter, boundary lengths) is "
         "answered 201 with the new provisionedModelArn.", MODEL, cost="billable")
 declare("CREATE-ARN-FORMAT", "CREATE",
-        "provisionedModelArn is arn:aws:bedrock:<region>:<account>:provisioned-model/<12 chars> with the "
-        "target's region and account.", MODEL, cost="billable")
+        "provisionedModelArn is arn:<partition>:bedrock:<region>:<account>:provisioned-model/<12 chars> with the "
+        "target's region, its partition (aws, aws-cn for cn-*, aws-us-gov for us-gov-*: every ARN the server "
+        "returns follows the region's partition) and account.", f"{MODEL}; botocore partition data (endpoints)",
+        cost="billable")
 declare("CREATE-RECORD-FIELDS", "CREATE",
         "Get after Create reflects the request: name, modelUnits = desiredModelUnits, modelArn is the full ARN "
         "of the modelId in any accepted form, desiredModelArn = modelArn, commitmentDuration only when asked.",
@@ -285,8 +287,10 @@ declare("LIST-FILTER-STATUS", "LIST", "statusEquals returns exactly the records 
 declare("LIST-FILTER-MODEL", "LIST", "modelArnEquals returns exactly the records whose modelArn equals it.",
         MODEL, cost="billable")
 declare("LIST-FILTER-NAME", "LIST",
-        "nameContains returns exactly the records whose name contains it (case sensitivity is undocumented: "
-        "both answers are accepted for letters whose case differs).", MODEL, cost="billable")
+        "nameContains returns exactly the records whose name contains it anywhere: a fragment from the start, "
+        "the middle or the end of a name (\"if their name contains the expression that you specify\"; case "
+        "sensitivity is undocumented: both answers are accepted for letters whose case differs).", MODEL,
+        cost="billable")
 declare("LIST-FILTER-TIME", "LIST",
         "creationTimeAfter/creationTimeBefore return exactly the records created after/before the bound "
         "(inclusive or exclusive bounds are undocumented: a record exactly on a bound may go either way).",
@@ -319,7 +323,9 @@ declare("UPDATE-DESIRED-MODEL-BASE", "UPDATE",
         MODEL, cost="billable")
 declare("UPDATE-DESIRED-MODEL-CUSTOM", "UPDATE",
         "For a custom-model Provisioned Throughput, desiredModelId (its base model or a custom model of the "
-        "same base) sets desiredModelArn; after the update modelArn follows.", MODEL, cost="billable")
+        "same base) sets desiredModelArn at once; while the update is in progress (Updating) modelArn keeps the "
+        "old model (\"This value differs from the modelArn if updating hasn't completed\"), after it modelArn "
+        "follows.", f"{MODEL} (desiredModelArn)", cost="billable")
 declare("UPDATE-TIMESTAMPS", "UPDATE",
         "An accepted update advances lastModifiedTime (never backwards) and never changes creationTime.",
         MODEL, "inferred", "billable")
@@ -407,3 +413,22 @@ def tolerated_note(operation: str, code: str, count: int) -> str:
     """The report's line for an undocumented error accepted as Bedrock-typical."""
     return (f"{operation} answered {code} {count} time(s): accepted, {BEDROCK_TYPICAL_SOURCE} (the operation's "
             "model does not list it)")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Tag semantics: an existing key, and concurrent TagResource calls.
+declare("LISTTAGS-KEYS-UNIQUE", "LISTTAGS",
+        "ListTagsForResource never shows one key twice: a tag key names one value per resource (TagResource with a "
+        "key the resource has overwrites its value).",
+        f"{MODEL} (Tag: key, value); https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html")
+declare("TAG-CONCURRENT", "TAG",
+        "N TagResource calls with different keys on one Provisioned Throughput, sent at once, all succeed and every "
+        "key survives with its value (each call adds exactly the tags it names).", MODEL, "inferred", "billable")
+
+# ---------------------------------------------------------------------------------------------------------
+# Update across base models
+declare("UPDATE-DESIRED-MODEL-CROSS-BASE", "UPDATE",
+        "For a custom-model Provisioned Throughput, desiredModelId naming a custom model of another base model is "
+        "refused (documented 4xx) and changes nothing (tried whenever the target's custom models have two base "
+        "models; the report says when they have one).", f"{MODEL} (desiredModelId); {UG}prov-thru-edit.html",
+        cost="billable")

@@ -26,7 +26,8 @@ _ID_ALPHABET = string.ascii_lowercase + string.digits
 
 def provisioned_arn_pattern(region: str, account: str | None) -> re.Pattern[str]:
     account_part = re.escape(account) if account else "[0-9]{12}"
-    return re.compile(rf"arn:aws(-[^:]+)?:bedrock:{re.escape(region)}:{account_part}:provisioned-model/[a-z0-9]{{12}}")
+    return re.compile(rf"arn:{re.escape(partition(region))}:bedrock:{re.escape(region)}:{account_part}:"
+                      r"provisioned-model/[a-z0-9]{12}")
 
 
 @functools.lru_cache(maxsize=64)

@@ -63,6 +63,23 @@ def test_custom_model_walk(target):
     stateful.walk(CustomModelMachine, target, script)
 
 
+@pytest.mark.clause("UPDATE-DESIRED-MODEL-CROSS-BASE")
+def test_cross_base_update(target):
+    bases = sorted({c.base_model for c in target.custom_models})
+    if len(bases) < 2:
+        pytest.skip(f"no cross-base update tried: the settings give custom models of {len(bases)} base model(s) "
+                    f"{bases}; custom_models needs custom models of two base models")
+
+    def script(m: CustomModelMachine):
+        made: list[Record] = []
+        yield lambda: made.append(m.do_create(0, False, 1, {}, False, "xb"))
+        live = _live(m, made, 0)
+        yield lambda: live() and m.do_desired_model_cross_base(live(), 0, False)
+        yield lambda: live() and m.settle(live())
+
+    stateful.walk(CustomModelMachine, target, script)
+
+
 @pytest.mark.clause("CREATE-IDEMPOTENT")
 def test_idempotency(target):
     def script(m: LifecycleMachine):
@@ -87,7 +104,8 @@ def test_uniqueness_and_unknown_model(target):
     stateful.walk(LifecycleMachine, target, script)
 
 
-@pytest.mark.clause("CREATE-TAGS", "TAG-ADD", "UNTAG-REMOVE", "TAG-LIMIT", "CREATE-TOO-MANY-TAGS", "DELETE-GONE")
+@pytest.mark.clause("CREATE-TAGS", "TAG-ADD", "UNTAG-REMOVE", "TAG-LIMIT", "CREATE-TOO-MANY-TAGS", "DELETE-GONE",
+                    "LISTTAGS-KEYS-UNIQUE")
 def test_tags_walk(target):
     def script(m: LifecycleMachine):
         made: list[Record] = []

@@ -171,7 +171,8 @@ def arn_ok(target: Target, clause: str, arn: str) -> None:
         target.account_id = contract.account_of(arn)
     pattern = contract.provisioned_arn_pattern(target.settings.region, target.account_id)
     check(bool(pattern.fullmatch(arn)), clause,
-          f"provisionedModelArn {arn!r} is not arn:aws:bedrock:{target.settings.region}:"
+          f"provisionedModelArn {arn!r} is not arn:{contract.partition(target.settings.region)}:bedrock:"
+          f"{target.settings.region}:"
           f"{target.account_id or '<account>'}:provisioned-model/<12 lowercase letters or digits>", target)
 
 

@@ -277,10 +277,10 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
             check(bool(got.get("failureMessage")), status_clause, f"{who} is Failed without a failureMessage", t)
         elif status == "InService":
             same("modelArn", rec.desired_model_arn, model_clause)
-        else:
-            check(got.get("modelArn") in (rec.model_arn, rec.desired_model_arn), model_clause,
-                  f"modelArn of {who} is {got.get('modelArn')!r} while {status}; expected {rec.model_arn!r} or "
-                  f"{rec.desired_model_arn!r}", t)
+        else:  # "desiredModelArn differs from the modelArn if updating hasn't completed": the old model stays
+            check(got.get("modelArn") == rec.model_arn, model_clause,
+                  f"modelArn of {who} is {got.get('modelArn')!r} while {status}; expected {rec.model_arn!r}, the "
+                  f"model it served before the update (desiredModelArn carries {rec.desired_model_arn!r})", t)
 
         created, modified = _utc(got["creationTime"]), _utc(got["lastModifiedTime"])
         times = "UPDATE-TIMESTAMPS" if rec.updated else "CREATE-TIMESTAMPS"
@@ -343,6 +343,10 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
         ``tags_call(rec, clause)``)."""
         clause = clause or self.tag_clause(rec)
         answer = fetched() if fetched is not None else self.tags_call(rec, clause)()
+        keys = [tag.get("key") for tag in answer.get("tags") or []]
+        check(len(keys) == len(set(keys)), "LISTTAGS-KEYS-UNIQUE",
+              f"ListTagsForResource of {rec.name} shows the key(s) {sorted({k for k in keys if keys.count(k) > 1})} "
+              "more than once", self.t)
         tags = contract.tag_dict(answer.get("tags"))
         check(tags == rec.tags, clause,
               f"ListTagsForResource of {rec.name} answers {tags}; expected {rec.tags}", self.t)

@@ -74,6 +74,7 @@ class ListMachine(ProvisionedThroughputMachine):
             Query(model=self.model_options()[-1], isolation=self.ns),
             Query(model=first.model_arn, max_results=1, isolation=self.ns),
             Query(name=self.ns + first.name[len(self.ns)]),
+            *(Query(name=fragment) for fragment in self.inner_fragments(middle)),
             Query(after=times[len(times) // 2], isolation=self.ns),
             Query(before=times[len(times) // 2], order="Ascending", isolation=self.ns),
             Query(status=middle.status, model=middle.model_arn, after=times[0], isolation=self.ns),
@@ -124,12 +125,20 @@ class ListMachine(ProvisionedThroughputMachine):
         unused = sorted(offered - used) or [contract.foundation_arn(UNUSED_MODEL_ID, self.region)]
         return sorted(used) + unused
 
+    def inner_fragments(self, rec: Record) -> list[str]:
+        """nameContains is a substring filter, not a prefix one: a fragment from the middle of ``rec``'s name (its
+        first and last characters dropped) and one running to its end (its first two dropped), each usable as
+        nameContains and, holding most of the namespace, selecting this run's records only."""
+        name = rec.name
+        candidates = [name[1:-1], name[2:]]
+        return [c for c in candidates if NAME_PATTERN.fullmatch(c) and c != name and not name.startswith(c)]
+
     def fragments(self, rec: Record, isolated: bool) -> list[str]:
-        """Substrings of a live name usable as nameContains: the namespace plus a part of the rest (isolated),
-        or a part of the rest alone."""
+        """Substrings of a live name usable as nameContains: the namespace plus a part of the rest, or a middle or
+        end fragment holding most of the namespace (isolated), or a part of the rest alone."""
         rest = rec.name[len(self.ns):]
         if isolated:
-            candidates = [self.ns + rest[:k] for k in range(1, len(rest) + 1)]
+            candidates = [self.ns + rest[:k] for k in range(1, len(rest) + 1)] + self.inner_fragments(rec)
         else:
             candidates = [rest[i:j] for i in range(len(rest)) for j in range(i + 1, len(rest) + 1)]
         return [c for c in candidates if NAME_PATTERN.fullmatch(c) and len(c) <= 63] or [self.ns]

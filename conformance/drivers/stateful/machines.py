@@ -225,6 +225,23 @@ class LifecycleMachine(ProvisionedThroughputMachine):
         rec.floor_pending = floor
         self.verify(rec, self.get("UPDATE-DESIRED-MODEL-CUSTOM", rec.arn))
 
+    def other_base_customs(self, rec: Record) -> list[str]:
+        """The custom models of the target whose base model is not the one ``rec`` was bought for."""
+        base = self.customs.get(rec.model_id)
+        return [arn for arn, other in self.customs.items() if base is not None and other != base]
+
+    def do_desired_model_cross_base(self, rec: Record, choice: int, by_name: bool) -> None:
+        """UPDATE-DESIRED-MODEL-CROSS-BASE: a custom-model PT can't move to a custom model of another base model
+        (documented 4xx), and nothing changes."""
+        self.settle(rec)
+        options = self.other_base_customs(rec)
+        if rec.status != "InService" or not options:
+            return
+        refused(self.t, "UPDATE-DESIRED-MODEL-CROSS-BASE", UPDATE,
+                documented_refusals("UpdateProvisionedModelThroughput"), client=self.t.sdk,
+                provisionedModelId=rec.name if by_name else rec.arn, desiredModelId=options[choice % len(options)])
+        self.verify(rec, self.get("UPDATE-DESIRED-MODEL-CROSS-BASE", rec.arn))
+
     def do_update_nothing(self, rec: Record, by_name: bool) -> None:
         """UPDATE-EMPTY: an update naming nothing answers 200 or a documented 4xx (the clause: undocumented, all
         accepted) and changes nothing."""
