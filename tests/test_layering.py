@@ -6,9 +6,12 @@
   `conformance/`; each folder is one layer or a run of adjacent layers, no layer split between two folders.
 - `strategies` and `schemas` never import `conformance`; `strategies` imports only `schemas`, Hypothesis and the
   standard library.
-- `bedrock_emulator` imports nothing of the project, and only `conformance.targets.target` (glue that starts a
+- `bedrock_emulator` imports nothing of the project, and only `conformance.targets.starters` (glue that starts a
   target) and `conformance.cli` (`serve`, `faults`) import it: the suite's expectations and the emulator never
   meet.
+- Imports under `if TYPE_CHECKING:` are exempt from the layer and cycle rules (they never run: a type annotation
+  may name a class of a higher layer, e.g. `Target.plan: Plan`); the emulator and strategies rules still see
+  them.
 - Only `conformance.cli` reads the fault catalogue (self-test data naming faults of the emulator).
 - Nothing in the packages imports `benchmarks`.
 """
@@ -36,6 +39,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("reports", ("conformance.report",)),
     ("expectations", ("conformance.targets.expect",)),
     ("target", ("conformance.targets",)),
+    ("target parts", ("conformance.targets.starters", "conformance.targets.clients", "conformance.targets.ledger")),
     ("aws safety", ("conformance.targets.aws",)),
     ("checker", ("conformance.checker",)),
     ("catalogue", ("conformance.catalogue", "conformance.__init__")),
@@ -43,7 +47,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("schemas", ("schemas",)),
     ("reference emulator", ("bedrock_emulator",)),
 )
-EMULATOR_IMPORTERS = ("conformance.targets.target", "conformance.cli")
+EMULATOR_IMPORTERS = ("conformance.targets.starters", "conformance.cli")
 CATALOGUE_READERS = ("conformance.cli",)
 STRATEGIES_MAY_IMPORT = {"schemas", "hypothesis", "strategies", "__future__"} | set(sys.stdlib_module_names)
 
@@ -67,11 +71,27 @@ def _resolve(name: str) -> str | None:
     return name or None
 
 
-def _imported_names(path: Path, module: str) -> list[tuple[str, int]]:
-    """Every name imported anywhere in the file (module level, functions, TYPE_CHECKING blocks): (name, line)."""
+def _type_checking_imports(tree: ast.AST) -> set[int]:
+    """The ids of the import nodes under `if TYPE_CHECKING:` (they never run)."""
+    found: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and (getattr(node.test, "id", None) == "TYPE_CHECKING"
+                                         or getattr(node.test, "attr", None) == "TYPE_CHECKING"):
+            found |= {id(inner) for child in node.body for inner in ast.walk(child)
+                      if isinstance(inner, (ast.Import, ast.ImportFrom))}
+    return found
+
+
+def _imported_names(path: Path, module: str, *, runtime_only: bool = False) -> list[tuple[str, int]]:
+    """Every name imported anywhere in the file (module level, functions, TYPE_CHECKING blocks unless
+    ``runtime_only``): (name, line)."""
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     names: list[tuple[str, int]] = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    typing_only = _type_checking_imports(tree) if runtime_only else set()
+    for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
         if isinstance(node, ast.Import):
             names += [(alias.name, node.lineno) for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
@@ -89,12 +109,12 @@ def _imported_names(path: Path, module: str) -> list[tuple[str, int]]:
 
 
 @cache
-def graph() -> dict[str, dict[str, int]]:
-    """module -> {project module it imports: line}."""
+def graph(*, runtime_only: bool = False) -> dict[str, dict[str, int]]:
+    """module -> {project module it imports: line}; ``runtime_only``: without the TYPE_CHECKING imports."""
     edges: dict[str, dict[str, int]] = {}
     for module, path in MODULES.items():
         edges[module] = {}
-        for name, line in _imported_names(path, module):
+        for name, line in _imported_names(path, module, runtime_only=runtime_only):
             target = _resolve(name)
             if target is not None and target != module:
                 edges[module].setdefault(target, line)
@@ -114,6 +134,11 @@ def layer_of(module: str) -> int | None:
 
 def _where(module: str, target: str) -> str:
     return f"{MODULES[module].relative_to(ROOT)}:{graph()[module][target]} imports {target}"
+
+
+def runtime_graph() -> dict[str, dict[str, int]]:
+    """The imports the layer and cycle rules judge: those that run (TYPE_CHECKING imports are exempt)."""
+    return graph(runtime_only=True)
 
 
 def test_every_module_has_a_layer():
@@ -149,7 +174,7 @@ def test_the_folder_tree_shows_the_layers():
 
 def test_imports_only_point_down():
     upward = []
-    for module, targets in graph().items():
+    for module, targets in runtime_graph().items():
         for target in targets:
             mine, theirs = layer_of(module), layer_of(target)
             if mine is not None and theirs is not None and theirs < mine:
@@ -193,8 +218,8 @@ def _cycles(edges: dict[str, dict[str, int]]) -> list[list[str]]:
 
 
 def test_no_import_cycles():
-    cycles = _cycles(graph())
-    detail = ["; ".join(_where(a, b) for a in cycle for b in cycle if b in graph()[a]) for cycle in cycles]
+    cycles = _cycles(runtime_graph())
+    detail = ["; ".join(_where(a, b) for a in cycle for b in cycle if b in runtime_graph()[a]) for cycle in cycles]
     assert not cycles, "import cycles (function-level imports count):\n" + "\n".join(detail)
 
 
@@ -226,7 +251,7 @@ def test_the_emulator_and_the_suite_never_import_each_other():
             if target.split(".")[0] == "bedrock_emulator" and module.split(".")[0] != "bedrock_emulator" \
                     and module not in EMULATOR_IMPORTERS:
                 bad.append(_where(module, target))
-    assert not bad, ("only conformance.targets.target and conformance.cli may import the emulator:\n"
+    assert not bad, ("only conformance.targets.starters and conformance.cli may import the emulator:\n"
                      + "\n".join(bad))
 
 
@@ -250,3 +275,6 @@ def test_the_rules_can_fail():
     assert layer_of("conformance.cli") < layer_of("conformance.session.run") \
         < layer_of("conformance.catalogue.clauses")
     assert "conformance.targets.target" in graph()["conformance.session.run"]  # imported inside a function
+    # a TYPE_CHECKING import (Target.plan: Plan) is seen, and exempt from the layer and cycle rules only
+    assert "conformance.drivers.plan" in graph()["conformance.targets.target"]
+    assert "conformance.drivers.plan" not in runtime_graph()["conformance.targets.target"]

@@ -65,20 +65,20 @@ def test_query_params_and_filters():
     (Query(isolation="bcother-"), snap(), False),
 ])
 def test_matches(query, record, verdict):
-    assert stateful._matches(query, record) is verdict
+    assert stateful.matches(query, record) is verdict
 
 
 def test_summary_fails_accepts_inclusive_bounds_and_any_case():
     summary = {"provisionedModelName": NS + "a-1", "status": "InService", "modelArn": TITAN,
                "creationTime": T0}
-    assert not stateful._summary_fails(Query(after=T0), "time", summary)
-    assert not stateful._summary_fails(Query(before=T0), "time", summary)
-    assert stateful._summary_fails(Query(after=T0 + timedelta(microseconds=1)), "time", summary)
-    assert not stateful._summary_fails(Query(name=(NS + "A").upper()), "name", summary)
-    assert stateful._summary_fails(Query(name=NS + "b"), "name", summary)
-    assert stateful._summary_fails(Query(isolation="bcother-"), "name", summary)
-    assert stateful._summary_fails(Query(status="Creating"), "status", summary)
-    assert not stateful._summary_fails(Query(), "status", summary)
+    assert not stateful.summary_fails(Query(after=T0), "time", summary)
+    assert not stateful.summary_fails(Query(before=T0), "time", summary)
+    assert stateful.summary_fails(Query(after=T0 + timedelta(microseconds=1)), "time", summary)
+    assert not stateful.summary_fails(Query(name=(NS + "A").upper()), "name", summary)
+    assert stateful.summary_fails(Query(name=NS + "b"), "name", summary)
+    assert stateful.summary_fails(Query(isolation="bcother-"), "name", summary)
+    assert stateful.summary_fails(Query(status="Creating"), "status", summary)
+    assert not stateful.summary_fails(Query(), "status", summary)
 
 
 def _log(calls: list[Call], **settings: object) -> CallLog:

@@ -16,11 +16,14 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import schemas
 from conformance.catalogue.clauses import ConformanceFailure, QuotaRefused
 from conformance.targets import aws, expect, preflight
+
+if TYPE_CHECKING:
+    from conformance.targets.target import Target
 
 CREATE = schemas.operation("CREATE").method
 PT1_TAGS = ({"key": "team", "value": "conformance"}, {"key": "empty", "value": ""})
@@ -43,7 +46,7 @@ class Slot:
 
 
 class Plan:
-    def __init__(self, target: Any, tests: list[str]) -> None:
+    def __init__(self, target: Target, tests: list[str]) -> None:
         self.target = target
         self.steps = [s for s in aws.SCHEDULE if s.test in tests]
         self.slots: dict[str, Slot] = {}

@@ -27,7 +27,7 @@ import threading
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import requests
 import requests.adapters
@@ -40,6 +40,9 @@ from conformance.catalogue import contract
 from conformance.catalogue.clauses import ConformanceFailure, NotImplementedOutcome, TargetUnavailable
 from conformance.checker.checks import describe_request, describe_response
 from conformance.checker.verdicts import VERDICTS
+
+if TYPE_CHECKING:
+    from conformance.targets.target import Target
 
 CLAUSE = "API-SCHEMATHESIS"
 OPENAPI_PATH = schemas.SCHEMA_DIR / "openapi.json"
@@ -144,7 +147,7 @@ def aws_query_encoding(url: str) -> str:
 # Where the phase can reach the target over HTTP
 
 
-def skip_reason(target: Any) -> str | None:
+def skip_reason(target: Target) -> str | None:
     """Why the phase can't run against this target, or None."""
     settings = target.settings
     if settings.kind.billable:
@@ -156,7 +159,7 @@ def skip_reason(target: Any) -> str | None:
     return None
 
 
-def http_endpoint(target: Any) -> str:
+def http_endpoint(target: Target) -> str:
     """A URL any HTTP client reaches: the target's endpoint, or a loopback server for the in-process reference."""
     url = target.http_endpoint()
     if url is None:
@@ -211,7 +214,7 @@ class _Own:
 
     names: dict[str, str | None]
 
-    def arns(self, target: Any) -> list[str]:
+    def arns(self, target: Target) -> list[str]:
         for arn in list(self.names):
             if not target.created.get(arn, True):  # deleted since, as far as the run knows
                 self.names.pop(arn, None)
@@ -241,7 +244,7 @@ class _Rewriter:
     timestamp parser reads (AWS parsers read epoch seconds as well as ISO 8601).
     """
 
-    def __init__(self, target: Any, own: _Own, create_own: Callable[[], None]) -> None:
+    def __init__(self, target: Target, own: _Own, create_own: Callable[[], None]) -> None:
         self.target = target
         self._lock = threading.Lock()
         self._tokens = 0
@@ -364,7 +367,7 @@ INDEPENDENT = frozenset({"GetProvisionedModelThroughput", "ListProvisionedModelT
 class Phase:
     """The schemathesis phase for one target (one per process; the tests share it)."""
 
-    def __init__(self, target: Any) -> None:
+    def __init__(self, target: Target) -> None:
         reason = skip_reason(target)
         if reason:
             raise ValueError(reason)
@@ -372,7 +375,7 @@ class Phase:
         self.base_url = http_endpoint(target)
         self.schema = load_schema(self.base_url)
         self.checks = _check_functions(PHASE_CHECKS)
-        self.auth = SigV4RequestsAuth(target._credentials_obj, target.settings.region)
+        self.auth = SigV4RequestsAuth(target.credentials, target.settings.region)
         self.session = requests.Session()
         pool = max(10, target.settings.concurrency)  # one kept-alive connection per request in flight
         self.session.mount("http://", requests.adapters.HTTPAdapter(pool_connections=pool, pool_maxsize=pool))
@@ -524,7 +527,7 @@ class Phase:
 
     def _after(self, name: str, case: Any, status: int, data: Any, request: dict[str, Any]) -> None:
         """Keep the run's own resources up to date (tracked for cleanup, renamed, deleted)."""
-        self.target._track(name, status, data, request)
+        self.target.track(name, status, data, request)
         if not 200 <= status < 300:
             return
         body = case.body if isinstance(case.body, dict) else {}

@@ -154,7 +154,7 @@ class RunState:
             settings = settings_mod.load(flags, config=config.getoption("bc_config"))
         except settings_mod.SettingsError as exc:
             raise UsageProblem(str(exc)) from None
-        from conformance.targets.target import expand_faults
+        from conformance.targets.starters import expand_faults
 
         settings = expand_faults(settings)
         preflight_notes: list[str] = []
@@ -176,7 +176,7 @@ class RunState:
                         worker=workerinput.get("workerid", "w"), shared_url=workerinput.get("bc_shared_url"))
             state.shared_dir = workerinput.get("bc_shared_dir")
             return state
-        from conformance.targets.target import new_run_id
+        from conformance.targets.ledger import new_run_id
 
         seed = config.getoption("bc_seed")
         if seed is None:
@@ -339,7 +339,7 @@ def write_unusable_report(settings: settings_mod.Settings | None, reason: str, *
     billable run not confirmed): still report.json, report.md, junit.xml and report.html, with the reason, so
     that a CI gate's artifact step finds them. Every clause is skipped: nothing was checked."""
     from conformance.report import report
-    from conformance.targets.target import new_run_id
+    from conformance.targets.ledger import new_run_id
 
     run = _UnusableRun(settings or settings_mod.Settings(), new_run_id(), seed, profile or "standard", time.time())
     outcomes = Outcomes().completed(f"not checked: the run could not be made ({reason})")

@@ -167,8 +167,7 @@ def arn_ok(target: Target, clause: str, arn: str) -> None:
     """The ARN names the target's region and account (learned from the first ARN when not configured)."""
     from conformance.catalogue import contract
 
-    if target.account_id is None and contract.account_of(arn):
-        target.account_id = contract.account_of(arn)
+    target.learn_account(contract.account_of(arn))
     pattern = contract.provisioned_arn_pattern(target.settings.region, target.account_id)
     check(bool(pattern.fullmatch(arn)), clause,
           f"provisionedModelArn {arn!r} is not arn:{contract.partition(target.settings.region)}:bedrock:"

@@ -51,13 +51,13 @@ from conformance.drivers.stateful.base import ProvisionedThroughputMachine
 from conformance.drivers.stateful.calllog import Call, CallLog, step
 from conformance.drivers.stateful.common import documented_refusals
 from conformance.drivers.stateful.listmachine import ListMachine, PlannedListMachine
-from conformance.drivers.stateful.listquery import Query, _match_one, _matches, _summary_fails
+from conformance.drivers.stateful.listquery import Query, match_one, matches, summary_fails
 from conformance.drivers.stateful.machines import CommitmentMachine, CustomModelMachine, LifecycleMachine
 from conformance.drivers.stateful.model import Record, Snapshot
 from conformance.drivers.stateful.runner import machine_settings, run, walk
 
 __all__ = [
     "Call", "CallLog", "CommitmentMachine", "ConformanceFailure", "CustomModelMachine", "LifecycleMachine",
-    "ListMachine", "PlannedListMachine", "ProvisionedThroughputMachine", "Query", "Record", "Snapshot", "_match_one", "_matches",
-    "_summary_fails", "documented_refusals", "machine_settings", "run", "step", "walk",
+    "ListMachine", "PlannedListMachine", "ProvisionedThroughputMachine", "Query", "Record", "Snapshot",
+    "documented_refusals", "machine_settings", "match_one", "matches", "run", "step", "summary_fails", "walk",
 ]

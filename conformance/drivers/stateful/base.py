@@ -36,10 +36,10 @@ from conformance.drivers.stateful.common import (
     UNTAG,
     UPDATE,
     WORD,
-    _body,
-    _jsonable,
-    _utc,
     documented_refusals,
+    jsonable,
+    response_body,
+    utc,
 )
 from conformance.drivers.stateful.model import Record, created_at
 from conformance.targets import expect
@@ -177,7 +177,7 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
         by_name = ok(self.t, clause, GET, provisionedModelId=rec.name)  # neither answers: the caller's clause
         VERDICTS.fail(ConformanceFailure(
             "GET-BY-NAME-AND-ARN", f"Get by ARN {ident} was refused ({code}) while Get by name {rec.name} answers",
-            request=request, response={"by_name": _jsonable(by_name)}))
+            request=request, response={"by_name": jsonable(by_name)}))
         return by_name
 
     def get_all(self, clause: str, idents: Iterable[str]) -> Iterator[dict[str, Any]]:
@@ -282,7 +282,7 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
                   f"modelArn of {who} is {got.get('modelArn')!r} while {status}; expected {rec.model_arn!r}, the "
                   f"model it served before the update (desiredModelArn carries {rec.desired_model_arn!r})", t)
 
-        created, modified = _utc(got["creationTime"]), _utc(got["lastModifiedTime"])
+        created, modified = utc(got["creationTime"]), utc(got["lastModifiedTime"])
         times = "UPDATE-TIMESTAMPS" if rec.updated else "CREATE-TIMESTAMPS"
         if rec.creation_time is not None:
             check(created == rec.creation_time, times,
@@ -312,7 +312,7 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
             check(expiration is None, "CREATE-RECORD-FIELDS",
                   f"{who} has a commitmentExpirationTime but was created without a commitment", t)
         elif expiration is not None:
-            when = _utc(expiration)
+            when = utc(expiration)
             check(when > created, "CREATE-COMMITMENT",
                   f"commitmentExpirationTime {when.isoformat()} of {who} is not after its creationTime", t)
             if rec.expiration is not None:
@@ -372,7 +372,7 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
                 continue
             other = later.get(member)
             if member in TIMESTAMPS and value is not None and other is not None:
-                value, other = _utc(value), _utc(other)
+                value, other = utc(value), utc(other)
             if value == other:
                 continue
             if member == "status" and advanced:
@@ -382,7 +382,7 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
             if advanced and member == "lastModifiedTime" and other is not None and other >= value:
                 continue
             check(False, clause, f"{what}: {member} is {value!r} but Get (after it) answers {other!r}", self.t,
-                  first=_jsonable(first), get=_jsonable(later))
+                  first=jsonable(first), get=jsonable(later))
 
     # -- actions shared by the machines ---------------------------------------------------------------------
     def do_create(self, choice: int, foundation_form: bool, units: int, tags: dict[str, str], use_token: bool,
@@ -506,7 +506,7 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
             rec.units = int(got.get("desiredModelUnits") or rec.units)
             rec.status = str(got.get("status"))
             rec.pending = "create" if rec.status == "Creating" else None
-            rec.creation_time, rec.last_modified = _utc(got["creationTime"]), _utc(got["lastModifiedTime"])
+            rec.creation_time, rec.last_modified = utc(got["creationTime"]), utc(got["lastModifiedTime"])
             rec.seen_at = time.monotonic()
             rec.tags = contract.tag_dict(ok(t, clause, LIST_TAGS, resourceARN=arn).get("tags"))
             self.observe(rec.creation_time, rec.last_modified)
@@ -577,7 +577,7 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
             if answer is None:
                 self.verify(rec, self.get("DELETE-GONE", rec.arn))
                 return
-        check(_body(answer) == {}, "DELETE-GONE", f"Delete of {rec.name} answered {_body(answer)}; expected {{}}", t)
+        check(response_body(answer) == {}, "DELETE-GONE", f"Delete of {rec.name} answered {response_body(answer)}; expected {{}}", t)
         self.gone(rec)
 
     def do_rename(self, rec: Record, by_name: bool, word: str) -> None:
@@ -617,7 +617,7 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
               "UPDATE-RENAME", f"after renaming {old} to {new}, List (nameContains={new}) does not show it", t)
         stale = [s for s in list_old() if s.get("provisionedModelName") == old]
         check(not stale, "UPDATE-RENAME", f"after renaming {old} to {new}, List still shows the old name", t,
-              listed=_jsonable(stale))
+              listed=jsonable(stale))
 
     @step
     def act(self, action: Callable[[], Any]) -> Any:

@@ -12,8 +12,8 @@ from botocore import xform_name
 
 from conformance.catalogue.clauses import ConformanceFailure
 from conformance.checker.verdicts import UNREADABLE, VERDICTS, Blocked
-from conformance.drivers.stateful.common import _body
-from conformance.report.reproducer import calls_script, literal
+from conformance.drivers.stateful.common import response_body
+from conformance.report.reproducer import calls_script
 from conformance.targets.target import Target
 
 
@@ -59,7 +59,7 @@ class CallLog:
                 call.status = getattr(http_response, "status_code", None)
                 call.answer = (int(call.status or 0), dict(getattr(http_response, "headers", {}) or {}),
                                bytes(getattr(http_response, "content", b"") or b""))
-                call.outcome = parsed.get("Error") if "Error" in parsed else _body(parsed)
+                call.outcome = parsed.get("Error") if "Error" in parsed else response_body(parsed)
                 return
 
     # -- the script ----------------------------------------------------------------------------------------
@@ -68,10 +68,6 @@ class CallLog:
         generator)."""
         details = failure.details() if failure is not None else {}
         return calls_script(self.calls, details, self.target.settings.public(), run_prefix=self.target.run_prefix)
-
-    @staticmethod
-    def _literal(value: Any, variables: dict[str, str]) -> str:
-        return literal(value, variables)
 
 
 

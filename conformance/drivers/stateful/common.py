@@ -52,21 +52,21 @@ def documented_refusals(operation: str) -> tuple[str, ...]:
     return documented_4xx(operation)
 
 
-def _utc(value: Any) -> datetime:
+def utc(value: Any) -> datetime:
     return contract.parse_time(value).astimezone(UTC)
 
 
-def _body(response: dict[str, Any]) -> dict[str, Any]:
+def response_body(response: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in response.items() if k != "ResponseMetadata"}
 
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items() if k != "ResponseMetadata"}
+        return {k: jsonable(v) for k, v in value.items() if k != "ResponseMetadata"}
     if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     if isinstance(value, datetime):
-        return _utc(value).isoformat()
+        return utc(value).isoformat()
     return value
 

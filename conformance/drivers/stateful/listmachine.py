@@ -25,10 +25,10 @@ from conformance.drivers.stateful.common import (
     UNUSED_MODEL_ID,
     WORD,
     WORDS,
-    _jsonable,
-    _utc,
+    jsonable,
+    utc,
 )
-from conformance.drivers.stateful.listquery import Query, _describe, _match_one, _matches, _summary_fails
+from conformance.drivers.stateful.listquery import Query, describe_query, match_one, matches, summary_fails
 from conformance.drivers.stateful.model import Record, Snapshot, created_at
 from conformance.targets.expect import check, ok
 
@@ -237,7 +237,7 @@ class ListMachine(ProvisionedThroughputMachine):
                 VERDICTS.judge("LIST-LAST-PAGE")
                 break
         else:
-            check(False, "LIST-LAST-PAGE", f"List with {_describe(query)} still returned a nextToken after {limit} "
+            check(False, "LIST-LAST-PAGE", f"List with {describe_query(query)} still returned a nextToken after {limit} "
                   f"pages (more pages than the run's records allow)", self.t)
         return pages
 
@@ -284,7 +284,7 @@ class ListMachine(ProvisionedThroughputMachine):
             arns = [str(s.get("provisionedModelArn")) for s in ordered]
             dupes = sorted({a for a in arns if arns.count(a) > 1})
             self.listing(not dupes, "LIST-PAGINATION-COMPLETE",
-                         f"following nextToken with {_describe(query)} returned {dupes} more than once")
+                         f"following nextToken with {describe_query(query)} returned {dupes} more than once")
         summaries = [s for page in pages for s in page]
         own = [s for s in summaries if self.is_own(s)]
 
@@ -313,29 +313,29 @@ class ListMachine(ProvisionedThroughputMachine):
         # 3. every summary passes every filter it was listed under
         for summary in summaries:
             for kind in ("name", "status", "model", "time"):
-                if _summary_fails(query, kind, summary):
+                if summary_fails(query, kind, summary):
                     self.blame(query, kind, summary.get("provisionedModelArn"), present=True,
                                why=f"{summary.get('provisionedModelName')} ({kind} filter; summary "
-                                   f"{_jsonable({k: summary.get(k) for k in ('status', 'modelArn', 'creationTime')})})")
+                                   f"{jsonable({k: summary.get(k) for k in ('status', 'modelArn', 'creationTime')})})")
 
         # 4. exactly the model's set (records whose membership is undecided may go either way)
         if complete:
             returned = {s.get("provisionedModelArn") for s in own}
             for arn, record in snap.items():
-                verdict = _matches(query, record)
+                verdict = matches(query, record)
                 if verdict is True and arn not in returned:
                     self.blame_missing(query, record)
                 if verdict is False and arn in returned:
-                    failing = [k for k in ("status", "model", "name", "time") if _match_one(query, k, record) is False]
+                    failing = [k for k in ("status", "model", "name", "time") if match_one(query, k, record) is False]
                     if len(failing) != 1:
                         self.listing(False, "LIST-FILTER-COMBINED" if failing else "LIST-FILTER-NAME",
-                                     f"List with {_describe(query)} returned {record.name}, which fails "
+                                     f"List with {describe_query(query)} returned {record.name}, which fails "
                                      f"{failing or ['the namespace filter']}")
                         continue
                     self.blame(query, failing[0], arn, present=True, why=f"{record.name} (by the model)")
 
         # 5. order by creationTime across pages (ties in any order)
-        created = [_utc(s["creationTime"]) for s in own]
+        created = [utc(s["creationTime"]) for s in own]
         rising = any(a < b for a, b in itertools.pairwise(created))
         falling = any(a > b for a, b in itertools.pairwise(created))
         names = [s.get("provisionedModelName") for s in own]
@@ -344,21 +344,21 @@ class ListMachine(ProvisionedThroughputMachine):
         in_asked_order = query.order is not None and not (falling if query.order == "Ascending" else rising)
         if query.order and query.sort_by:
             self.listing(in_asked_order, "LIST-SORT-ORDER",
-                         f"List with {_describe(query)} returned {names} out of creationTime order", **times)
+                         f"List with {describe_query(query)} returned {names} out of creationTime order", **times)
         elif query.order:
             # sortOrder without sortBy: the model does not say it applies alone, so the asked order or the
             # default order (whichever the target uses) is accepted
             in_default_order = not (rising and falling) and self.default_order in (None, seen)
             self.listing(in_asked_order or in_default_order, "LIST-SORT-ORDER",
-                         f"List with {_describe(query)} returned {names} neither {query.order.lower()} by "
+                         f"List with {describe_query(query)} returned {names} neither {query.order.lower()} by "
                          "creationTime nor in the default order", **times)
         else:
             self.listing(not (rising and falling), "LIST-SORT-DEFAULT",
-                         f"List with {_describe(query)} (no sortOrder) returned {names} in no creationTime order",
+                         f"List with {describe_query(query)} (no sortOrder) returned {names} in no creationTime order",
                          **times)
             if seen:
                 self.listing(self.default_order in (None, seen), "LIST-SORT-DEFAULT",
-                             f"List with {_describe(query)} (no sortOrder) returned {names} {seen.lower()} by "
+                             f"List with {describe_query(query)} (no sortOrder) returned {names} {seen.lower()} by "
                              f"creationTime; an earlier default-order List was {str(self.default_order).lower()}",
                              **times)
                 self.default_order = seen
@@ -371,14 +371,14 @@ class ListMachine(ProvisionedThroughputMachine):
             alone = self.pages(query.only(kind), check_duplicates=False)
             if arn not in {s.get("provisionedModelArn") for page in alone for s in page}:
                 clause = "LIST-FILTER-COMBINED"
-        self.listing(False, clause, f"List with {_describe(query)} returned {why}")
+        self.listing(False, clause, f"List with {describe_query(query)} returned {why}")
 
     def blame_missing(self, query: Query, record: Snapshot) -> None:
         """A record that matches every filter was not listed: pagination lost it, or a filter dropped it."""
         whole = self.pages(query.single_page(), check_duplicates=False)
         if record.arn in {s.get("provisionedModelArn") for page in whole for s in page} or not query.filters():
             self.listing(False, "LIST-PAGINATION-COMPLETE",
-                         f"following nextToken with {_describe(query)} never returned {record.name} ({record.arn})")
+                         f"following nextToken with {describe_query(query)} never returned {record.name} ({record.arn})")
             return
         clause = query.primary_clause()
         if len(query.filters()) > 1:
@@ -387,7 +387,7 @@ class ListMachine(ProvisionedThroughputMachine):
                 if record.arn not in {s.get("provisionedModelArn") for page in alone for s in page}:
                     clause = FILTER_CLAUSES[kind]
                     break
-        self.listing(False, clause, f"List with {_describe(query)} left out {record.name} ({record.arn}), which "
+        self.listing(False, clause, f"List with {describe_query(query)} left out {record.name} ({record.arn}), which "
                                     "matches every filter")
 
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from conformance.drivers.stateful.calllog import CallLog
-from conformance.drivers.stateful.common import FILTER_CLAUSES, _utc
+from conformance.drivers.stateful.common import FILTER_CLAUSES, utc
 from conformance.drivers.stateful.model import Snapshot
+from conformance.report.reproducer import literal
 
 
 @dataclass(frozen=True)
@@ -74,9 +74,9 @@ class Query:
         return "LIST-PAGINATION-COMPLETE"
 
 
-def _matches(query: Query, snap: Snapshot) -> bool | None:
+def matches(query: Query, snap: Snapshot) -> bool | None:
     """Whether a record must (True), must not (False) or may (None) be in the query's answer."""
-    results = [_match_one(query, kind, snap) for kind in ("status", "model", "name", "time")]
+    results = [match_one(query, kind, snap) for kind in ("status", "model", "name", "time")]
     if query.isolation and query.isolation not in snap.name:
         results.append(False)
     if False in results:
@@ -84,7 +84,7 @@ def _matches(query: Query, snap: Snapshot) -> bool | None:
     return None if None in results else True
 
 
-def _match_one(query: Query, kind: str, snap: Snapshot) -> bool | None:
+def match_one(query: Query, kind: str, snap: Snapshot) -> bool | None:
     if kind == "status" and query.status:
         return None if snap.status is None else snap.status == query.status
     if kind == "model" and query.model:
@@ -103,7 +103,7 @@ def _match_one(query: Query, kind: str, snap: Snapshot) -> bool | None:
     return True
 
 
-def _summary_fails(query: Query, kind: str, summary: dict[str, Any]) -> bool:
+def summary_fails(query: Query, kind: str, summary: dict[str, Any]) -> bool:
     """The summary itself shows that the filter should have left it out (bounds inclusive, names any case)."""
     if kind == "status" and query.status:
         return summary.get("status") != query.status
@@ -112,12 +112,12 @@ def _summary_fails(query: Query, kind: str, summary: dict[str, Any]) -> bool:
     if kind == "name" and (query.name or query.isolation):
         return (query.name or query.isolation or "").lower() not in str(summary.get("provisionedModelName")).lower()
     if kind == "time" and (query.after or query.before):
-        created = _utc(summary["creationTime"])
+        created = utc(summary["creationTime"])
         return bool(query.after and created < query.after or query.before and created > query.before)
     return False
 
 
 
-def _describe(query: Query) -> str:
-    return ", ".join(f"{k}={CallLog._literal(v, {})}" for k, v in query.params().items()) or "no parameters"
+def describe_query(query: Query) -> str:
+    return ", ".join(f"{k}={literal(v, {})}" for k, v in query.params().items()) or "no parameters"
 

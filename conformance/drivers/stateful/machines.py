@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import initialize, precondition, rule
 
 from conformance.catalogue import contract
+from conformance.catalogue.settings import RUN_TAG_KEY
 from conformance.drivers.stateful.base import ProvisionedThroughputMachine
 from conformance.drivers.stateful.calllog import step
 from conformance.drivers.stateful.common import (
@@ -32,7 +33,6 @@ from conformance.drivers.stateful.common import (
 )
 from conformance.drivers.stateful.model import Record
 from conformance.targets.expect import check, ok, refused
-from conformance.targets.target import RUN_TAG_KEY
 
 
 class LifecycleMachine(ProvisionedThroughputMachine):
