@@ -75,7 +75,7 @@ def _plain(target: Target, service: str) -> Any:
         retries={"mode": "standard", "max_attempts": s.max_attempts})}
     if s.endpoint_url:
         kwargs["endpoint_url"] = s.endpoint_url
-    return boto3.Session(botocore_session=target._botocore_session()).client(service, **kwargs)
+    return boto3.Session(botocore_session=target.clients.botocore_session()).client(service, **kwargs)
 
 
 def listing(target: Target) -> tuple[dict[str, Listed] | None, str]:
