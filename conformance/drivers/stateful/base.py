@@ -336,6 +336,9 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
         if settled:
             rec.pending = None
             rec.model_arn = got["modelArn"]
+            # a modelArn that failed its check above: the model adopts the one the server serves, so that later
+            # Gets are not judged as an update in progress (UPDATE-DESIRED-MODEL-CUSTOM) that nobody asked for
+            rec.desired_model_arn = rec.model_arn
         self.observe(created, modified)
 
     def check_tags(self, rec: Record, clause: str | None = None, fetched: Callable[[], Any] | None = None) -> None:
