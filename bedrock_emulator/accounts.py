@@ -1,4 +1,4 @@
-"""Account modes: what real AWS accounts answer that a fresh emulator does not (issue 24).
+"""Account modes: what real AWS accounts answer that a fresh emulator does not.
 
 Nobody testing this project can reach AWS; public evidence from people who ran against real accounts (summarised
 with sources in docs/aws.md, "A first real run") says a real account answers some things no emulator showed. An

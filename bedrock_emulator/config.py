@@ -35,7 +35,8 @@ DEFAULT_CUSTOM_MODELS: tuple[tuple[str, str], ...] = (
 
 @dataclass(frozen=True)
 class CustomModel:
-    """A custom model a Provisioned Throughput can serve; it derives from a foundation model."""
+    """A custom model a Provisioned Throughput can serve; it derives from a foundation model. The suite has its
+    own (`conformance.catalogue.settings.CustomModel`): the emulator and the suite never import each other."""
 
     name: str
     arn: str

@@ -110,7 +110,7 @@ ERROR_NAME_FORMS = _quirk("error-name-forms", "Errors name their code in turn in
 # Every operation models ThrottlingException 429; a real control plane throttles.
 THROTTLING = _quirk("throttling", "One answer in THROTTLE_EVERY (10%) is ThrottlingException 429, whatever "
     "the request (modelled for every operation; clients are expected to retry it).")
-# Issue 24: undocumented for Create and Update, but Bedrock-typical (the one exception to "modelled errors only").
+# Undocumented for Create and Update, but Bedrock-typical (the one exception to "modelled errors only").
 CONFLICT_EXCEPTION = _quirk("conflict-exception", "A create with a taken name, a clientRequestToken reused with "
     "other parameters, a rename onto a taken name and an update outside InService are refused with "
     "ConflictException 400 instead of ValidationException (undocumented for Create and Update, but every sibling "

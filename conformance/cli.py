@@ -69,7 +69,7 @@ def cmd_run(args: argparse.Namespace, passthrough: list[str]) -> int:
     from conformance.catalogue import settings as settings_mod
     from conformance.catalogue.clauses import TargetUnavailable
     from conformance.report.report import load_baseline
-    from conformance.session.run import UsageProblem, selectors
+    from conformance.session.run import selectors
 
     settings = None
     try:
@@ -77,7 +77,7 @@ def cmd_run(args: argparse.Namespace, passthrough: list[str]) -> int:
         load_baseline(args.baseline)
         selectors(args.only)
         selectors(args.skip)
-    except (settings_mod.SettingsError, UsageProblem) as exc:
+    except settings_mod.SettingsError as exc:
         return _unusable(args, settings, str(exc))
     if settings.billable_run and args.workers:
         return _unusable(args, settings, "a billable run against AWS runs in one process (its plan counts every "

@@ -54,7 +54,7 @@ def pytest_configure(config: pytest.Config) -> None:
     workerinput = getattr(config, "workerinput", None)
     try:
         state = runmod.RunState.from_config(config, workerinput)
-    except runmod.UsageProblem as exc:
+    except runmod.SettingsError as exc:
         raise pytest.UsageError(str(exc)) from None
     if state.settings.billable_run and getattr(config.option, "numprocesses", None):
         raise pytest.UsageError("a billable run against AWS runs in one process (its plan counts every "

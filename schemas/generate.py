@@ -24,7 +24,7 @@ ISO8601 = (
     "(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$"
 )
 # The error body: an object; a message, where there is one, is a string. No member is required: the model's error
-# shapes require none, and AWS front ends spell it message or Message (issue 24; *-WIRE-ERROR-MESSAGE is the
+# shapes require none, and AWS front ends spell it message or Message (*-WIRE-ERROR-MESSAGE is the
 # suite's own observed clause on it, not a schema requirement).
 ERROR_BODY = {"type": "object", "properties": {"message": {"type": "string"}, "Message": {"type": "string"}}}
 SCALARS = {"string": "string", "integer": "integer", "long": "integer", "boolean": "boolean",

@@ -1,5 +1,5 @@
 """Account modes of the reference emulator (bedrock_emulator.accounts): each answers as the evidence says a real
-account does, and only there; without a mode the reference answers as before."""
+account does, and only there; without a mode it answers as the reference always does."""
 
 from __future__ import annotations
 
@@ -125,20 +125,20 @@ def test_conflict_exception_is_accepted_on_create_and_update_and_counted() -> No
     counts it for the report; elsewhere it stays undocumented."""
     from conformance.catalogue.clauses import ConformanceFailure, tolerated_note
     from conformance.checker.checks import ResponseChecker
-    from conformance.targets.expect import documented_4xx
+    from conformance.targets.expect import documented_refusals
 
     checker = ResponseChecker()
     headers = {"Content-Type": "application/json", "x-amzn-ErrorType": "ConflictException"}
     body = b'{"message": "taken"}'
     for operation in ("CreateProvisionedModelThroughput", "UpdateProvisionedModelThroughput"):
         checker.check(operation, 400, headers, body, None)
-        assert "ConflictException" in documented_4xx(operation)
+        assert "ConflictException" in documented_refusals(operation)
     assert checker.tolerated == {("CreateProvisionedModelThroughput", "ConflictException"): 1,
                                  ("UpdateProvisionedModelThroughput", "ConflictException"): 1}
     assert "Bedrock-typical" in tolerated_note("CreateProvisionedModelThroughput", "ConflictException", 1)
     with pytest.raises(ConformanceFailure, match="not an error ListProvisionedModelThroughputs documents"):
         checker.check("ListProvisionedModelThroughputs", 400, headers, body, None)
-    assert "ConflictException" not in documented_4xx("ListProvisionedModelThroughputs")
+    assert "ConflictException" not in documented_refusals("ListProvisionedModelThroughputs")
 
 
 @pytest.mark.parametrize(("status", "headers", "body"), [

@@ -109,7 +109,7 @@ def test_billable_run_needs_confirmation(fake_aws, tmp_path):
 
 @pytest.mark.parametrize("readable", [True, False], ids=["service-quotas-says-0", "create-refused"])
 def test_quota_refusal_stops_the_run_before_anything_is_created(fake_aws, tmp_path, readable):
-    """A fresh account has no model units (issue 24): one line, exit 2, a report whose billable clauses are skipped
+    """A fresh account has no model units: one line, exit 2, a report whose billable clauses are skipped
     with that reason; nothing created, in well under a minute. Service Quotas answers 0 (the preflight stops before
     the plan), or cannot be read (the plan's first create, refused at no cost, stops the run)."""
     modes = {"zero-quota"} | (set() if readable else {"xml-route-miss"})
@@ -474,7 +474,7 @@ def test_plan_warns_when_the_budget_is_shorter_than_the_plan():
     assert "warning" not in aws.plan(Settings(target="aws", budget_seconds=est.minutes[1] * 60))
 
 
-# -- issue 24: against the reference answering as real accounts do (bedrock_emulator.accounts) ----------------------
+# -- against the reference answering as real accounts do (bedrock_emulator.accounts) -------------------------------
 # Each mode: exit 0, or exit 2 with one line and a report; never exit 1 for what the evidence attributes to AWS.
 ACCOUNT_RUNS = {
     "legacy-models": ((), 0),
@@ -527,7 +527,7 @@ def test_the_plan_names_an_active_model_and_why(fake_aws, tmp_path):
 
 
 def test_aws_waits_an_hour_by_default_and_settings_still_win(tmp_path):
-    """A create takes 15-30 minutes, a custom model's up to 45: 3,600 s on aws (issue 24); the plan's high estimate
+    """A create takes 15-30 minutes, a custom model's up to 45: 3,600 s on aws; the plan's high estimate
     waits each round out to it; a flag or a settings file still wins; no model is named until the preflight."""
     from conformance.catalogue import settings as settings_mod
     from conformance.targets import aws

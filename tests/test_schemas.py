@@ -195,7 +195,7 @@ def test_the_operation_table_matches_the_botocore_model_and_the_emulator():
         schemas.operation("Nope")
 
 
-# Values AWS itself issued that older botocore models' patterns rejected (issue 24; aws/aws-sdk#744, aws/aws-cli#8678,
+# Values AWS itself issued that older botocore models' patterns rejected (aws/aws-sdk#744, aws/aws-cli#8678,
 # #9027; hashicorp/terraform-provider-aws docs): pyproject requires botocore>=1.40, whose bedrock model has the
 # relaxed patterns, so the schemas the suite checks answers against accept them.
 REAL_ARNS = {

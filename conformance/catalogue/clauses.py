@@ -393,7 +393,7 @@ def catalogue_markdown() -> str:
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Issue 24: errors an operation does not document but Bedrock's framework answers. Declared once: the wire checker
+# Errors an operation does not document but Bedrock's framework answers. Declared once: the wire checker
 # (CREATE-/UPDATE-WIRE-ERROR-DOCUMENTED) and every clause that accepts "any documented 4xx" (a taken name, a token
 # reused with other parameters, an update or delete during a transition) accept them, and the report says on which
 # ground (``tolerated_note``). Source: the botocore bedrock model (1.43.11): every Bedrock Create but

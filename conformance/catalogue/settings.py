@@ -33,11 +33,8 @@ AWS_CREATE_TIMEOUT = 3600.0
 
 
 class SettingsError(ValueError):
-    """Bad settings: reported as one line, exit code 2."""
-
-
-class UsageProblem(Exception):
-    """Bad flags or settings: one line, exit code 2."""
+    """Bad flags or settings (an unknown name, a bad value, an invalid baseline, a target that cannot be used as
+    configured): reported as one line, exit code 2."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +55,10 @@ PROFILES = {
 
 @dataclass(frozen=True)
 class CustomModel:
+    """A custom model the suite may buy Provisioned Throughput for (--custom-models). Not the emulator's
+    `bedrock_emulator.config.CustomModel`: the suite and the emulator never import each other
+    (tests/test_layering.py), so each side declares the custom model it needs."""
+
     arn: str
     base_model: str
 

@@ -38,7 +38,7 @@ from conformance.checker.verdicts import VERDICTS
 _NOT_IMPLEMENTED_CODES = {"UnknownOperationException", "NotImplemented", "NotImplementedException",
                           "InvalidAction", "UnsupportedOperation", "UnsupportedOperationException"}
 _NOT_IMPLEMENTED_TEXT = re.compile(rb"not (yet )?implemented|unknown ?operation|no route|<html", re.IGNORECASE)
-# AWS's own route misses (issue 24): XML <UnknownOperationException/> 404 (aws-samples/aws-genai-llm-chatbot#270), the
+# AWS's own route misses: XML <UnknownOperationException/> 404 (aws-samples/aws-genai-llm-chatbot#270), the
 # nested Coral body {"Output":{"__type":"com.amazon.coral.service#UnknownOperationException"}} (BerriAI/litellm#3805,
 # #13618), and ValidationException "Unknown operation" (danielmiessler/Fabric#1615, aws-genai-llm-chatbot#246).
 _UNKNOWN_OPERATION_MESSAGE = re.compile(r"^\s*unknown operation", re.IGNORECASE)

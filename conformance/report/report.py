@@ -180,9 +180,9 @@ def load_baseline(path: str | None) -> dict[str, str]:
             raise ValueError("'accepted' must map clause ids to reasons")
         return {str(k): str(v) for k, v in accepted.items()}
     except ValueError as exc:
-        from conformance.catalogue.settings import UsageProblem
+        from conformance.catalogue.settings import SettingsError
 
-        raise UsageProblem(f"baseline {path} is not valid: {exc}") from None
+        raise SettingsError(f"baseline {path} is not valid: {exc}") from None
 
 
 def write_baseline(path: str, gaps: list[Outcome], old: dict[str, str]) -> None:

@@ -32,7 +32,7 @@ from conformance.catalogue.clauses import (
     tolerated_note,
 )
 from conformance.catalogue.flags import settings_flags
-from conformance.catalogue.settings import PROFILES, Profile, UsageProblem  # noqa: F401 - the run's names
+from conformance.catalogue.settings import PROFILES, Profile, SettingsError  # noqa: F401 - the run's names
 from conformance.checker.outcomes import ERROR, FAILED, JUDGED, NOT_IMPLEMENTED, PASSED, Outcomes, totals
 
 STATE = pytest.StashKey["RunState"]()
@@ -110,7 +110,7 @@ def selectors(values: list[str] | None) -> set[str]:
     found = {v.strip() for value in values or [] for v in value.split(",") if v.strip()}
     unknown = {s for s in found if not any(_matches({s}, c) for c in CATALOGUE)}
     if unknown:
-        raise UsageProblem(f"--only/--skip name no clause, operation or cost class: {', '.join(sorted(unknown))}")
+        raise SettingsError(f"--only/--skip name no clause, operation or cost class: {', '.join(sorted(unknown))}")
     return found
 
 
@@ -150,10 +150,7 @@ class RunState:
     @classmethod
     def from_config(cls, config: pytest.Config, workerinput: dict[str, Any] | None) -> RunState:
         flags = settings_flags(lambda dest: config.getoption(f"bc_{dest}"))
-        try:
-            settings = settings_mod.load(flags, config=config.getoption("bc_config"))
-        except settings_mod.SettingsError as exc:
-            raise UsageProblem(str(exc)) from None
+        settings = settings_mod.load(flags, config=config.getoption("bc_config"))
         from conformance.targets.starters import expand_faults
 
         settings = expand_faults(settings)
@@ -167,7 +164,7 @@ class RunState:
                 try:
                     found = preflight.run(settings)
                 except (preflight.PreflightRefused, TargetUnavailable) as exc:
-                    raise UsageProblem(str(exc)) from None
+                    raise SettingsError(str(exc)) from None
                 settings = found.settings
             if found is not None:
                 preflight_notes, canonical = [f"preflight: {note}" for note in found.notes], dict(found.canonical)
@@ -202,7 +199,7 @@ class RunState:
         try:
             shared = start_shared(self.settings)
         except TargetUnavailable as exc:
-            raise UsageProblem(str(exc)) from None
+            raise SettingsError(str(exc)) from None
         if shared is not None:
             self.shared_url, self._shared_stop = shared
 

@@ -25,7 +25,7 @@ from conformance.targets.aws import BillableRefused
 from conformance.targets.expect import (
     attempt,
     check,
-    documented_4xx,
+    documented_refusals,
     list_all,
     ok,
     refused,
@@ -224,7 +224,7 @@ def test_create_name_unique_concurrent(target):
     try:
         if not wins:
             _quota_refused(answers)
-        problems, culprit = _losers(answers, documented_4xx(CREATE_OP))
+        problems, culprit = _losers(answers, documented_refusals(CREATE_OP))
         if len(wins) != 1:
             problems.insert(0, f"{len(wins)} of {width} parallel creates named {name} (distinct tokens) succeeded "
                                f"{[a.arn for a in wins]}; exactly one must")
@@ -250,7 +250,7 @@ def test_create_idempotent_concurrent(target):
     try:
         if not wins:
             _quota_refused(answers)
-        problems, culprit = _losers(answers, documented_4xx(CREATE_OP))
+        problems, culprit = _losers(answers, documented_refusals(CREATE_OP))
         if not wins:
             problems.insert(0, f"none of {width} identical parallel creates (one clientRequestToken) succeeded")
         elif len(arns) != 1:
@@ -280,7 +280,7 @@ def test_create_token_reuse_other_params(target):
         ours = {arn}
     answer = None
     try:
-        answer, _ = attempt(target, clause, CREATE, documented_4xx(CREATE_OP),
+        answer, _ = attempt(target, clause, CREATE, documented_refusals(CREATE_OP),
                             **_create_params(target, other, token))
         if answer is not None:
             check(answer.get("provisionedModelArn") == arn, clause,
@@ -369,7 +369,7 @@ def test_no_5xx_under_load(target):
         answers = [a for w in workers for a in w.answers]
         if not any(w.arn for w in workers):
             _quota_refused([w.answers[0] for w in workers])
-        delete_refusals = tuple(c for c in documented_4xx(DELETE_OP) if c != "ResourceNotFoundException")
+        delete_refusals = tuple(c for c in documented_refusals(DELETE_OP) if c != "ResourceNotFoundException")
         found = [p for w in workers for p in _load_problems(target, w, delete_refusals)]
         problems = [text for text, _ in found]
         arns = [w.arn for w in workers if w.arn]

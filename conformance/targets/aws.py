@@ -149,7 +149,7 @@ def step_of(test: str) -> Step | None:
     return next((s for s in SCHEDULE if s.test == test), None)
 
 
-# -- concurrency clauses (issue 14): each burst creates (and deletes) Provisioned Throughputs of its own -----------
+# -- concurrency clauses: each burst creates (and deletes) Provisioned Throughputs of its own ----------------------
 # PARALLEL_ON_AWS creates at once, each holding a max_live slot while in flight. own_creates counts what a conformant
 # server creates; the other requests of a burst are probes (refused, or answered with the same ARN).
 for _step in (

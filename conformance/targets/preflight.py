@@ -1,4 +1,4 @@
-"""The preflight of ``--target aws``: free, fast checks of the account before anything billable (issue 24).
+"""The preflight of ``--target aws``: free, fast checks of the account before anything billable.
 
 What a real account answers that no emulator did (docs/aws.md, "A first real run", with the sources):
 - credentials: STS GetCallerIdentity (the target opening discovers the account);

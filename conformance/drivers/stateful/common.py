@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from datetime import UTC, datetime
 from typing import Any
@@ -10,7 +9,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from conformance.catalogue import contract
-from conformance.targets.expect import documented_4xx
+from conformance.targets.expect import documented_refusals, jsonable  # noqa: F401 - the machines' names
 
 CREATE = "create_provisioned_model_throughput"
 GET = "get_provisioned_model_throughput"
@@ -44,29 +43,9 @@ FILTER_CLAUSES = {"status": "LIST-FILTER-STATUS", "model": "LIST-FILTER-MODEL", 
                   "time": "LIST-FILTER-TIME"}
 
 
-@functools.cache
-def documented_refusals(operation: str) -> tuple[str, ...]:
-    """The 4xx errors an operation documents, less ThrottlingException, and the Bedrock-typical ones: any of them
-    is an acceptable refusal where the contract leaves the exact code open (one implementation:
-    expect.documented_4xx)."""
-    return documented_4xx(operation)
-
-
 def utc(value: Any) -> datetime:
     return contract.parse_time(value).astimezone(UTC)
 
 
 def response_body(response: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in response.items() if k != "ResponseMetadata"}
-
-
-
-def jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: jsonable(v) for k, v in value.items() if k != "ResponseMetadata"}
-    if isinstance(value, (list, tuple)):
-        return [jsonable(v) for v in value]
-    if isinstance(value, datetime):
-        return utc(value).isoformat()
-    return value
-
