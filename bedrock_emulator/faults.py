@@ -231,6 +231,10 @@ PRESETS: dict[str, tuple[str, ...]] = {
         RENAME_STALE_INDEX, UNTAG_IGNORED, TAG_LIMIT_UNCHECKED, DELETE_KEEPS_TAGS,
         COMMITMENT_DELETE_ALLOWED,
     ),
+    # What an independently written emulator showed (issue 23), on top of `many`: a null for an absent member in
+    # List, Get by name refused (only by ARN), a duplicate rename accepted. Each is named by its own clause and the
+    # run goes on past it: the model adopts what the server did, so no later clause is blocked by it.
+    "real-emulator": (LIST_NULL_MEMBER, GET_BY_NAME_REFUSED, RENAME_DUPLICATE_ACCEPTED),  # and many's, below
     # Every wire fault that leaves the answers usable (not: an ARN-less create answer, ARNs the emulator's own
     # validation refuses, or a status no waiting ever sees end).
     "wire": (
@@ -251,6 +255,8 @@ PRESETS: dict[str, tuple[str, ...]] = {
         UPDATE_CHANGES_MODEL_UNITS, DESIRED_MODEL_ON_BASE_ACCEPTED, COMMITMENT_DELETE_ALLOWED,
     ),
 }
+
+PRESETS["real-emulator"] = PRESETS["many"] + PRESETS["real-emulator"]
 
 
 def expand(names: Iterable[str]) -> frozenset[str]:

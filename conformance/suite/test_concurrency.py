@@ -205,6 +205,13 @@ def _state_problems(target: Any, clause: str, name: str, arns: list[str]) -> lis
         problems.append(f"List shows {len(listed)} Provisioned Throughput(s) named {name} {listed}; expected "
                         f"exactly one of {arns}")
     got, code = attempt(target, clause, GET, NOT_FOUND, provisionedModelId=name)
+    if got is None and len(listed) == 1 and listed[0] in arns:
+        # Get by name refused while List shows the one record: GET-BY-NAME-AND-ARN's failure (judged by its own
+        # tests), not this clause's; the record is resolved by its ARN and judged on its name
+        got, code = attempt(target, clause, GET, NOT_FOUND, provisionedModelId=listed[0])
+        if got is not None and got.get("provisionedModelName") != name:
+            problems.append(f"{listed[0]}, listed under {name}, answers Get with the name "
+                            f"{got.get('provisionedModelName')!r}")
     found = (got or {}).get("provisionedModelArn")
     if found not in arns:
         problems.append(f"Get by name {name} answers {code or found}; expected one of {arns}")

@@ -45,10 +45,11 @@ def ok(target: Target, clause: str, operation: str, *, client: Any = None, **par
 
 
 def refused(target: Target, clause: str, operation: str, codes: Iterable[str], *, client: Any = None,
-            **params: Any) -> str:
+            accepted: Callable[[dict[str, Any]], Any] | None = None, **params: Any) -> str:
     """Call ``operation`` and require a refusal with one of ``codes``; returns the code. Once ``clause`` already
     failed in this test, a wrong code goes on; an accepted change blocks the caller (the target no longer holds
-    what the caller expects)."""
+    what the caller expects), unless the caller adopts what the server did: ``accepted(answer)`` is called with
+    the accepted answer and the caller goes on (returns "")."""
     client = client or target.wire
     codes = tuple(codes)
     try:
@@ -64,7 +65,9 @@ def refused(target: Target, clause: str, operation: str, codes: Iterable[str], *
         request=target.last_request,
         response={"status": meta.get("HTTPStatusCode"),
                   "body": {k: v for k, v in response.items() if k != "ResponseMetadata"}})
-    VERDICTS.fail(failure, needed=not operation.startswith(("get_", "list_")))
+    VERDICTS.fail(failure, needed=accepted is None and not operation.startswith(("get_", "list_")))
+    if accepted is not None:
+        accepted(response)
     return ""
 
 
@@ -77,7 +80,7 @@ def attempt(target: Target, clause: str, operation: str, codes: Iterable[str], *
     try:
         answer = getattr(client, operation)(**params)
     except ClientError as exc:
-        expected = "success or " + " or ".join(codes)
+        expected = " or ".join(("success", *codes))
         return None, _judge_refusal(target, clause, operation, params, exc, codes, expected)
     VERDICTS.judge(clause)
     return answer, None

@@ -80,6 +80,12 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
         self.involved: set[str] = set()  # ARNs the current step created, picked or verified
         self.lost: dict[str, Record] = {}  # records a blocked step left in a state the model no longer knows
         self.adopted: set[str] = set()  # ARNs of the plan's shared PTs taken as records (adopt): never deleted here
+        # What the model adopted from a judged failure, so that later clauses are judged against the server's
+        # actual state (see "adoption" below): Get by name refused while Get by ARN answers.
+        self.by_name_refused = False
+        self.shared: set[str] = set()  # names two records held at once (an accepted duplicate): addressed by ARN
+        self.follow_foundation: set[str] = set()  # ARNs whose accepted model change (refused by the contract) may
+        # move foundationModelArn: the model learns it from the target's answers
         region = self.t.settings.region
         self.customs = {c.arn: c.base_model for c in self.t.custom_models}
         self.choices: list[tuple[str, str]] = [("base", m) for m in self.t.settings.models]
@@ -147,6 +153,69 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
                     rec.arn in text or f'"{rec.name}"' in text or f"/{rec.name}" in text)):
                 self.lost[rec.arn] = self.records.pop(rec.arn)
         self.involved.clear()
+
+    # -- adoption: after a judged failure the model follows what the server did --------------------------------
+    # A failure is reported once, against its own clause; then the model takes the server's state as it is (a
+    # rename onto a live name accepted: two records share the name; Get by name refused: records are resolved by
+    # ARN), and every later check is judged against that state instead of being blocked by the first failure.
+    def holders(self, name: str) -> list[Record]:
+        """The records of this machine (judged or lost) that hold ``name``."""
+        return [rec for rec in [*self.records.values(), *self.lost.values()] if rec.name == name]
+
+    def ident(self, rec: Record, by_name: bool) -> str:
+        """The identifier to address ``rec`` by: its name when asked, unless two records held the name at once (an
+        accepted duplicate: what the name resolves to is the server's guess from then on), else its ARN."""
+        return rec.name if by_name and rec.name not in self.shared else rec.arn
+
+    def sole(self, rec: Record) -> bool:
+        """``rec``'s name names it alone (a uniqueness check on it means what it says)."""
+        return rec.name not in self.shared
+
+    def holder_arns(self, name: str) -> list[str]:
+        """What List must show under ``name``: the model's records of that name (one, unless it is shared)."""
+        return sorted(rec.arn for rec in self.holders(name))
+
+    def resolve(self, clause: str, rec: Record, name: str) -> dict[str, Any]:
+        """Get ``rec`` by ``name`` (a clause's check that the name resolves); once the model learned that this
+        server refuses Get by name (GET-BY-NAME-AND-ARN failed), by its ARN: the clause is judged on the rest."""
+        if self.by_name_refused:
+            return self.get(clause, rec.arn)
+        return ok(self.t, clause, GET, provisionedModelId=name)
+
+    def name_gone(self, rec: Record, old: str) -> None:
+        """UPDATE-RENAME: after ``rec`` was renamed, its old name answers 404 (unless another record holds it).
+        Once the model learned that Get by name is refused here, an Update by the old name tells instead: it
+        renames ``rec`` to the name it has (no change) if the old name still resolves."""
+        if old in self.shared:
+            return
+        refused(self.t, "UPDATE-RENAME", GET, NOT_FOUND, client=self.t.sdk, provisionedModelId=old)
+        if self.by_name_refused:
+            refused(self.t, "UPDATE-RENAME", UPDATE, NOT_FOUND, client=self.t.sdk, provisionedModelId=old,
+                    desiredProvisionedModelName=rec.name,
+                    accepted=lambda _: setattr(rec, "pending", rec.pending or "update"))
+
+    def renamed(self, rec: Record, new: str, floor: datetime | None) -> None:
+        """The model learns that the server accepted a rename of ``rec`` to ``new`` (onto a live name too)."""
+        if self.holders(new):
+            self.shared.add(new)
+        rec.old_names.append(rec.name)
+        rec.name = new
+        rec.last_update = "rename"
+        rec.pending = rec.pending or "update"  # a rename may pass through Updating (undocumented)
+        rec.floor_pending = floor
+
+    def adopt_created(self, params: dict[str, Any], answer: dict[str, Any], *, custom: bool) -> Record | None:
+        """A create the target had to refuse was accepted (its clause failed): the model takes the new record as
+        one of its own, so later steps judge it (and teardown deletes it)."""
+        arn = answer.get("provisionedModelArn")
+        if not isinstance(arn, str) or arn in self.records or arn in self.deleted:
+            return None
+        if self.holders(params["provisionedModelName"]):
+            self.shared.add(params["provisionedModelName"])
+        rec = self.record_of(params, arn, custom=custom, token=params.get("clientRequestToken"))
+        self.records[arn] = rec
+        self.involved.add(arn)
+        return rec
 
     @property
     def exclusive(self) -> bool:
@@ -252,6 +321,8 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
               "(1 up to it while Creating)", t)
         same("desiredModelUnits", rec.units, fixed)
         same("commitmentDuration", rec.commitment, fixed)
+        if rec.arn in self.follow_foundation and isinstance(got.get("foundationModelArn"), str):
+            rec.foundation_arn = got["foundationModelArn"]  # adopted: what the target says after the change
         check(contract.foundation_arn_ok(got.get("foundationModelArn"), rec.foundation_arn), "CREATE-FOUNDATION-ARN",
               f"foundationModelArn of {who} is {got.get('foundationModelArn')!r}; expected {rec.foundation_arn!r} "
               "(or the same without the model id's version qualifiers)", t)
@@ -447,6 +518,7 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
             self.tags_call(rec, "CREATE-TAGS"))
         by_name, _ = read_name()
         by_arn = self.get("GET-BY-NAME-AND-ARN", arn)
+        self.by_name_refused = self.by_name_refused or by_name is None  # adopted: resolve by ARN from now on
         if by_name is not None:
             check(by_name.get("provisionedModelArn") == by_arn.get("provisionedModelArn") == arn,
                   "GET-BY-NAME-AND-ARN", f"Get by name answers {by_name.get('provisionedModelArn')}, Get by ARN "
@@ -540,13 +612,13 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
         t.forget(rec.arn)
         gone = functools.partial(refused, t, "DELETE-GONE")
         # the reads go out together (each judged where it was); the changes the target must refuse, one at a time
-        get_arn, get_name, read_tags, read_listed = self.together(
-            *(functools.partial(gone, GET, NOT_FOUND, client=t.sdk, provisionedModelId=ident)
-              for ident in (rec.arn, rec.name)),
+        idents = (rec.arn, *((rec.name,) if self.sole(rec) else ()))  # a shared name: the server's guess
+        *get_idents, read_tags, read_listed = self.together(
+            *(functools.partial(gone, GET, NOT_FOUND, client=t.sdk, provisionedModelId=ident) for ident in idents),
             functools.partial(gone, LIST_TAGS, NOT_FOUND, client=t.sdk, resourceARN=rec.arn),
             functools.partial(expect.list_all, t, "DELETE-GONE", nameContains=rec.name))
-        get_arn()
-        get_name()
+        for get_ident in get_idents:
+            get_ident()
         gone(UPDATE, NOT_FOUND, client=t.sdk, provisionedModelId=rec.arn, desiredProvisionedModelName=self.new_name("gone"))
         gone(DELETE, NOT_FOUND, client=t.sdk, provisionedModelId=rec.arn)
         read_tags()
@@ -561,15 +633,18 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
 
     def do_delete(self, rec: Record, by_name: bool) -> None:
         t = self.t
-        ident = rec.name if by_name else rec.arn
+        ident = self.ident(rec, by_name)
         if rec.commitment:
             self.settle(rec)
             if rec.expiration is not None and self.floor is not None and rec.expiration > self.floor:
                 # the clause: a documented 4xx, any but ResourceNotFoundException (the record stays)
-                refused(t, "DELETE-COMMITMENT-REFUSED", DELETE, tuple(
+                code = refused(t, "DELETE-COMMITMENT-REFUSED", DELETE, tuple(
                     c for c in documented_refusals("DeleteProvisionedModelThroughput")
-                    if c not in NOT_FOUND), client=t.sdk, provisionedModelId=ident)
-                self.verify(rec, self.get("DELETE-COMMITMENT-REFUSED", rec.arn))
+                    if c not in NOT_FOUND), client=t.sdk, provisionedModelId=ident, accepted=lambda _: None)
+                if code:
+                    self.verify(rec, self.get("DELETE-COMMITMENT-REFUSED", rec.arn))
+                else:  # accepted (the clause failed): the model adopts the delete, judged as any delete
+                    self.gone(rec)
                 return
         answer: dict[str, Any] | None
         if rec.pending is None:
@@ -587,7 +662,7 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
         """UPDATE-RENAME: the new name resolves, the old one answers 404, List shows the new name only."""
         t = self.t
         old, new = rec.name, self.new_name(word)
-        params = {"provisionedModelId": old if by_name else rec.arn, "desiredProvisionedModelName": new}
+        params = {"provisionedModelId": self.ident(rec, by_name), "desiredProvisionedModelName": new}
         floor = self.floor
         if rec.pending is None and rec.status == "InService":
             ok(t, "UPDATE-RENAME", UPDATE, **params)
@@ -597,28 +672,29 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
             if answer is None:
                 self.verify(rec, self.get("UPDATE-RENAME", rec.arn))
                 return
-        rec.old_names.append(old)
-        rec.name = new
-        rec.last_update = "rename"
-        rec.pending = rec.pending or "update"  # a rename may pass through Updating (undocumented)
-        rec.floor_pending = floor
-        got, _ = self.attempt("UPDATE-RENAME", GET, NOT_FOUND, provisionedModelId=new)
+        self.renamed(rec, new, floor)
+        got = None
+        if not self.by_name_refused:
+            got, _ = self.attempt("UPDATE-RENAME", GET, NOT_FOUND, provisionedModelId=new)
         if got is None:  # the new name may only take effect when an Updating phase ends (undocumented)
             settled = expect.wait_settled(t, "UPDATE-RENAME", rec.arn)
             self.verify(rec, settled)
-            got = self.get("UPDATE-RENAME", new)
+            got = self.resolve("UPDATE-RENAME", rec, new)
         check(got.get("provisionedModelArn") == rec.arn, "UPDATE-RENAME",
               f"after renaming {old} to {new}, Get {new} answers {got.get('provisionedModelArn')}, not {rec.arn}", t)
-        # the new name answers: the reads of both names go out together, each judged where it was before
+        # the new name answers: the reads of both names go out together, each judged where it was before (the old
+        # name answers 404: name_gone, which knows the names the model shares or cannot Get)
         old_gone, list_new, list_old = self.together(
-            functools.partial(refused, t, "UPDATE-RENAME", GET, NOT_FOUND, client=t.sdk, provisionedModelId=old),
+            functools.partial(self.name_gone, rec, old),
             *(functools.partial(expect.list_all, t, "UPDATE-RENAME", nameContains=n) for n in (new, old)))
         old_gone()
         self.verify(rec, got)
         listed = list_new()
         check(any(s.get("provisionedModelArn") == rec.arn and s.get("provisionedModelName") == new for s in listed),
               "UPDATE-RENAME", f"after renaming {old} to {new}, List (nameContains={new}) does not show it", t)
-        stale = [s for s in list_old() if s.get("provisionedModelName") == old]
+        others = {r.arn for r in self.holders(old)}  # an accepted duplicate: another record keeps the name
+        stale = [s for s in list_old() if s.get("provisionedModelName") == old
+                 and s.get("provisionedModelArn") not in others]
         check(not stale, "UPDATE-RENAME", f"after renaming {old} to {new}, List still shows the old name", t,
               listed=jsonable(stale))
 

@@ -53,7 +53,7 @@ class LifecycleMachine(ProvisionedThroughputMachine):
                 and r.status != "Failed"]
 
     def _retryable(self) -> list[Record]:
-        return [r for r in self.live() if r.token and not r.old_names]
+        return [r for r in self.live() if r.token and not r.old_names and self.sole(r)]
 
     # -- the start ------------------------------------------------------------------------------------------
     @initialize(battery=BATTERY, foundation_form=st.booleans(), units=st.integers(1, 3), tags=TAGS,
@@ -95,23 +95,26 @@ class LifecycleMachine(ProvisionedThroughputMachine):
     # -- actions --------------------------------------------------------------------------------------------
     def do_get_both(self, rec: Record) -> None:
         """GET-BY-NAME-AND-ARN: both identifiers answer the same record (when one fails, the other goes on)."""
-        by_name, _ = self.attempt("GET-BY-NAME-AND-ARN", GET, (), provisionedModelId=rec.name)
+        by_name, _ = self.attempt("GET-BY-NAME-AND-ARN", GET, (), provisionedModelId=self.ident(rec, True))
         by_arn = self.get("GET-BY-NAME-AND-ARN", rec.arn)
+        self.by_name_refused = self.by_name_refused or by_name is None
         if by_name is not None:
             self.compare(by_name, by_arn, "GET-BY-NAME-AND-ARN", f"Get of {rec.name} by name then by ARN", rec)
         self.verify(rec, by_arn)
 
     def do_retry(self, rec: Record) -> None:
         """CREATE-IDEMPOTENT: the same request with the same clientRequestToken returns the same ARN."""
-        answer = ok(self.t, "CREATE-IDEMPOTENT", CREATE, **rec.create_params)
-        check(answer.get("provisionedModelArn") == rec.arn, "CREATE-IDEMPOTENT",
-              f"a retry of the create of {rec.name} (same clientRequestToken {rec.token}) answered "
-              f"{answer.get('provisionedModelArn')}; the first answer was {rec.arn}", self.t)
+        answer, code = self.attempt("CREATE-IDEMPOTENT", CREATE, (), **rec.create_params)  # a refusal fails it
+        if answer is not None:
+            check(answer.get("provisionedModelArn") == rec.arn, "CREATE-IDEMPOTENT",
+                  f"a retry of the create of {rec.name} (same clientRequestToken {rec.token}) answered "
+                  f"{answer.get('provisionedModelArn')}; the first answer was {rec.arn}", self.t)
         read_listed, read_got = self.together(
             functools.partial(self.listed_with_name, "CREATE-IDEMPOTENT", rec.name),
             functools.partial(self.get, "CREATE-IDEMPOTENT", rec.arn))
         listed = read_listed()
-        check([s.get("provisionedModelArn") for s in listed] == [rec.arn], "CREATE-IDEMPOTENT",
+        check(sorted(s.get("provisionedModelArn") for s in listed) == self.holder_arns(rec.name),
+              "CREATE-IDEMPOTENT",
               f"after a retry List shows {len(listed)} Provisioned Throughputs named {rec.name}: "
               f"{[s.get('provisionedModelArn') for s in listed]}", self.t)
         self.verify(rec, read_got())
@@ -130,7 +133,8 @@ class LifecycleMachine(ProvisionedThroughputMachine):
             functools.partial(self.listed_with_name, "CREATE-IDEMPOTENT", rec.name),
             functools.partial(self.get, "CREATE-IDEMPOTENT", rec.arn))
         listed = read_listed()
-        check([s.get("provisionedModelArn") for s in listed] == [rec.arn], "CREATE-IDEMPOTENT",
+        check(sorted(s.get("provisionedModelArn") for s in listed) == self.holder_arns(rec.name),
+              "CREATE-IDEMPOTENT",
               f"after reusing a token List shows {len(listed)} Provisioned Throughputs named {rec.name}", self.t)
         got = read_got()
         check(got.get("desiredModelUnits") == rec.units
@@ -142,16 +146,19 @@ class LifecycleMachine(ProvisionedThroughputMachine):
 
     def do_create_with_live_name(self, rec: Record, choice: int, use_token: bool) -> None:
         """CREATE-NAME-UNIQUE: a create with a live name is refused (any documented 4xx) and creates nothing."""
-        model_id, _ = self.model_id_for(choice, False)
+        model_id, custom = self.model_id_for(choice, False)
         params: dict[str, Any] = {"provisionedModelName": rec.name, "modelId": model_id, "modelUnits": 1,
                                   "tags": [dict(self.t.run_tag)]}
         if use_token:
             params["clientRequestToken"] = self.new_token()
         self.refused_names[rec.name] = "CREATE-NAME-UNIQUE"
+        # accepted (the clause failed): the model adopts the second record of that name
         refused(self.t, "CREATE-NAME-UNIQUE", CREATE, documented_refusals("CreateProvisionedModelThroughput"),
-                client=self.t.sdk, **params)
+                client=self.t.sdk, accepted=lambda answer: self.adopt_created(params, answer, custom=custom),
+                **params)
         listed = self.listed_with_name("CREATE-NAME-UNIQUE", rec.name)
-        check([s.get("provisionedModelArn") for s in listed] == [rec.arn], "CREATE-NAME-UNIQUE",
+        check(sorted(s.get("provisionedModelArn") for s in listed) == self.holder_arns(rec.name),
+              "CREATE-NAME-UNIQUE",
               f"after a refused duplicate create List shows {len(listed)} Provisioned Throughputs named "
               f"{rec.name}", self.t)
 
@@ -181,11 +188,20 @@ class LifecycleMachine(ProvisionedThroughputMachine):
 
     def do_rename_onto_live_name(self, rec: Record, taken: Record, by_name: bool) -> None:
         """UPDATE-RENAME-DUPLICATE: a rename onto another live name is refused and changes nothing."""
-        refused(self.t, "UPDATE-RENAME-DUPLICATE", UPDATE, documented_refusals("UpdateProvisionedModelThroughput"),
-                client=self.t.sdk, provisionedModelId=rec.name if by_name else rec.arn,
-                desiredProvisionedModelName=taken.name)
+        floor = self.floor
+        # accepted (the clause failed): the model adopts it, two records now share the name, and the next
+        # steps are judged against that (they address both by ARN)
+        code = refused(self.t, "UPDATE-RENAME-DUPLICATE", UPDATE,
+                       documented_refusals("UpdateProvisionedModelThroughput"), client=self.t.sdk,
+                       provisionedModelId=self.ident(rec, by_name), desiredProvisionedModelName=taken.name,
+                       accepted=lambda _: self.renamed(rec, taken.name, floor))
+        if not code:  # the server renamed it: the old name goes as after any rename
+            self.name_gone(rec, rec.old_names[-1])
+            self.verify(rec, self.get("UPDATE-RENAME-DUPLICATE", rec.arn))
+            return
         read_rec, read_holder = self.together(
-            *(functools.partial(self.get, "UPDATE-RENAME-DUPLICATE", ident) for ident in (rec.arn, taken.name)))
+            functools.partial(self.get, "UPDATE-RENAME-DUPLICATE", rec.arn),
+            functools.partial(self.resolve, "UPDATE-RENAME-DUPLICATE", taken, taken.name))
         self.verify(rec, read_rec())
         holder = read_holder()
         check(holder.get("provisionedModelArn") == taken.arn, "UPDATE-RENAME-DUPLICATE",
@@ -201,9 +217,19 @@ class LifecycleMachine(ProvisionedThroughputMachine):
                 options.append(model_id)
         if not options:  # only one model is configured: ask for the one it serves in the other form
             options = [self.model_id_for(0, not foundation_form)[0]]
+        desired = options[choice % len(options)]
+        floor = self.floor
+
+        def adopt(_: Any) -> None:  # accepted (the clause failed): the model follows the model change
+            rec.desired_model_arn = self.full_model_arn(desired)
+            rec.last_update = "model"
+            rec.pending = "update"
+            rec.floor_pending = floor
+            self.follow_foundation.add(rec.arn)
+
         refused(self.t, "UPDATE-DESIRED-MODEL-BASE", UPDATE, documented_refusals("UpdateProvisionedModelThroughput"),
-                client=self.t.sdk, provisionedModelId=rec.name if by_name else rec.arn,
-                desiredModelId=options[choice % len(options)])
+                client=self.t.sdk, provisionedModelId=self.ident(rec, by_name), desiredModelId=desired,
+                accepted=adopt)
         self.verify(rec, self.get("UPDATE-DESIRED-MODEL-BASE", rec.arn))
 
     def do_desired_model_custom(self, rec: Record, choice: int, by_name: bool) -> None:
@@ -217,7 +243,7 @@ class LifecycleMachine(ProvisionedThroughputMachine):
         options += [arn for arn, b in self.customs.items() if b == base and arn != rec.model_arn]
         desired = options[choice % len(options)]
         floor = self.floor
-        ok(self.t, "UPDATE-DESIRED-MODEL-CUSTOM", UPDATE, provisionedModelId=rec.name if by_name else rec.arn,
+        ok(self.t, "UPDATE-DESIRED-MODEL-CUSTOM", UPDATE, provisionedModelId=self.ident(rec, by_name),
            desiredModelId=desired)
         rec.desired_model_arn = self.full_model_arn(desired)
         rec.last_update = "model"
@@ -246,7 +272,7 @@ class LifecycleMachine(ProvisionedThroughputMachine):
         """UPDATE-EMPTY: an update naming nothing answers 200 or a documented 4xx (the clause: undocumented, all
         accepted) and changes nothing."""
         answer, _ = self.attempt("UPDATE-EMPTY", UPDATE, documented_refusals("UpdateProvisionedModelThroughput"),
-                                 provisionedModelId=rec.name if by_name else rec.arn)
+                                 provisionedModelId=self.ident(rec, by_name))
         if answer is not None:
             rec.last_update = rec.last_update or "empty"
             rec.pending = rec.pending or "update"
@@ -263,7 +289,8 @@ class LifecycleMachine(ProvisionedThroughputMachine):
             rec.tag_op = "tag"
         else:
             codes = ("TooManyTagsException",) + (("ValidationException",) if len(wire) > 200 else ())
-            refused(t, "TAG-LIMIT", TAG, codes, client=t.sdk, resourceARN=rec.arn, tags=wire)
+            refused(t, "TAG-LIMIT", TAG, codes, client=t.sdk, resourceARN=rec.arn, tags=wire,
+                    accepted=lambda _: rec.tags.update(tags))  # accepted (the clause failed): the tags are there
             rec.tag_op = "limit"
         self.check_tags(rec)
 
@@ -317,7 +344,7 @@ class LifecycleMachine(ProvisionedThroughputMachine):
     @rule(index=INDEX, choice=INDEX, use_token=st.booleans())
     @step
     def create_with_live_name(self, index: int, choice: int, use_token: bool) -> None:
-        rec = self.pick(self.live(), index)
+        rec = self.pick([r for r in self.live() if self.sole(r)], index)  # a shared name: the server's guess
         if rec:
             self.do_create_with_live_name(rec, choice, use_token)
 
@@ -332,7 +359,7 @@ class LifecycleMachine(ProvisionedThroughputMachine):
     @step
     def rename_onto_live_name(self, index: int, other: int, by_name: bool) -> None:
         rec = self.pick(self.live(), index)
-        taken = self.pick([r for r in self.live() if r is not rec], other)
+        taken = self.pick([r for r in self.live() if r is not rec and self.sole(r)], other)
         if rec and taken:
             self.do_rename_onto_live_name(rec, taken, by_name)
 
