@@ -340,7 +340,7 @@ def _wrong_types(spec: dict[str, Any], path: str) -> list[_Variant]:
             _Variant("wrong-type", f"{path}: a JSON object instead of an integer", {"units": 1}),
             _Variant("wrong-type", f"{path}: JSON true instead of an integer", True),
             _Variant("wrong-type", f"{path}: JSON false instead of an integer", False),
-            _Variant("wrong-type", f"{path}: a fraction ({number + 0.5}) instead of an integer", number + 0.5),
+            _Variant("wrong-type", f"{path}: a fraction ({number - 0.5}) instead of an integer", number - 0.5),
         ]
     if kind == "boolean":
         # Smithy RestJsonBodyBooleanStringCoercion: a string is no boolean

@@ -519,6 +519,34 @@ def test_every_constrained_parameter_has_every_applicable_kind(operation):
     assert bool(body_cases) == (schemas.load(operation)["requestBody"] is not None)
 
 
+def _body_members(spec: dict[str, Any], path: str) -> list[tuple[str, dict[str, Any]]]:
+    """Every member of a body parameter's schema, nested ones included (list items, object properties)."""
+    found = [(path, spec)]
+    if spec.get("type") == "array":
+        found += _body_members(spec.get("items", {}), f"{path}[0]")
+    for name, sub in spec.get("properties", {}).items():
+        found += _body_members(sub, f"{path}.{name}")
+    return found
+
+
+@pytest.mark.parametrize("operation", schemas.operations())
+def test_wrong_json_types_come_from_every_member_shape(operation):
+    """Every body integer, at any depth, gets "2", true, false and a fraction; every body list a JSON object
+    (Smithy RestJsonBodyIntegerMalformedValueRejected): derived from the shapes, not from a list of members."""
+    cases = invalid.all_cases(operation, BASES[operation], kinds=["wrong-type"])
+    for member, param in parameters(operation).items():
+        if param["location"] != "body":
+            continue
+        for path, spec in _body_members(param["schema"], member):
+            sent = [c.description.split(": ", 1)[1] for c in cases if c.parameter == member and
+                    c.description.startswith(f"{operation}.{path}: ")]
+            if spec.get("type") == "integer":
+                for wanted in ("a JSON string holding a number", "JSON true", "JSON false", "a fraction"):
+                    assert any(text.startswith(wanted) for text in sent), (path, wanted, sent)
+            if spec.get("type") == "array":
+                assert any(text.startswith("a JSON object instead of a list") for text in sent), (path, sent)
+
+
 def test_path_ids_are_slash_free_even_for_arn_bases():
     for operation in (
         "GetProvisionedModelThroughput",
