@@ -8,6 +8,7 @@ Thin on purpose: settings live in ``conformance.catalogue.settings``, targets in
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from conformance.catalogue.clauses import (
 )
 from conformance.catalogue.flags import FLAGS
 from conformance.checker.outcomes import BLOCKED, ERROR, FAILED, NOT_IMPLEMENTED, PASSED, SKIPPED
-from conformance.checker.verdicts import UNREADABLE, VERDICTS, Blocked, Findings
+from conformance.checker.judgement import Findings, Judgement
 from conformance.session import run as runmod
 from conformance.targets import aws
 from conformance.targets.aws import BillableRefused
@@ -170,11 +171,14 @@ def stop_if_refused(state: Any, plan: Any) -> None:
     pytest.exit(f"bedrock-conformance: {line}", returncode=runmod.EXIT_UNUSABLE)
 
 
+JUDGEMENT = pytest.StashKey[Judgement]()  # the test's Judgement, from its call to its report
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> Any:
     """Run a clause test until every clause it names has its own verdict. When the test fails clause C, C is
     recorded and the test runs again with C muted (its checks no longer stop it; see
-    conformance.checker.verdicts), so the next independent clause gets judged; at most once per clause it
+    conformance.checker.judgement), so the next independent clause gets judged; at most once per clause it
     names. Against real AWS only free tests run again (a rerun of a billable test costs)."""
     state = pyfuncitem.config.stash.get(runmod.STATE, None)
     if state is None:
@@ -182,131 +186,172 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> Any:
     clauses = item_clauses(pyfuncitem)
     rerun = not state.settings.kind.billable or all(CATALOGUE[c].cost == "free" for c in clauses if c in CATALOGUE)
     funcargs = {arg: pyfuncitem.funcargs[arg] for arg in pyfuncitem._fixtureinfo.argnames}
-    VERDICTS.begin()
-    failures: list[ConformanceFailure] = []
+    judgement = pyfuncitem.stash[JUDGEMENT] = Judgement(clauses)
     error: BaseException | None = None
-    checker = state.target.checker if state.target is not None else None
-    for _ in range(len(clauses) + 1):
-        soft_before = checker.soft_total if checker is not None else 0
-        try:
-            pyfuncitem.obj(**funcargs)
-        except BaseException as raised:
-            exc = runmod.interesting_exception(raised)
-            if isinstance(exc, Blocked):
-                VERDICTS.blocked_by = VERDICTS.blocked_by or exc.by
-                break
-            if isinstance(exc, ConformanceFailure) and not isinstance(exc, NotImplementedOutcome) \
-                    and exc.clause_id in CATALOGUE and exc.clause_id not in VERDICTS.muted:
-                failures.append(exc)
-                VERDICTS.mute(exc.clause_id)
-                if rerun and any(c not in VERDICTS.muted for c in clauses):
+    with judgement.active():
+        for _ in range(len(clauses) + 1):
+            since = judgement.mark()
+            try:
+                pyfuncitem.obj(**funcargs)
+            except BaseException as raised:
+                ended = judgement.settle(runmod.interesting_exception(raised), since=since)
+                if ended == FAILED and rerun and judgement.unmuted():
                     continue
-                break
-            checker = state.target.checker if state.target is not None else checker
-            if isinstance(exc, UNREADABLE) and checker is not None and checker.soft_total > soft_before:
-                # the test could not read an answer the wire checker already failed: blocked by that clause
-                VERDICTS.blocked_by = VERDICTS.blocked_by or checker.soft_last
-                break
-            if not failures and VERDICTS.blocked_by is None:
-                raise
-            error = raised
+                if ended == ERROR:
+                    if not judgement.failures and judgement.blocked is None:
+                        raise
+                    error = raised
             break
-        break
-    if failures or VERDICTS.blocked_by:
-        raise Findings(failures, set(VERDICTS.judged), VERDICTS.blocked_by, error)
+    if judgement.failures or judgement.blocked is not None:
+        raise Findings(judgement, error)
     return True
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
+    """Each clause of the test gets its outcome from how the phase ended: passed, skipped, or the ending of
+    ``_ENDINGS`` that matches the exception first."""
     outcome = yield
     report = outcome.get_result()
     state = item.config.stash.get(runmod.STATE, None)
     if state is None or call.when == "teardown" and report.passed:
         return
-    clauses = item_clauses(item)
-    test = item.nodeid
-    if call.when == "call" and state.target is not None:
-        for failure in state.target.checker.take_soft():  # wire clauses the test's answers broke (it went on)
-            state.outcomes.record(failure.clause_id, FAILED, message=failure.message, test=test,
-                                  failure={**failure.details(), **state.progress()})
+    ending = _Ending(state, item, report)
+    if call.when == "call":
+        ending.record_soft()
     if report.skipped:
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
-        for clause in clauses:
-            state.outcomes.record(clause, SKIPPED, message=reason.removeprefix("Skipped: "), test=test)
-        return
-    if report.passed:
+        ending.record_all(SKIPPED, message=reason.removeprefix("Skipped: "))
+    elif report.passed:
         if call.when == "call":
-            for clause in clauses:
-                state.outcomes.record(clause, PASSED, test=test, examples=1)
-        return
-    exc = runmod.interesting_exception(call.excinfo.value if call.excinfo else None)
-    if isinstance(exc, (BillableRefused, QuotaRefused)):
-        for clause in clauses:
-            state.outcomes.record(clause, SKIPPED, message=f"refused before any cost: {exc}", test=test)
-        report.outcome, report.longrepr = "skipped", (str(item.path), 0, f"Skipped: {exc}")
-    elif isinstance(exc, (NotImplementedOutcome, NotImplementedError)):
-        # moto in-process raises NotImplementedError for operations it lacks; over HTTP it answers 500/404.
-        details = exc.details() if isinstance(exc, NotImplementedOutcome) else {"message": str(exc)}
-        for clause in clauses:
-            state.outcomes.record(clause, NOT_IMPLEMENTED, message=details["message"], test=test,
-                                  failure=details)
-        report.longrepr = f"not implemented: {details['message']}"
-    elif isinstance(exc, Findings):
-        record_findings(state, exc, clauses, test)
-        parts = [runmod.render_failure(f) for f in exc.failures]
-        blocked = [c for c in clauses if state.outcomes.by_clause.get(c) and
-                   state.outcomes.by_clause[c].status == BLOCKED]
-        if blocked:
-            parts.append(f"BLOCKED by {exc.blocked_by or exc.failures[0].clause_id}: {', '.join(blocked)}")
-        if exc.error is not None:
-            parts.append(f"then: {runmod.describe_error(exc.error)}")
-            error = runmod.interesting_exception(exc.error)
-            if isinstance(error, TargetUnavailable) or runmod.is_connection_problem(error):
-                item.session.shouldstop = runmod.describe_error(error)  # as below: stop the run (exit 2)
-        report.longrepr = "\n\n".join(parts)
-    elif isinstance(exc, ConformanceFailure) and exc.clause_id in CATALOGUE:
-        state.outcomes.record(exc.clause_id, FAILED, message=exc.message, test=test,
-                              failure={**exc.details(), **state.progress()})
-        for clause in clauses:
-            if clause != exc.clause_id:
-                state.outcomes.record(clause, SKIPPED, message=f"not reached: the test stopped at "
-                                                               f"{exc.clause_id}", test=test)
-        report.longrepr = runmod.render_failure(exc)
+            ending.record_all(PASSED, examples=1)
     else:
-        message = runmod.describe_error(exc)
-        unavailable = isinstance(exc, TargetUnavailable) or runmod.is_connection_problem(exc)
-        if unavailable:
-            state.target_problems.append(message)
-        # Every further request would be refused alike, or wait out its timeouts on a target that stopped
-        # answering: stop the run (exit 2; the reports are written with the reason).
-        if isinstance(exc, CredentialsRefused) or unavailable:
-            item.session.shouldstop = message
-        for clause in clauses or ["API-SCHEMATHESIS"]:
-            state.outcomes.record(clause, ERROR, message=message, test=test)
+        exc = runmod.interesting_exception(call.excinfo.value if call.excinfo else None)
+        next((handler for kinds, handler in _ENDINGS if isinstance(exc, kinds)), _error)(ending, exc)
 
 
-def record_findings(state: Any, findings: Findings, clauses: list[str], test: str) -> None:
-    """Each failure fails its clause; of the test's other clauses, those it judged pass, the others are blocked by
-    the clause that blocked the test (or failed first), or are errors when the last attempt ended in one."""
-    for failure in findings.failures:
-        state.outcomes.record(failure.clause_id, FAILED, message=failure.message, test=test,
-                              failure={**failure.details(), **state.progress()})
-    failed = {f.clause_id for f in findings.failures}
-    by = findings.blocked_by or (findings.failures[0].clause_id if findings.failures else None)
-    error = runmod.interesting_exception(findings.error) if findings.error is not None else None
-    if error is not None and (isinstance(error, TargetUnavailable) or runmod.is_connection_problem(error)):
-        state.target_problems.append(runmod.describe_error(error))
-    for clause in clauses:
+class _Ending:
+    """One phase's report being written: the run's state, the test and its clauses."""
+
+    def __init__(self, state: Any, item: pytest.Item, report: pytest.TestReport) -> None:
+        self.state = state
+        self.item = item
+        self.report = report
+        self.clauses = item_clauses(item)
+        self.test = item.nodeid
+
+    def record(self, clause: str, status: str, **fields: Any) -> None:
+        self.state.outcomes.record(clause, status, test=self.test, **fields)
+
+    def record_all(self, status: str, **fields: Any) -> None:
+        for clause in self.clauses:
+            self.record(clause, status, **fields)
+
+    def record_failure(self, failure: ConformanceFailure) -> None:
+        self.record(failure.clause_id, FAILED, message=failure.message,
+                    failure={**failure.details(), **self.state.progress()})
+
+    def record_soft(self) -> None:
+        """The wire clauses the test's answers broke while it went on (and those of the answers before it, to
+        fixtures), each clause's first failure."""
+        target = self.state.target
+        if target is None:
+            return
+        judgement = self.item.stash.get(JUDGEMENT, None)
+        found: dict[str, ConformanceFailure] = {}
+        for failure in target.outside.take_soft() + (judgement.take_soft() if judgement is not None else []):
+            found.setdefault(failure.clause_id, failure)
+        for failure in found.values():
+            self.record_failure(failure)
+
+    def target_problem(self, error: BaseException | None) -> bool:
+        """A target that stopped answering: noted for the verdict (exit 2); True when it is one."""
+        if isinstance(error, TargetUnavailable) or runmod.is_connection_problem(error):
+            self.state.target_problems.append(runmod.describe_error(error))
+            return True
+        return False
+
+    def stop_run(self, why: str) -> None:
+        """Every further request would be refused alike, or wait out its timeouts on a target that stopped
+        answering: stop the run (exit 2; the reports are written with the reason)."""
+        self.item.session.shouldstop = why
+
+
+def _refused_before_cost(ending: _Ending, exc: BaseException) -> None:
+    ending.record_all(SKIPPED, message=f"refused before any cost: {exc}")
+    ending.report.outcome, ending.report.longrepr = "skipped", (str(ending.item.path), 0, f"Skipped: {exc}")
+
+
+def _not_implemented(ending: _Ending, exc: BaseException) -> None:
+    # moto in-process raises NotImplementedError for operations it lacks; over HTTP it answers 500/404.
+    details = exc.details() if isinstance(exc, NotImplementedOutcome) else {"message": str(exc)}
+    ending.record_all(NOT_IMPLEMENTED, message=details["message"], failure=details)
+    ending.report.longrepr = f"not implemented: {details['message']}"
+
+
+def _findings(ending: _Ending, exc: Findings) -> None:
+    """Each failure fails its clause; of the test's other clauses, those it judged pass, the others are blocked
+    (saying what the test needed and which clause took it away), or are errors when the last attempt ended in
+    one."""
+    judgement = exc.judgement
+    error = runmod.interesting_exception(exc.error) if exc.error is not None else None
+    unavailable = ending.target_problem(error)
+    failed = {f.clause_id for f in judgement.failures}
+    by = judgement.blocked_by or (judgement.failures[0].clause_id if judgement.failures else None)
+    why = judgement.blocked.explanation if judgement.blocked is not None else f"blocked: not judged, {by} failed first"
+    for failure in judgement.failures:
+        ending.record_failure(failure)
+    blocked = []
+    for clause in ending.clauses:
         if clause in failed:
             continue
-        if clause in findings.judged:
-            state.outcomes.record(clause, PASSED, test=test, examples=1)
+        if clause in judgement.judged:
+            ending.record(clause, PASSED, examples=1)
         elif error is not None:
-            state.outcomes.record(clause, ERROR, message=runmod.describe_error(error), test=test)
+            ending.record(clause, ERROR, message=runmod.describe_error(error))
         else:
-            state.outcomes.record(clause, BLOCKED, message=f"blocked: not judged, {by} failed first", test=test,
-                                  blocked_by=by)
+            ending.record(clause, BLOCKED, message=why, blocked_by=by)
+        outcome = ending.state.outcomes.by_clause.get(clause)
+        if outcome is not None and outcome.status == BLOCKED:
+            blocked.append(clause)
+    parts = [runmod.render_failure(f) for f in judgement.failures]
+    if blocked:
+        parts.append(f"BLOCKED by {by}: {', '.join(blocked)}")
+    if exc.error is not None:
+        parts.append(f"then: {runmod.describe_error(exc.error)}")
+        if unavailable:
+            ending.stop_run(runmod.describe_error(error))  # as for an error: stop the run (exit 2)
+    ending.report.longrepr = "\n\n".join(parts)
+
+
+def _clause_failure(ending: _Ending, exc: ConformanceFailure) -> None:
+    """A failure outside the rerun loop (a fixture's call): the test's other clauses were not reached. A clause
+    the catalogue does not declare is an error of the suite."""
+    if exc.clause_id not in CATALOGUE:
+        _error(ending, exc)
+        return
+    ending.record_failure(exc)
+    for clause in ending.clauses:
+        if clause != exc.clause_id:
+            ending.record(clause, SKIPPED, message=f"not reached: the test stopped at {exc.clause_id}")
+    ending.report.longrepr = runmod.render_failure(exc)
+
+
+def _error(ending: _Ending, exc: BaseException | None) -> None:
+    message = runmod.describe_error(exc)
+    if ending.target_problem(exc) or isinstance(exc, CredentialsRefused):
+        ending.stop_run(message)
+    for clause in ending.clauses or ["API-SCHEMATHESIS"]:
+        ending.record(clause, ERROR, message=message)
+
+
+# How a failed phase ends, by the exception that ended it: the first row that matches, else an error.
+_ENDINGS: tuple[tuple[type | tuple[type, ...], Callable[[_Ending, Any], None]], ...] = (
+    ((BillableRefused, QuotaRefused), _refused_before_cost),
+    ((NotImplementedOutcome, NotImplementedError), _not_implemented),
+    (Findings, _findings),
+    (ConformanceFailure, _clause_failure),
+)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -21,6 +21,7 @@ from conformance.catalogue.clauses import (
     TargetUnavailable,
 )
 from conformance.checker.checks import ResponseChecker, error_code
+from conformance.checker.judgement import Judgement
 
 CORAL = "http://internal.amazon.com/coral/com.amazon.coral.validate/"
 NS = "com.amazonaws.bedrock"
@@ -95,9 +96,9 @@ SUMMARY = {"provisionedModelName": "pt-1", "provisionedModelArn": ARN, "modelArn
 
 
 def _soft(operation: str, body: dict) -> tuple[dict, list[ConformanceFailure], ResponseChecker]:
-    checker = ResponseChecker()
-    data = checker.check(operation, 200, JSON, json.dumps(body).encode(), None, soft=True)
-    return data, checker.take_soft(), checker
+    checker, judgement = ResponseChecker(), Judgement()
+    data = checker.check(operation, 200, JSON, json.dumps(body).encode(), None, into=judgement)
+    return data, judgement.take_soft(), checker
 
 
 @pytest.mark.parametrize(("operation", "body"), [

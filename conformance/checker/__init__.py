@@ -1,2 +1,2 @@
 """Checker: the wire checker every response passes through, its compiled schema predicate, per-clause outcomes
-and the verdicts (muted clauses, what a failure blocks). Imports only the catalogue."""
+and the Judgement (one test's verdict state: muted clauses, what a failure blocks). Imports only the catalogue."""

@@ -31,7 +31,7 @@ from conformance.catalogue.clauses import (
     NotImplementedOutcome,
 )
 from conformance.checker.fastschema import compile_schema
-from conformance.checker.verdicts import VERDICTS
+from conformance.checker.judgement import Judgement
 
 # UnknownOperationException is the restJson1 framework's answer for a route the API lacks: on a documented route
 # (the suite sends no other) it means the target lacks the operation, never an undocumented error.
@@ -174,6 +174,57 @@ class _OperationSchema:
         self.empty_output = not doc["response"].get("properties")
 
 
+class _Answer:
+    """One response being checked: what a failure shows, and (soft mode) the failures found so far."""
+
+    __slots__ = ("body", "code", "data", "decoded", "found", "headers", "into", "lowered", "op", "request", "status")
+
+    def __init__(self, op: _OperationSchema, status: int, headers: Mapping[str, Any], body: bytes,
+                 request: dict[str, Any] | Callable[[], dict[str, Any] | None] | None, into: Judgement | None) -> None:
+        self.op = op
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.request = request
+        self.into = into
+        self.found: list[ConformanceFailure] = []
+        self.data: Any = None
+        self.decoded = False
+        if body.strip():
+            try:
+                self.data = json.loads(body)
+                self.decoded = True
+            except ValueError:
+                pass
+        self.lowered = {k.lower(): v for k, v in headers.items()}
+        self.code = error_code(headers, self.data, self.lowered)
+
+    @property
+    def readable(self) -> bool:
+        """JSON, or an empty body: the caller can go on with it."""
+        return self.decoded or not self.body.strip()
+
+    def failure(self, suffix: str, message: str, schema_path: str | None = None,
+                kind: type[ConformanceFailure] = ConformanceFailure) -> ConformanceFailure:
+        return kind(f"{self.op.key}-WIRE-{suffix}", message,
+                    request=self.request() if callable(self.request) else self.request,
+                    response=describe_response(self.status, self.headers, self.body), schema_path=schema_path)
+
+    def broken(self, failure: ConformanceFailure) -> None:
+        """A readable response broke a wire clause: raise it, or (soft) collect it and go on."""
+        if self.into is None:
+            raise failure
+        self.found.append(failure)
+
+    def unreadable(self, failure: ConformanceFailure) -> None:
+        """The response cannot be read: raise the failure (``Blocked`` once its clause already failed)."""
+        if self.into is None:
+            raise failure
+        self.into.record_soft(self.found, self.op.name)
+        self.into.fail(failure, needed=f"a readable {self.op.name} answer")
+        raise failure  # pragma: no cover - fail() raises
+
+
 class ResponseChecker:
     """Checks responses against the documented contract; counts what it checked per clause."""
 
@@ -183,9 +234,6 @@ class ResponseChecker:
         self._lock = threading.Lock()
         self.checked: Counter[str] = Counter()
         self.responses = 0
-        self.soft: dict[str, ConformanceFailure] = {}  # clause -> its first failure not yet taken (soft mode)
-        self.soft_total = 0  # soft failures so far (a step compares it to see whether its responses broke any)
-        self.soft_last: str | None = None
         # (operation, code) -> answers accepted only as undocumented but Bedrock-typical (the report says so)
         self.tolerated: Counter[tuple[str, str]] = Counter()
 
@@ -197,141 +245,98 @@ class ResponseChecker:
             self.checked.update(clause_ids)
 
     def check(self, operation: str, status: int, headers: Mapping[str, Any], body: bytes,
-              request: dict[str, Any] | Callable[[], dict[str, Any] | None] | None, *, soft: bool = False) -> Any:
+              request: dict[str, Any] | Callable[[], dict[str, Any] | None] | None, *,
+              into: Judgement | None = None) -> Any:
         """Check one response; returns the decoded JSON body (or None). Raises ConformanceFailure.
 
         ``request`` is what a failure shows: a described request, or a callable producing one on demand.
-        ``soft``: a response whose data can still be read (JSON, or an empty body) does not raise: each wire clause
-        it breaks is recorded (``take_soft``) and the caller goes on with the data; only an unreadable response
-        raises (``Blocked`` once its clause already failed in the running test)."""
-        op = self._ops[operation]
+        ``into`` (soft mode): a response whose data can still be read (JSON, or an empty body) does not raise:
+        each wire clause it breaks is recorded in that Judgement (``Judgement.record_soft``) and the caller goes
+        on with the data; only an unreadable response raises (``Blocked`` once its clause already failed)."""
         self.responses += 1
-        body = body or b""
+        answer = _Answer(self._ops[operation], status, headers, body or b"", request, into)
+        self._refuse_unusable(answer)
+        self._check_content_type(answer)
+        data = self._check_success(answer) if 200 <= status < 300 else self._check_error(answer)
+        if into is not None:
+            into.record_soft(answer.found, operation)
+        return data
 
-        def fail(suffix: str, message: str, schema_path: str | None = None,
-                 kind: type[ConformanceFailure] = ConformanceFailure) -> ConformanceFailure:
-            return kind(f"{op.key}-WIRE-{suffix}", message, request=request() if callable(request) else request,
-                        response=describe_response(status, headers, body), schema_path=schema_path)
-
-        found: list[ConformanceFailure] = []
-
-        def unreadable(failure: ConformanceFailure) -> Any:
-            if not soft:
-                raise failure
-            self._record_soft(found)
-            VERDICTS.fail(failure, needed=True)
-            raise failure  # pragma: no cover - fail() raises
-
-        def broken(failure: ConformanceFailure) -> None:
-            """A readable response broke a wire clause: raise it, or (soft) collect it and go on."""
-            if not soft:
-                raise failure
-            found.append(failure)
-
-        data: Any = None
-        decoded = False
-        if body.strip():
-            try:
-                data = json.loads(body)
-                decoded = True
-            except ValueError:
-                pass
-        readable = decoded or not body.strip()
-        lowered = {k.lower(): v for k, v in headers.items()}
-        code = error_code(headers, data, lowered)
+    def _refuse_unusable(self, answer: _Answer) -> None:
+        """Refused credentials end the run; an operation the target lacks is not implemented, not a failure."""
+        status, code, body = answer.status, answer.code, answer.body
         if code in AUTH_REFUSALS:
             raise CredentialsRefused(f"the target refused the credentials: {code} (HTTP {status}); check the "
                                     "credentials, region and endpoint the run uses")
         if status == 501 or (status >= 400 and (code in _NOT_IMPLEMENTED_CODES or (
-                not decoded and body.strip() and _NOT_IMPLEMENTED_TEXT.search(body[:2000])) or (
-                route_missed(status, code, data)))) or (status == 404 and not decoded and code is None):
-            what = ROUTE_MISS_ON_AWS if self.real_aws else f"{operation} is not implemented by the target"
-            raise fail("STATUS", f"{what} (HTTP {status})", kind=NotImplementedOutcome)
+                not answer.decoded and body.strip() and _NOT_IMPLEMENTED_TEXT.search(body[:2000])) or (
+                route_missed(status, code, answer.data)))) or (status == 404 and not answer.decoded and code is None):
+            what = ROUTE_MISS_ON_AWS if self.real_aws else f"{answer.op.name} is not implemented by the target"
+            raise answer.failure("STATUS", f"{what} (HTTP {status})", kind=NotImplementedOutcome)
 
-        content_type = lowered.get("content-type", "")
-        if body.strip() or status >= 300:
-            if "json" not in str(content_type).lower():
-                failure = fail("CONTENT-TYPE", f"Content-Type is {content_type!r}, not JSON")
-                if not (soft and readable):
-                    unreadable(failure)
-                found.append(failure)
-            else:
-                self._count(f"{op.key}-WIRE-CONTENT-TYPE")
+    def _check_content_type(self, answer: _Answer) -> None:
+        if not (answer.body.strip() or answer.status >= 300):
+            return
+        content_type = answer.lowered.get("content-type", "")
+        if "json" in str(content_type).lower():
+            self._count(f"{answer.op.key}-WIRE-CONTENT-TYPE")
+            return
+        failure = answer.failure("CONTENT-TYPE", f"Content-Type is {content_type!r}, not JSON")
+        if not answer.readable:
+            answer.unreadable(failure)
+        answer.broken(failure)
 
-        if 200 <= status < 300:
-            if status != op.status:
-                failure = fail("STATUS", f"{operation} succeeded with HTTP {status}; the contract says {op.status}")
-                broken(failure)
-            else:
-                self._count(f"{op.key}-WIRE-STATUS")
-            if not body.strip() and op.empty_output:
-                self._count(f"{op.key}-WIRE-SCHEMA")
-                return self._done(found, {})
-            if not decoded:
-                unreadable(fail("SCHEMA", "the success body is not JSON"))
-            error = None if op.fast(data) else next(iter(op.validator.iter_errors(data)), None)
-            if error is not None:
-                where = "/".join(str(p) for p in error.absolute_path) or "(body)"
-                failure = fail("SCHEMA", f"response member {where}: {error.message}",
-                               schema_path="/".join(str(p) for p in error.absolute_schema_path))
-                broken(failure)
-            else:
-                self._count(f"{op.key}-WIRE-SCHEMA")
-            nulls = op.nulls(data) if b"null" in body else []
-            if nulls:  # read as absent above, as every SDK reads them; AWS omits them
-                broken(ConformanceFailure(
-                    ABSENT_OMITTED, f"{operation} sent null for the optional member(s) {', '.join(nulls[:4])}"
-                    f"{f' (and {len(nulls) - 4} more)' if len(nulls) > 4 else ''}: AWS omits "
-                    "an absent member (every SDK reads the null as absent, so nothing else fails for it)",
-                    request=request() if callable(request) else request,
-                    response=describe_response(status, headers, body)))
-            else:
-                self._count(ABSENT_OMITTED)
-            return self._done(found, data)
+    def _check_success(self, answer: _Answer) -> Any:
+        op, status = answer.op, answer.status
+        if status != op.status:
+            answer.broken(answer.failure("STATUS", f"{op.name} succeeded with HTTP {status}; the contract says "
+                                                   f"{op.status}"))
+        else:
+            self._count(f"{op.key}-WIRE-STATUS")
+        if not answer.body.strip() and op.empty_output:
+            self._count(f"{op.key}-WIRE-SCHEMA")
+            return {}
+        if not answer.decoded:
+            answer.unreadable(answer.failure("SCHEMA", "the success body is not JSON"))
+        data = answer.data
+        error = None if op.fast(data) else next(iter(op.validator.iter_errors(data)), None)
+        if error is not None:
+            where = "/".join(str(p) for p in error.absolute_path) or "(body)"
+            answer.broken(answer.failure("SCHEMA", f"response member {where}: {error.message}",
+                                         schema_path="/".join(str(p) for p in error.absolute_schema_path)))
+        else:
+            self._count(f"{op.key}-WIRE-SCHEMA")
+        nulls = op.nulls(data) if b"null" in answer.body else []
+        if nulls:  # read as absent above, as every SDK reads them; AWS omits them
+            answer.broken(ConformanceFailure(
+                ABSENT_OMITTED, f"{op.name} sent null for the optional member(s) {', '.join(nulls[:4])}"
+                f"{f' (and {len(nulls) - 4} more)' if len(nulls) > 4 else ''}: AWS omits "
+                "an absent member (every SDK reads the null as absent, so nothing else fails for it)",
+                request=answer.request() if callable(answer.request) else answer.request,
+                response=describe_response(answer.status, answer.headers, answer.body)))
+        else:
+            self._count(ABSENT_OMITTED)
+        return data
 
-        documented = None
+    def _check_error(self, answer: _Answer) -> Any:
+        op, status, code, data = answer.op, answer.status, answer.code, answer.data
+        problem = None
         if code is not None and op.documented.get(code) is None and op.typical.get(code) == status:
             with self._lock:
-                self.tolerated[(operation, code)] += 1
+                self.tolerated[(op.name, code)] += 1
         elif code is None:
-            documented = fail("ERROR-DOCUMENTED",
-                              f"HTTP {status} names no error code (no x-amzn-ErrorType, no top-level code or __type)")
+            problem = f"HTTP {status} names no error code (no x-amzn-ErrorType, no top-level code or __type)"
         elif op.documented.get(code) is None:
-            documented = fail("ERROR-DOCUMENTED",
-                              f"{code} (HTTP {status}) is not an error {operation} documents: "
-                              f"{', '.join(sorted(op.documented))}")
+            problem = f"{code} (HTTP {status}) is not an error {op.name} documents: {', '.join(sorted(op.documented))}"
         elif op.documented[code] != status:
-            documented = fail("ERROR-DOCUMENTED",
-                              f"{code} answered HTTP {status}; its error shape says {op.documented[code]}")
-        if documented is not None:
-            broken(documented)
+            problem = f"{code} answered HTTP {status}; its error shape says {op.documented[code]}"
+        if problem is not None:
+            answer.broken(answer.failure("ERROR-DOCUMENTED", problem))
         else:
             self._count(f"{op.key}-WIRE-ERROR-DOCUMENTED")
         message = data.get("message", data.get("Message")) if isinstance(data, dict) else None
         if not isinstance(message, str):
-            failure = fail("ERROR-MESSAGE", f"{code} body carries no string message")
-            broken(failure)
+            answer.broken(answer.failure("ERROR-MESSAGE", f"{code} body carries no string message"))
         else:
             self._count(f"{op.key}-WIRE-ERROR-MESSAGE")
-        return self._done(found, data)
-
-    # -- soft failures ------------------------------------------------------------------------------------
-    def _done(self, found: list[ConformanceFailure], data: Any) -> Any:
-        self._record_soft(found)
         return data
-
-    def _record_soft(self, found: list[ConformanceFailure]) -> None:
-        if not found:
-            return
-        with self._lock:
-            for failure in found:
-                VERDICTS.judge(failure.clause_id)
-                self.soft.setdefault(failure.clause_id, failure)
-                self.soft_total += 1
-                self.soft_last = failure.clause_id
-
-    def take_soft(self) -> list[ConformanceFailure]:
-        """The wire failures recorded since the last call (the first of each clause)."""
-        with self._lock:
-            taken, self.soft = list(self.soft.values()), {}
-        return taken

@@ -39,7 +39,7 @@ import schemas
 from conformance.catalogue import contract
 from conformance.catalogue.clauses import ConformanceFailure, NotImplementedOutcome, TargetUnavailable
 from conformance.checker.checks import describe_request, describe_response
-from conformance.checker.verdicts import VERDICTS
+from conformance.checker.judgement import current
 
 if TYPE_CHECKING:
     from conformance.targets.target import Target
@@ -522,8 +522,8 @@ class Phase:
             if wire_failure is not None:
                 message += f" (the wire checker also found [{wire_failure.clause_id}] {wire_failure.message})"
             raise ConformanceFailure(CLAUSE, _shorten(message), request=request, response=described)
-        if wire_failure is not None:  # once its clause failed in this test, the phase goes on (see verdicts)
-            VERDICTS.fail(wire_failure)
+        if wire_failure is not None:  # once its clause failed in this test, the phase goes on (see judgement)
+            current().fail(wire_failure)
 
     def _after(self, name: str, case: Any, status: int, data: Any, request: dict[str, Any]) -> None:
         """Keep the run's own resources up to date (tracked for cleanup, renamed, deleted)."""

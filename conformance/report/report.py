@@ -147,12 +147,13 @@ def summary_lines(state: Any, outcomes: list[Outcome], summary: dict[str, Any], 
         if o.status in (FAILED, NOT_IMPLEMENTED, ERROR):
             mark = " (accepted by baseline)" if o.clause in summary["accepted"] else ""
             lines.append(f"  {o.status.upper():16} {o.clause}: {shorten(o.message, 200)}{mark}")
-    blocked: dict[str, list[str]] = {}
+    blocked: dict[str, list[str]] = {}  # why (what the test needed, which clause took it away) -> the clauses
     for o in outcomes:
         if o.status == BLOCKED:
-            blocked.setdefault(o.blocked_by or "?", []).append(o.clause)
-    for by, ids in blocked.items():
-        lines.append(f"  {'BLOCKED':16} {', '.join(ids)}: not judged, {by} failed first")
+            why = o.message.removeprefix("blocked: ") or f"not judged, {o.blocked_by or '?'} failed first"
+            blocked.setdefault(why, []).append(o.clause)
+    for why, ids in blocked.items():
+        lines.append(f"  {'BLOCKED':16} {', '.join(ids)}: {why}")
     for clause in summary["stale_baseline"]:
         lines.append(f"  baseline entry {clause} now passes: prune it (or --update-baseline)")
     for problem in summary["problems"]:

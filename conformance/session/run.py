@@ -250,7 +250,7 @@ class RunState:
                 self.outcomes.record(clause, PASSED, examples=count, test="(wire checker)")
             for (operation, code), count in sorted(target.checker.tolerated.items()):
                 self.warnings.append(tolerated_note(operation, code, count))
-            for failure in target.checker.take_soft():  # answers outside any test's call (fixtures, cleanup)
+            for failure in target.outside.take_soft():  # answers outside any test's call (fixtures, cleanup)
                 self.outcomes.record(failure.clause_id, FAILED, message=failure.message, test="(wire checker)",
                                      failure={**failure.details(), **self.progress()})
             left = target.cleanup()

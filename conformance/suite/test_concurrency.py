@@ -10,6 +10,7 @@ Each test checks one clause, so one clause's failure never hides another's verdi
 
 from __future__ import annotations
 
+import contextvars
 import threading
 import time
 from collections.abc import Callable
@@ -117,7 +118,9 @@ def _burst(target: Any, clause: str, work: list[Callable[[Any], list[Answer]]]) 
         except Exception as exc:  # noqa: BLE001 - reported below, in the test's thread
             results[index] = [Answer("burst", {}, error=exc)]
 
-    threads = [threading.Thread(target=run, args=(i,), daemon=True, name=f"burst-{i}") for i in range(len(work))]
+    # each thread in a copy of the test's context: its answers report into the test's Judgement
+    threads = [threading.Thread(target=contextvars.copy_context().run, args=(run, i), daemon=True, name=f"burst-{i}")
+               for i in range(len(work))]
     for thread in threads:
         thread.start()
     deadline = time.monotonic() + 60 + 10 * target.settings.read_timeout

@@ -10,9 +10,10 @@ from typing import Any
 
 from botocore.exceptions import ClientError, ParamValidationError
 
+import schemas
 from conformance.catalogue import contract
 from conformance.catalogue.clauses import ConformanceFailure, QuotaRefused
-from conformance.checker.verdicts import VERDICTS
+from conformance.checker.judgement import current
 from conformance.targets.target import RawResponse, Target
 
 PLAUSIBLE_CLOCK_SKEW = 86400.0  # seconds: a creationTime further than a day from the client clock is wrong
@@ -38,9 +39,9 @@ def ok(target: Target, clause: str, operation: str, *, client: Any = None, **par
                     f"{exc.response.get('Error', {}).get('Message')}",
             request=target.last_request, response=_response_of(exc))
     else:
-        VERDICTS.judge(clause)
+        current().judge(clause)
         return answer
-    VERDICTS.fail(failure, needed=True)
+    current().fail(failure, needed=f"{schemas.operation(operation).name} to succeed")
     raise failure  # pragma: no cover - fail() raises
 
 
@@ -65,7 +66,10 @@ def refused(target: Target, clause: str, operation: str, codes: Iterable[str], *
         request=target.last_request,
         response={"status": meta.get("HTTPStatusCode"),
                   "body": {k: v for k, v in response.items() if k != "ResponseMetadata"}})
-    VERDICTS.fail(failure, needed=accepted is None and not operation.startswith(("get_", "list_")))
+    # a read that answers goes on; a change that went through leaves the caller without what it holds, unless it
+    # adopts what the server did (``accepted``)
+    goes_on = accepted is not None or operation.startswith(("get_", "list_"))
+    current().fail(failure, needed=False if goes_on else f"{schemas.operation(operation).name} to be refused")
     if accepted is not None:
         accepted(response)
     return ""
@@ -82,7 +86,7 @@ def attempt(target: Target, clause: str, operation: str, codes: Iterable[str], *
     except ClientError as exc:
         expected = " or ".join(("success", *codes))
         return None, _judge_refusal(target, clause, operation, params, exc, codes, expected)
-    VERDICTS.judge(clause)
+    current().judge(clause)
     return answer, None
 
 
@@ -92,10 +96,10 @@ def _judge_refusal(target: Target, clause: str, operation: str, params: dict[str
     already failed in this test, the caller goes on: a refusal like any other). Returns the code."""
     code = exc.response.get("Error", {}).get("Code")
     if code in codes:
-        VERDICTS.judge(clause)
+        current().judge(clause)
         return code
     message = f"{operation}({_short(params)}) answered {code}; expected {expected}"
-    VERDICTS.fail(ConformanceFailure(clause, message, request=target.last_request, response=_response_of(exc)))
+    current().fail(ConformanceFailure(clause, message, request=target.last_request, response=_response_of(exc)))
     return code
 
 
@@ -103,22 +107,22 @@ def raw_refused(clause: str, response: RawResponse, codes: Iterable[str]) -> str
     codes = tuple(codes)
     if response.status < 300 or response.code not in codes:
         what = f"HTTP {response.status}" + (f" {response.code}" if response.code else "")
-        VERDICTS.fail(ConformanceFailure(clause, f"answered {what}; expected {' or '.join(codes)}",
-                                         request=response.request,
-                                         response={"status": response.status, "headers": response.headers,
-                                                   "body": response.body.decode("utf-8", "replace")[:2000]}))
+        current().fail(ConformanceFailure(clause, f"answered {what}; expected {' or '.join(codes)}",
+                                          request=response.request,
+                                          response={"status": response.status, "headers": response.headers,
+                                                    "body": response.body.decode("utf-8", "replace")[:2000]}))
     else:
-        VERDICTS.judge(clause)
+        current().judge(clause)
     return response.code or ""
 
 
 def check(condition: bool, clause: str, message: str, target: Target | None = None, **details: Any) -> None:
     """A verdict on ``clause``: false fails it (or, once it already failed in this test, goes on)."""
     if condition:
-        VERDICTS.judge(clause)
+        current().judge(clause)
         return
-    VERDICTS.fail(ConformanceFailure(clause, message, request=target.last_request if target else None,
-                                     response=details or None))
+    current().fail(ConformanceFailure(clause, message, request=target.last_request if target else None,
+                                      response=details or None))
 
 
 def wait_until(target: Target, clause: str, describe: str, probe: Callable[[], Any],
@@ -136,18 +140,18 @@ def wait_until(target: Target, clause: str, describe: str, probe: Callable[[], A
         key = waiting_on(value) if waiting_on else None
         first = target.timed_out.get(key) if key else None
         if first is not None:
-            # also the rerun of a test whose wait timed out (conformance.checker.verdicts): its clause is
+            # also the rerun of a test whose wait timed out (conformance.checker.judgement): its clause is
             # muted, and a wait needed to go on blocks the step at once instead of timing out again
-            VERDICTS.fail(ConformanceFailure(clause, f"{describe}: still {key}; not waited for again because an "
-                                             f"earlier wait on {key} timed out ({first})",
-                                             request=target.last_request, response={"last": jsonable(value)}),
-                          needed=True)
+            current().fail(ConformanceFailure(clause, f"{describe}: still {key}; not waited for again because an "
+                                              f"earlier wait on {key} timed out ({first})",
+                                              request=target.last_request, response={"last": jsonable(value)}),
+                           needed=describe)
         if time.monotonic() >= deadline:
             if key:
                 target.timed_out.record(key, f"{clause}: {describe}, {settings.create_timeout:.0f}s")
-            VERDICTS.fail(ConformanceFailure(clause, f"{describe}: not reached within {settings.create_timeout:.0f}s",
-                                             request=target.last_request, response={"last": jsonable(value)}),
-                          needed=True)
+            message = f"{describe}: not reached within {settings.create_timeout:.0f}s"
+            current().fail(ConformanceFailure(clause, message, request=target.last_request,
+                                              response={"last": jsonable(value)}), needed=describe)
         time.sleep(interval)
         interval = min(interval * 1.5, settings.poll_interval * 10)
         value = probe()
@@ -247,10 +251,10 @@ def list_all(target: Target, clause: str, *, max_pages: int = 1000, **params: An
         summaries.extend(page.get("provisionedModelSummaries", []))
         token = page.get("nextToken")
         if not token:
-            VERDICTS.judge("LIST-LAST-PAGE")
+            current().judge("LIST-LAST-PAGE")
             return summaries
-    VERDICTS.fail(ConformanceFailure("LIST-LAST-PAGE", f"List ({_short(params)}) still returned a nextToken after "
-                                     f"{max_pages} pages", request=target.last_request))
+    current().fail(ConformanceFailure("LIST-LAST-PAGE", f"List ({_short(params)}) still returned a nextToken after "
+                                      f"{max_pages} pages", request=target.last_request))
     return summaries  # LIST-LAST-PAGE already failed in this test: judge the rest on what came
 
 

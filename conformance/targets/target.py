@@ -17,6 +17,7 @@ and parallel calls. What other modules use of a target is public and documented 
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import json
 import os
 import threading
@@ -35,6 +36,7 @@ import schemas
 from conformance.catalogue.clauses import TargetUnavailable
 from conformance.catalogue.settings import CustomModel, Settings
 from conformance.checker.checks import ResponseChecker, describe_request, error_code
+from conformance.checker.judgement import Judgement, current
 from conformance.targets.aws import PARALLEL_ON_AWS, BillableGuard, BillableRefused  # noqa: F401 - for tests
 from conformance.targets.clients import Clients, Hooks
 from conformance.targets.ledger import TRACKED, Ledger, new_run_id
@@ -118,7 +120,8 @@ class Target:
         # status -> the first wait that timed out on it (expect.wait_until: one timeout per run and status)
         self.timed_out = StatusTimeouts(shared_dir)
         self._lock = threading.Lock()
-        self._local = threading.local()
+        # what the wire checker finds outside any test (fixtures, cleanup); a test's own Judgement inside one
+        self.outside = Judgement()
         self._parallel_clients: list[Any] = []
         self._http_url: str | None = None
         started = start(settings, shared_url)
@@ -159,7 +162,8 @@ class Target:
         with self._lock:
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(self.settings.concurrency, thread_name_prefix="bc-request")
-        futures = [self._pool.submit(call) for call in calls]
+        # each call runs in a copy of this context: it reaches the test's Judgement and has a request of its own
+        futures = [self._pool.submit(contextvars.copy_context().run, call) for call in calls]
         results, first = [], None
         for future in futures:
             try:
@@ -200,7 +204,7 @@ class Target:
 
     # -- event handlers ------------------------------------------------------------------------------------
     def _record_request(self, request: Any, **_: Any) -> None:
-        self._local.request = request  # described (and redacted) only when something reads last_request
+        self.judgement.request = request  # described (and redacted) only when something reads last_request
 
     def _guard_billable(self, request: Any, event_name: str = "", **_: Any) -> None:
         if self.guard is not None and event_name.endswith(_CREATE):
@@ -209,7 +213,8 @@ class Target:
     def _check_parsed(self, operation_model: Any, response_dict: dict[str, Any], **_: Any) -> None:
         name = operation_model.name
         data = self.checker.check(name, response_dict["status_code"], response_dict["headers"],
-                                  response_dict["body"], lambda: self.last_request, soft=True)
+                                  response_dict["body"], lambda: self.last_request,
+                                  into=self.judgement)
         if name in TRACKED:
             self.track(name, response_dict["status_code"], data, self.last_request)
 
@@ -232,11 +237,12 @@ class Target:
         if self.settings.kind.billable:
             self._guard_billable(prepared, event_name=operation)
         described = describe_request(method, url, prepared.headers, body)
-        self._local.request = described
+        self.judgement.request = described
         response = self.clients.send(operation, prepared)  # retried as botocore decides for the SDK channels
         headers_out = dict(response.headers.items())
         content = response.content or b""
-        data = self.checker.check(operation, response.status_code, headers_out, content, described, soft=True)
+        data = self.checker.check(operation, response.status_code, headers_out, content, described,
+                                  into=self.judgement)
         self.track(operation, response.status_code, data, described)
         return RawResponse(response.status_code, headers_out, content, data, described)
 
@@ -263,19 +269,19 @@ class Target:
             return self._parallel_clients[:count]
 
     # -- helpers for tests ---------------------------------------------------------------------------------
-    def current_request(self) -> Any:
-        """This thread's last request, as recorded (for restore_request in the thread that judges the answer)."""
-        return getattr(self._local, "request", None)
-
-    def restore_request(self, request: Any) -> None:
-        self._local.request = request
+    @property
+    def judgement(self) -> Judgement:
+        """The running test's Judgement (conformance.checker.judgement), or ``outside`` between tests."""
+        return current(self.outside)
 
     @property
     def last_request(self) -> dict[str, Any] | None:
-        request = getattr(self._local, "request", None)
+        """The last request sent in this context (each of gather's calls has its own), described and redacted."""
+        judgement = self.judgement
+        request = judgement.request
         if request is not None and not isinstance(request, dict):
             request = describe_request(request.method, request.url, request.headers, request.body)
-            self._local.request = request
+            judgement.request = request
         return request
 
     # -- the ledger (conformance.targets.ledger): what the run created ---------------------------------------

@@ -19,7 +19,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from conformance.catalogue import contract
 from conformance.catalogue.clauses import ConformanceFailure
-from conformance.checker.verdicts import VERDICTS
+from conformance.checker.judgement import current
 from conformance.drivers.stateful.calllog import CallLog, step
 from conformance.drivers.stateful.common import (
     CREATE,
@@ -241,10 +241,10 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
             code = exc.response.get("Error", {}).get("Code")
             request = self.t.last_request
         else:
-            VERDICTS.judge(clause)
+            current().judge(clause)
             return answer
         by_name = ok(self.t, clause, GET, provisionedModelId=rec.name)  # neither answers: the caller's clause
-        VERDICTS.fail(ConformanceFailure(
+        current().fail(ConformanceFailure(
             "GET-BY-NAME-AND-ARN", f"Get by ARN {ident} was refused ({code}) while Get by name {rec.name} answers",
             request=request, response={"by_name": jsonable(by_name)}))
         return by_name
@@ -253,10 +253,10 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
         """Get each, in flight together (Target.gather); yields the answers in the same order, each with its own
         request as the target's last request (what a failure of the check that follows shows)."""
         def one(ident: str) -> tuple[dict[str, Any], Any]:
-            return self.get(clause, ident), self.t.current_request()
+            return self.get(clause, ident), current().request
 
         for got, request in self.t.gather(functools.partial(one, ident) for ident in idents):
-            self.t.restore_request(request)
+            current().request = request
             yield got
 
     def together(self, *calls: Callable[[], Any]) -> list[Callable[[], Any]]:
@@ -270,9 +270,9 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
 
         def one(n: int) -> None:
             try:
-                done[n] = calls[n](), None, t.current_request()
+                done[n] = calls[n](), None, current().request
             except BaseException as exc:  # noqa: BLE001 - raised by its reader, in the step's order
-                done[n] = None, exc, t.current_request()
+                done[n] = None, exc, current().request
 
         if t.overlaps and len(calls) > 1:
             t.gather(functools.partial(one, n) for n in range(len(calls)))
@@ -281,7 +281,7 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
             if done[n] is None:
                 one(n)
             answer, exc, request = done[n]  # type: ignore[misc]
-            t.restore_request(request)
+            current().request = request
             if exc is not None:
                 raise exc
             return answer

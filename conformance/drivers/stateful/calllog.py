@@ -11,7 +11,8 @@ from typing import Any
 from botocore import xform_name
 
 from conformance.catalogue.clauses import ConformanceFailure
-from conformance.checker.verdicts import UNREADABLE, VERDICTS, Blocked
+from conformance.checker.judgement import Blocked, current
+from conformance.checker.outcomes import BLOCKED
 from conformance.drivers.stateful.common import response_body
 from conformance.report.reproducer import calls_script
 from conformance.targets.target import Target
@@ -76,29 +77,26 @@ class CallLog:
 
 def step(function: Callable[..., Any]) -> Callable[..., Any]:
     """One step of a machine run. A ConformanceFailure escaping it gets the reproducer (the calls of this machine
-    run so far). A step blocked by a clause that already failed (``Blocked``), or one that cannot read an answer
-    the wire checker already failed, ends without a verdict: the machine drops the records it acted on and goes on,
-    so the other clauses still get theirs."""
+    run so far) and goes on to the rerun loop. A step the test's Judgement settles as blocked (a clause that
+    already failed left it without what it needs, or it cannot read an answer the wire checker already failed)
+    ends without a verdict: the machine drops the records it acted on and goes on, so the other clauses still get
+    theirs."""
 
     @functools.wraps(function)
     def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
-        checker = self.t.checker
-        soft_before = checker.soft_total
+        judgement = current()
+        since = judgement.mark()
         self.involved.clear()
         try:
             return function(self, *args, **kwargs)
-        except Blocked as blocked:
-            self.drop_involved(blocked.request)
-            return None
         except ConformanceFailure as failure:
             if failure.reproducer is None and self.log is not None:
                 failure.reproducer = self.log.script(failure)
             raise
-        except UNREADABLE:
-            if checker.soft_total == soft_before:
+        except Exception as exc:
+            if judgement.settle(exc, since=since) != BLOCKED:
                 raise
-            VERDICTS.blocked_by = VERDICTS.blocked_by or checker.soft_last
-            self.drop_involved()
+            self.drop_involved(exc.request if isinstance(exc, Blocked) else None)
             return None
 
     return wrapper

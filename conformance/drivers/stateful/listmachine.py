@@ -13,7 +13,7 @@ from hypothesis.stateful import initialize, rule
 
 from conformance.catalogue import contract
 from conformance.catalogue.clauses import ConformanceFailure
-from conformance.checker.verdicts import VERDICTS
+from conformance.checker.judgement import current
 from conformance.drivers.stateful.base import ProvisionedThroughputMachine
 from conformance.drivers.stateful.calllog import step
 from conformance.drivers.stateful.common import (
@@ -234,7 +234,7 @@ class ListMachine(ProvisionedThroughputMachine):
             pages.append(items)
             token = page.get("nextToken")
             if not token:
-                VERDICTS.judge("LIST-LAST-PAGE")
+                current().judge("LIST-LAST-PAGE")
                 break
         else:
             check(False, "LIST-LAST-PAGE", f"List with {describe_query(query)} still returned a nextToken after {limit} "
@@ -270,11 +270,12 @@ class ListMachine(ProvisionedThroughputMachine):
         self.judge(query, pages, snap, stable, complete)
 
     def listing(self, condition: bool, clause: str, message: str, **details: Any) -> None:
-        """A verdict about the query just run: a failure shows the query's request, not a later Get."""
+        """A verdict about the query just run (in the test's Judgement): a failure shows the query's request, not a
+        later Get."""
         if condition:
-            VERDICTS.judge(clause)
+            current().judge(clause)
         else:
-            VERDICTS.fail(ConformanceFailure(clause, message, request=self.query_request, response=details or None))
+            current().fail(ConformanceFailure(clause, message, request=self.query_request, response=details or None))
 
     def judge(self, query: Query, pages: list[list[dict[str, Any]]], snap: dict[str, Snapshot], stable: bool,
               complete: bool) -> None:
@@ -301,7 +302,7 @@ class ListMachine(ProvisionedThroughputMachine):
                                             "run never created")
 
         # 2. each summary agrees with Get (fetched after it)
-        # (a record a blocked step dropped from the model is not compared: conformance.checker.verdicts)
+        # (a record a blocked step dropped from the model is not compared: conformance.checker.judgement)
         arns = list(dict.fromkeys(str(s.get("provisionedModelArn")) for s in own
                                   if s.get("provisionedModelArn") in self.records))
         for arn, got in zip(arns, self.get_all("LIST-SUMMARY-MATCHES-GET", arns)):

@@ -9,7 +9,7 @@ from hypothesis import Phase
 from hypothesis import settings as hypothesis_settings
 from hypothesis.stateful import run_state_machine_as_test
 
-from conformance.checker.verdicts import VERDICTS
+from conformance.checker import judgement
 from conformance.drivers.stateful.base import ProvisionedThroughputMachine
 from conformance.drivers.stateful.calllog import CallLog
 from conformance.targets.target import Target
@@ -31,8 +31,8 @@ def machine_settings() -> hypothesis_settings:
             examples = profile.stateful_examples
     # the explain phase re-runs a failing machine many times to annotate it: too slow for a remote target
     phases = tuple(phase for phase in current.phases if phase is not Phase.explain)
-    if VERDICTS.muted:
-        # a run again after a failure (conformance.checker.verdicts): the first failure was shrunk; later ones
+    if judgement.current().muted:
+        # a run again after a failure (conformance.checker.judgement): the first failure was shrunk; later ones
         # keep the calls that found them (shrinking each again would cost one whole search per clause)
         phases = tuple(phase for phase in phases if phase is not Phase.shrink)
     return hypothesis_settings(current, max_examples=examples, deadline=None, phases=phases)
