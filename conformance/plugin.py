@@ -297,8 +297,7 @@ def _findings(ending: _Ending, exc: Findings) -> None:
     error = runmod.interesting_exception(exc.error) if exc.error is not None else None
     unavailable = ending.target_problem(error)
     failed = {f.clause_id for f in judgement.failures}
-    by = judgement.blocked_by or (judgement.failures[0].clause_id if judgement.failures else None)
-    why = judgement.blocked.explanation if judgement.blocked is not None else f"blocked: not judged, {by} failed first"
+    by, why = judgement.unjudged()
     for failure in judgement.failures:
         ending.record_failure(failure)
     blocked = []

@@ -30,6 +30,13 @@ def test_a_first_failure_raises_then_is_muted_and_a_needed_check_blocks_saying_w
     assert judgement.blocked is blocked.value and judgement.settle(blocked.value) == BLOCKED
     assert judgement.judged == {"CREATE-LIFECYCLE"}
     assert judgement.settle(failure()) == ERROR  # a muted clause raised again: the test's own error
+    assert judgement.unjudged() == ("CREATE-LIFECYCLE", blocked.value.explanation)
+
+
+def test_a_test_that_stopped_at_a_failure_leaves_the_rest_unjudged_by_it() -> None:
+    judgement = Judgement(["CREATE-LIFECYCLE", "TAG-ADD"])
+    judgement.settle(failure("TAG-ADD"))
+    assert judgement.unjudged() == ("TAG-ADD", "blocked: not judged, TAG-ADD failed first")
 
 
 def test_the_first_block_is_the_one_reported() -> None:

@@ -67,7 +67,7 @@ class Judgement:
       (those go to the rerun loop, after Hypothesis shrank them).
     - ``request``: the last request sent in this context (each of gather's calls has its own).
     - What the report reads: ``judged``, ``failures`` (first first), ``blocked`` (the first ``Blocked``, or
-      None), ``blocked_by``.
+      None), ``blocked_by``, and ``unjudged()``: why the clauses it never judged have no verdict.
     """
 
     def __init__(self, clauses: Iterable[str] = ()) -> None:
@@ -147,6 +147,14 @@ class Judgement:
     @property
     def blocked_by(self) -> str | None:
         return self.blocked.by if self.blocked is not None else None
+
+    def unjudged(self) -> tuple[str | None, str]:
+        """Why the test's clauses it never judged have no verdict: (the clause that blocked them, the message). The
+        first block's, else the first failure's (the test stopped there and did not run again)."""
+        if self.blocked is not None:
+            return self.blocked.by, self.blocked.explanation
+        by = self.failures[0].clause_id if self.failures else None
+        return by, f"blocked: not judged, {by} failed first"
 
     def unmuted(self) -> list[str]:
         """The test's clauses that have not failed yet (another attempt could still judge them)."""
