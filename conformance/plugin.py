@@ -252,8 +252,8 @@ class _Ending:
                     failure={**failure.details(), **self.state.progress()})
 
     def record_soft(self) -> None:
-        """The wire clauses the test's answers broke while it went on (and those of the answers before it, to
-        fixtures), each clause's first failure."""
+        """The wire clauses the test's answers broke while it went on, and those answers outside any test broke
+        since the last report (the test's fixtures): each clause's first failure."""
         target = self.state.target
         if target is None:
             return
@@ -315,7 +315,7 @@ def _findings(ending: _Ending, exc: Findings) -> None:
             blocked.append(clause)
     parts = [runmod.render_failure(f) for f in judgement.failures]
     if blocked:
-        parts.append(f"BLOCKED by {by}: {', '.join(blocked)}")
+        parts.append(f"BLOCKED {', '.join(blocked)}: {why.removeprefix('blocked: ')}")
     if exc.error is not None:
         parts.append(f"then: {runmod.describe_error(exc.error)}")
         if unavailable:
