@@ -22,15 +22,17 @@ from .faults import (
     TOKEN_CHECK_NOT_ATOMIC, TOKEN_REUSE_CREATES_SECOND, UPDATE_CHANGES_MODEL_UNITS,
     UPDATE_CROSS_BASE_ACCEPTED, UPDATE_KEEPS_LAST_MODIFIED, UPDATE_REWRITES_CREATION_TIME,
     UPDATE_SWITCHES_MODEL_AT_ONCE,
+    QUOTA_FAULT_UNITS, QUOTA_REFUSAL_LEAVES_RECORD, RENAME_REISSUES_ARN,
 )
 from .listing import Listing
 from .quirks import (
-    CONFLICT_EXCEPTION, DELETE_REFUSED_WHILE_PENDING, EMPTY_UPDATE_OK, IN_FLIGHT_SECONDS, RENAME_VIA_UPDATING,
+    CONFLICT_EXCEPTION, DELETE_LINGERS, DELETE_REFUSED_WHILE_PENDING, LINGER_SECONDS, EMPTY_UPDATE_OK,
+    IN_FLIGHT_SECONDS, RENAME_VIA_UPDATING,
     RETRY_IN_FLIGHT_REFUSED, TOKEN_REUSE_ORIGINAL_ARN, UNKNOWN_MODEL_ACCESS_DENIED,
     UPDATE_ACCEPTED_WHILE_PENDING,
 )
 from .records import PENDING, Document, Model, Request, Throughput
-from .tagging import Tagging, tag_pairs
+from .tagging import Tagging, store_tags, tag_pairs
 
 _DELETE_HISTORY_FAULTS = frozenset({DELETE_LEAVES_LISTED, DELETE_LEAVES_GETTABLE, DELETE_KEEPS_TAGS})
 _RACE_FAULTS = frozenset({NAME_CHECK_NOT_ATOMIC, TOKEN_CHECK_NOT_ATOMIC})
@@ -97,10 +99,15 @@ class Emulator(Dispatcher, Listing, Tagging):
                 raise
             tag_error = error  # refused, but the record is stored anyway
         quota = self.config.model_unit_quota
+        if quota is None and QUOTA_REFUSAL_LEAVES_RECORD in self.faults:
+            quota = QUOTA_FAULT_UNITS
+        quota_error = None
         if quota is not None:
             used = sum(pt.model_units for pt in self._live.values() if pt.region == request.region)
             if used + units > quota:
-                raise ApiError("ServiceQuotaExceededException", f"Model unit quota of {quota} exceeded")
+                quota_error = ApiError("ServiceQuotaExceededException", f"Model unit quota of {quota} exceeded")
+                if QUOTA_REFUSAL_LEAVES_RECORD not in self.faults:
+                    raise quota_error
 
         if self.faults & _RACE_FAULTS:
             # Checked, then inserted after a pause without the lock: concurrent creates all pass the checks.
@@ -142,8 +149,10 @@ class Emulator(Dispatcher, Listing, Tagging):
             status="Creating",
             status_since=now,
             will_fail=bool({model_id, model.arn, model.short_id} & set(self.config.fail_models)),
-            tags={} if TAGS_DROPPED in self.faults else dict(tags),
+            tags={},
         )
+        if TAGS_DROPPED not in self.faults:
+            store_tags(pt.tags, tags, self.faults)
         self._settle(pt, now)
         self._live[pt.arn] = pt
         self._names[(request.region, name)] = pt.arn
@@ -151,6 +160,8 @@ class Emulator(Dispatcher, Listing, Tagging):
             self._idempotency[token_key] = (fingerprint, pt.arn)
         if tag_error is not None:
             raise tag_error
+        if quota_error is not None:
+            raise quota_error  # quota-refusal-leaves-record: refused, but stored
         return self._created(pt.arn)
 
     def _retried(self, token_key: tuple[str, str], fingerprint: tuple[Any, ...]) -> tuple[int, Document] | None:
@@ -180,8 +191,21 @@ class Emulator(Dispatcher, Listing, Tagging):
         include_deleted = DELETE_LEAVES_GETTABLE in self.faults
         if GET_BY_NAME_REFUSED in self.faults and not params["provisionedModelId"].startswith("arn:"):
             raise not_found(f"Provisioned model {params['provisionedModelId']} was not found")
-        pt = self._find(request, params["provisionedModelId"], include_deleted=include_deleted)
+        try:
+            pt = self._find(request, params["provisionedModelId"], include_deleted=include_deleted)
+        except ApiError:
+            lingering = self._lingering_pt(request, params["provisionedModelId"])
+            if lingering is None:
+                raise
+            pt = lingering
         return 200, self._describe(pt, summary=False)
+
+    def _lingering_pt(self, request: Request, ident: str) -> Throughput | None:
+        """delete-lingers: a PT deleted less than LINGER_SECONDS ago, by ARN or name (else None)."""
+        for pt, deleted_at in self._lingering.values():
+            if ident in (pt.arn, pt.name) and request.now - deleted_at < LINGER_SECONDS * 1_000_000:
+                return pt
+        return None
 
     def _update(self, request: Request, params: Document) -> tuple[int, Document]:
         new_name: str | None = params.get("desiredProvisionedModelName")
@@ -252,6 +276,10 @@ class Emulator(Dispatcher, Listing, Tagging):
         if RENAME_LIST_STALE in self.faults:
             self._stale_list_names.setdefault(pt.arn, pt.name)
         pt.name = new_name
+        if RENAME_REISSUES_ARN in self.faults:
+            del self._live[pt.arn]
+            pt.arn = self._new_arn(pt.region)
+            self._live[pt.arn] = pt
         self._names[(pt.region, new_name)] = pt.arn
 
     def _delete(self, request: Request, params: Document) -> tuple[int, Document | None]:
@@ -267,6 +295,8 @@ class Emulator(Dispatcher, Listing, Tagging):
             # CHOICE: ConflictException, the likely code (the refusal is documented, its code is not).
             raise ApiError("ConflictException", f"Provisioned model {pt.name} has a commitment term running")
         del self._live[pt.arn]
+        if DELETE_LINGERS in self.quirks:
+            self._lingering[pt.arn] = (pt, request.now)
         if self._names.get((pt.region, pt.name)) == pt.arn:
             del self._names[(pt.region, pt.name)]
         if self.faults & _DELETE_HISTORY_FAULTS:

@@ -355,3 +355,18 @@ def apply_summary_faults(faults: frozenset[str], document: dict[str, Any]) -> No
     if LIST_NULL_MEMBER in faults:
         document.setdefault("commitmentDuration", None)
         document.setdefault("commitmentExpirationTime", None)
+
+
+# Issue 24: behaviours the public evidence of real AWS runs shows (docs/aws.md, "A first real run").
+EMPTY_TAG_VALUE_DROPPED = _fault("empty-tag-value-dropped", "A tag with an empty value is accepted but not "
+    "stored (Create and TagResource), so ListTagsForResource never answers it.")
+TAG_KEYS_CASE_FOLDED = _fault("tag-keys-case-folded", "Tag keys are matched case-insensitively: tagging Team "
+    "replaces team (key and value), untagging Team removes team.")
+RENAME_REISSUES_ARN = _fault("rename-reissues-arn", "A rename gives the Provisioned Throughput a new ARN; the "
+    "old ARN answers ResourceNotFoundException.")
+RESERVED_PREFIX_PARTIAL_WRITE = _fault("reserved-prefix-partial-write", "TagResource with a key starting aws: "
+    "is refused with ValidationException after the request's other tags were stored.")
+QUOTA_REFUSAL_LEAVES_RECORD = _fault("quota-refusal-leaves-record", "The account has a quota of "
+    "QUOTA_FAULT_UNITS model units; a create past it is refused with ServiceQuotaExceededException, but its "
+    "record is stored anyway (listed and gettable).")
+QUOTA_FAULT_UNITS = 1000

@@ -115,6 +115,17 @@ CONFLICT_EXCEPTION = _quirk("conflict-exception", "A create with a taken name, a
     "other parameters, a rename onto a taken name and an update outside InService are refused with "
     "ConflictException 400 instead of ValidationException (undocumented for Create and Update, but every sibling "
     "Bedrock Create documents it).")
+# Issue 24, unsettled: the generic AWS tagging rule reserves aws: (UG tagging defers to "Tagging your AWS
+# resources"); Bedrock's enforcement is not observed. The reference accepts such keys (CHOICE).
+RESERVED_PREFIX_REFUSED = _quirk("reserved-prefix-refused", "TagResource with a key starting aws: answers "
+    "ValidationException and changes nothing (the generic AWS rule reserves the prefix; Bedrock's enforcement is "
+    "unobserved: accepting it is as conformant).")
+# Issue 24, unsettled (U-5): the user guide says "immediately deleted", a public sample "It may take a few minutes
+# for the deletion to complete".
+DELETE_LINGERS = _quirk("delete-lingers", "After a Delete, Get by name or ARN still answers the Provisioned "
+    "Throughput for LINGER_SECONDS (0.3 s), then ResourceNotFoundException; List and every other operation treat "
+    "it as gone at once (a deletion that takes a moment to complete).")
+LINGER_SECONDS = 0.3
 
 # The throttling quirk's rate: one answer in this many (EmulatorConfig.throttle_every overrides it).
 THROTTLE_EVERY = 10

@@ -84,6 +84,7 @@ class Store:
             self._names: dict[tuple[str, str], str] = {}  # (region, name) -> ARN
             self._deleted: dict[str, Throughput] = {}  # kept only for the delete-* faults
             self._stale_list_names: dict[str, str] = {}  # kept only for rename-list-stale
+            self._lingering: dict[str, tuple[Throughput, int]] = {}  # delete-lingers: ARN -> (PT, deleted at)
             self._idempotency: dict[tuple[str, str], tuple[tuple[Any, ...], str]] = {}
             self._pending_tokens: set[tuple[str, str]] = set()  # retry-in-flight-refused: creates in progress
             self._pending_names: set[tuple[str, str]] = set()

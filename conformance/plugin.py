@@ -161,7 +161,17 @@ def stop_if_refused(state: Any, plan: Any) -> None:
     line = plan.account_refusal()
     if line is None:
         return
+    try:
+        verdict = plan.quota_refusal_verdict()
+    except Exception:  # noqa: BLE001 - the List failed: the clause stays unjudged, the run still stops
+        verdict = None
+    if verdict is not None:
+        passed, message = verdict
+        state.outcomes.record("CREATE-QUOTA-REFUSAL", PASSED if passed else FAILED, message=message,
+                              test="(billable plan)", examples=1)
     for clause in CATALOGUE.values():
+        if clause.id in state.outcomes.by_clause:
+            continue
         if clause.cost == "billable" and state.selected(clause.id):
             state.outcomes.record(clause.id, SKIPPED, message=f"not run: {line}", test="(billable plan)")
         elif clause.id not in state.outcomes.by_clause and state.selected(clause.id):

@@ -172,6 +172,30 @@ class Check:
     config: dict[str, Any] = field(default_factory=dict)
 
 
+def case_tags(w: Wire) -> dict[str, str]:
+    arn = w.arn(tags=[{"key": "team", "value": "a"}])
+    tag(w, {"resourceARN": arn, "tags": [{"key": "Team", "value": "b"}, {"key": "blank", "value": ""}]})
+    return {t["key"]: t["value"] for t in w.tags(arn).json["tags"]}
+
+
+def renamed_arn_resolves(w: Wire) -> tuple[int, str | None]:
+    arn = w.arn()
+    w.update(desiredProvisionedModelName="renamed")
+    got = w.get(arn)
+    return got.status, (got.json or {}).get("provisionedModelName")
+
+
+def reserved_prefix(w: Wire) -> tuple[int, list[str]]:
+    arn = w.arn()
+    answer = tag(w, {"resourceARN": arn, "tags": [{"key": "aws:x", "value": "1"}, {"key": "ok", "value": "1"}]})
+    return answer.status, sorted(t["key"] for t in w.tags(arn).json["tags"])
+
+
+def quota_refusal(w: Wire) -> tuple[int, list[str]]:
+    answer = w.call("POST", COLLECTION, {"provisionedModelName": "big", "modelId": TITAN, "modelUnits": 100000})
+    return answer.status, w.names()
+
+
 CHECKS: dict[str, Check] = {
     "create-status-200": Check(lambda w: w.create().status, 201, 200),
     "create-missing-arn": Check(lambda w: "provisionedModelArn" in w.create().json, True, False),
@@ -490,6 +514,11 @@ CHECKS: dict[str, Check] = {
     "busy-500": Check(
         lambda w: 500 in [a.status for a in parallel(*(lambda i=i: w.create(f"pt{i}") for i in range(4)))],
         False, True),
+    "empty-tag-value-dropped": Check(lambda w: case_tags(w).get("blank"), "", None),
+    "tag-keys-case-folded": Check(lambda w: sorted(case_tags(w)), ["Team", "blank", "team"], ["Team", "blank"]),
+    "rename-reissues-arn": Check(renamed_arn_resolves, (200, "renamed"), (404, None)),
+    "reserved-prefix-partial-write": Check(reserved_prefix, (200, ["aws:x", "ok"]), (400, ["ok"])),
+    "quota-refusal-leaves-record": Check(quota_refusal, (201, ["big"]), (400, ["big"])),
 }
 
 CHECKS.update({

@@ -333,6 +333,21 @@ def conflicts(w: Wire) -> tuple[Any, ...]:
             w.update("a", desiredProvisionedModelName="b").outcome, pending, sorted(w.names()))
 
 
+def reserved_prefix(w: Wire) -> tuple[Any, ...]:
+    arn = w.arn()
+    answer = w.tag(arn, **{"aws:x": "1", "ok": "1"})
+    return answer.outcome, sorted(w.tags(arn))
+
+
+def delete_then_get(w: Wire) -> tuple[Any, ...]:
+    w.create()
+    w.clock.now += 1
+    w.delete()
+    soon = w.get().outcome
+    w.clock.now += 1
+    return soon, w.get().outcome, w.names()
+
+
 @dataclass(frozen=True)
 class Check:
     observe: Callable[[Wire], Any]
@@ -413,6 +428,8 @@ CHECKS: dict[str, Check] = {
     ),
     "token-reuse-original-arn": Check(token_reuse, (400, False, ["a"]), (201, True, ["a"])),
     "retry-in-flight-refused": Check(retry_in_flight, (False, 1, ["pt"]), (True, 1, ["pt"])),
+    "reserved-prefix-refused": Check(reserved_prefix, (OK, ["aws:x", "ok"]), (V, [])),
+    "delete-lingers": Check(delete_then_get, (NOT_FOUND, NOT_FOUND, []), (OK, NOT_FOUND, [])),
     "conflict-exception": Check(conflicts, (V, V, V, V, ["a", "b"]), (CONFLICT,) * 4 + (["a", "b"],), DELAYS),
 }
 

@@ -432,3 +432,30 @@ declare("UPDATE-DESIRED-MODEL-CROSS-BASE", "UPDATE",
         "refused (documented 4xx) and changes nothing (tried whenever the target's custom models have two base "
         "models; the report says when they have one).", f"{MODEL} (desiredModelId); {UG}prov-thru-edit.html",
         cost="billable")
+
+# ---------------------------------------------------------------------------------------------------------
+# Issue 24: clauses from the public evidence of real AWS runs (docs/aws.md, "A first real run").
+TF_TAGS_TEST = ("hashicorp/terraform-provider-aws internal/service/bedrock/custom_model_tags_gen_test.go (Bedrock "
+                "TagResource): 'The canonical value returned by the AWS API is \"\"'")
+declare("TAG-EMPTY-VALUE", "TAG", 'A tag with an empty value is kept: ListTagsForResource answers its value as "".',
+        TF_TAGS_TEST, "observed", "billable")
+declare("TAG-KEY-CASE", "TAG",
+        "Tag keys are case-sensitive: Case and case are two tags, and untagging one leaves the other.",
+        "Tagging your AWS resources (https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html): tag "
+        "keys and values are case-sensitive; Bedrock's tagging follows it (UG tagging)", "inferred", "billable")
+declare("TAG-RESERVED-PREFIX", "TAG",
+        "A TagResource with a key starting aws: is accepted, or refused with a documented 4xx and nothing changed; "
+        "never half-applied (unsettled: the generic AWS rule reserves the prefix, Bedrock's enforcement is "
+        "unobserved; both answers are accepted).",
+        "Tagging your AWS resources ('The aws: prefix is reserved for use by AWS'); UG tagging", "inferred",
+        "billable")
+declare("UPDATE-RENAME-KEEPS-ARN", "UPDATE",
+        "A rename keeps provisionedModelArn: the ARN still resolves, to the new name, and still takes tagging.",
+        "UG prov-thru-edit (a rename edits the Provisioned Throughput); Terraform and aws-nuke key PTs by ARN "
+        "(hashicorp/terraform-provider-aws provisioned_model_throughput.go, ekristen/aws-nuke)", "inferred",
+        "billable")
+declare("CREATE-QUOTA-REFUSAL", "CREATE",
+        "A create the account's model-unit quota refuses (ServiceQuotaExceededException) creates nothing: its "
+        "name is neither gettable nor listed.",
+        UG + "prov-thru-purchase.html (request MUs first); apache/airflow example_bedrock.py "
+        "(ServiceQuotaExceededException on accounts without MUs)", "observed", "billable")

@@ -142,6 +142,15 @@ EXPECTED.update({
                                  ("--region", "cn-north-1")),
 })
 
+# Issue 24: clauses from the evidence of real AWS runs.
+EXPECTED.update({
+    "empty-tag-value-dropped": ({"TAG-EMPTY-VALUE"}, ()),
+    "tag-keys-case-folded": ({"TAG-KEY-CASE"}, ()),
+    "reserved-prefix-partial-write": ({"TAG-RESERVED-PREFIX"}, ()),
+    "rename-reissues-arn": ({"UPDATE-RENAME-KEEPS-ARN"}, ()),
+    "quota-refusal-leaves-record": ({"CREATE-QUOTA-REFUSAL"}, ()),
+})
+
 # Faults that only show when requests overlap: also caught over HTTP (reference-http), not only in-process.
 OVER_HTTP = ("token-reuse-creates-second", "name-check-not-atomic", "token-check-not-atomic", "busy-500")
 OVER_HTTP += ("tag-lost-update",)

@@ -103,6 +103,21 @@ class Plan:
                     return f"Provisioned Throughput is not offered in {region}: {error.message}"
         return None
 
+    def quota_refusal_verdict(self) -> tuple[bool, str] | None:
+        """CREATE-QUOTA-REFUSAL on an account without model units: the refused creates of the plan left no name in
+        List (passed, message) or did (failed, message); None when the quota refused none."""
+        refused = [entry for entry in self.slots.values() if isinstance(entry.error, QuotaRefused)]
+        if not refused:
+            return None
+        found = []
+        for entry in refused:
+            page = self.target.sdk.list_provisioned_model_throughputs(nameContains=entry.name)
+            found += [s.get("provisionedModelArn") for s in page.get("provisionedModelSummaries", [])
+                      if s.get("provisionedModelName") == entry.name]
+        if found:
+            return False, f"creates refused with ServiceQuotaExceededException still created {found}"
+        return True, ""
+
     def take(self, slot: str, clause: str, *, settle: bool = True) -> Slot:
         """The slot's Provisioned Throughput, settled (InService or Failed) unless ``settle`` is false; its
         create's failure if it failed."""

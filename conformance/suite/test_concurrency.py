@@ -31,6 +31,7 @@ from conformance.targets.expect import (
     ok,
     refused,
     tags_of,
+    wait_gone,
     wait_settled,
 )
 
@@ -337,6 +338,8 @@ def _load_steps(target: Any, client: Any, worker: _Worker) -> list[Answer]:
     send("list_tags_for_resource", resourceARN=arn)
     send("untag_resource", resourceARN=arn, tagKeys=["gone"])
     worker.deleted = send(DELETE, provisionedModelId=arn).ok
+    if worker.deleted:
+        wait_gone(target, arn)  # unsettled how soon a deleted PT stops answering (U-5): a short poll first
     send(GET, provisionedModelId=arn)
     return answers
 

@@ -158,6 +158,29 @@ def wait_until(target: Target, clause: str, describe: str, probe: Callable[[], A
     return value
 
 
+# How long a deleted Provisioned Throughput may still answer Get (U-5, unsettled): the user guide says "immediately
+# deleted", a public IDP sample's create_provisioned_throughput.py "It may take a few minutes for the deletion to
+# complete". AWS gets a few minutes, emulators a moment (the quirk delete-lingers proves the tolerance).
+DELETE_SETTLE_SECONDS = {True: 180.0, False: 2.0}
+
+
+def wait_gone(target: Target, ident: str) -> None:
+    """After an accepted Delete: poll Get ``ident`` until it is refused or the window ends (DELETE_SETTLE_SECONDS).
+    No verdict: the caller judges what the target answers then."""
+    settings = target.settings
+    deadline = time.monotonic() + DELETE_SETTLE_SECONDS[settings.kind.aws]
+    interval = settings.poll_interval
+    while True:
+        try:
+            target.sdk.get_provisioned_model_throughput(provisionedModelId=ident)
+        except ClientError:
+            return
+        if time.monotonic() >= deadline:
+            return
+        time.sleep(interval)
+        interval = min(interval * 1.5, settings.poll_interval * 10)
+
+
 def jsonable(value: Any) -> Any:
     """A parsed answer as JSON for a failure's details: without botocore's ResponseMetadata, timestamps as ISO 8601
     in UTC, anything else that JSON lacks as its text."""

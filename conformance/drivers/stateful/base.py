@@ -610,6 +610,7 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
         self.records.pop(rec.arn, None)
         self.deleted[rec.arn] = rec
         t.forget(rec.arn)
+        expect.wait_gone(t, rec.arn)  # unsettled how soon (U-5): a short poll before the verdict
         gone = functools.partial(refused, t, "DELETE-GONE")
         # the reads go out together (each judged where it was); the changes the target must refuse, one at a time
         idents = (rec.arn, *((rec.name,) if self.sole(rec) else ()))  # a shared name: the server's guess

@@ -20,6 +20,7 @@ from conformance.drivers.stateful.common import (
     CREATE,
     GET,
     INDEX,
+    LIST_TAGS,
     NOT_FOUND,
     TAG,
     TAG_KEYS,
@@ -32,6 +33,7 @@ from conformance.drivers.stateful.common import (
     documented_refusals,
 )
 from conformance.drivers.stateful.model import Record
+from conformance.targets import expect
 from conformance.targets.expect import check, ok, refused
 
 
@@ -411,6 +413,76 @@ class LifecycleMachine(ProvisionedThroughputMachine):
             self.do_tag(rec, {"k0": "v"})
             keys = ["k0"]
         self.do_untag(rec, sorted({keys[p % len(keys)] for p in picks}))
+
+    # -- issue 24: what the evidence of real AWS runs shows (docs/aws.md, "A first real run") -----------------
+    def _tags_now(self, rec: Record, clause: str) -> dict[str, str]:
+        return contract.tag_dict(ok(self.t, clause, LIST_TAGS, resourceARN=rec.arn).get("tags"))
+
+    def do_tag_empty_value(self, rec: Record) -> None:
+        """TAG-EMPTY-VALUE: a tag with an empty value is kept, and answered as ""."""
+        self.do_tag(rec, {"blank": ""})
+        tags = self._tags_now(rec, "TAG-EMPTY-VALUE")
+        check(tags.get("blank") == "", "TAG-EMPTY-VALUE", f"after tagging blank='' ListTagsForResource of "
+              f"{rec.name} answers {tags.get('blank', '(no such tag)')!r} for it", self.t, tags=tags)
+
+    def do_tag_key_case(self, rec: Record) -> None:
+        """TAG-KEY-CASE: keys that differ only in case are two tags; untagging one leaves the other."""
+        self.do_tag(rec, {"case": "lower"})
+        self.do_tag(rec, {"Case": "upper"})
+        tags = self._tags_now(rec, "TAG-KEY-CASE")
+        check((tags.get("case"), tags.get("Case")) == ("lower", "upper"), "TAG-KEY-CASE",
+              f"after tagging case=lower then Case=upper, {rec.name} holds {tags}", self.t, tags=tags)
+        rec.tags = tags
+        if "Case" in tags:
+            self.do_untag(rec, ["Case"])
+            tags = self._tags_now(rec, "TAG-KEY-CASE")
+            check(tags.get("case") == "lower" and "Case" not in tags, "TAG-KEY-CASE",
+                  f"after untagging Case, {rec.name} holds {tags}; expected case=lower to stay", self.t, tags=tags)
+            rec.tags = tags
+
+    def do_tag_reserved_prefix(self, rec: Record) -> None:
+        """TAG-RESERVED-PREFIX (unsettled): a key starting aws: is accepted, or refused with a documented 4xx and
+        nothing changed; never half-applied."""
+        wire = [{"key": "aws:conformance", "value": "1"}, {"key": "reserved-probe", "value": "1"}]
+        answer, code = self.attempt("TAG-RESERVED-PREFIX", TAG, documented_refusals("TagResource"),
+                                    resourceARN=rec.arn, tags=wire)
+        expected = dict(rec.tags) | (contract.tag_dict(wire) if answer is not None else {})
+        tags = self._tags_now(rec, "TAG-RESERVED-PREFIX")
+        what = "accepted" if answer is not None else f"refused ({code})"
+        check(tags == expected, "TAG-RESERVED-PREFIX", f"a TagResource with an aws: key was {what}; "
+              f"{rec.name} then holds {tags}, expected {expected}", self.t, tags=tags)
+        rec.tags = tags
+
+    def do_rename_keeps_arn(self, rec: Record) -> None:
+        """UPDATE-RENAME-KEEPS-ARN: after a rename the ARN still resolves, to the new name, and takes tagging."""
+        self.do_rename(rec, False, "kar")
+        got = ok(self.t, "UPDATE-RENAME-KEEPS-ARN", GET, provisionedModelId=rec.arn)
+        check((got.get("provisionedModelArn"), got.get("provisionedModelName")) == (rec.arn, rec.name),
+              "UPDATE-RENAME-KEEPS-ARN", f"after the rename to {rec.name}, Get {rec.arn} answers "
+              f"{got.get('provisionedModelArn')} named {got.get('provisionedModelName')!r}", self.t)
+        ok(self.t, "UPDATE-RENAME-KEEPS-ARN", LIST_TAGS, resourceARN=rec.arn)
+
+    def do_quota_probe(self, units: int) -> bool:
+        """CREATE-QUOTA-REFUSAL: a create the quota refuses (ServiceQuotaExceededException) creates nothing. A
+        target that accepts ``units`` (or refuses it otherwise) has no quota to judge: False (the PT is deleted
+        again)."""
+        name = self.new_name("quota")
+        answer, code = self.attempt("CREATE-QUOTA-REFUSAL", CREATE, documented_refusals(
+            "CreateProvisionedModelThroughput"), provisionedModelName=name, modelId=self.t.settings.models[0],
+            modelUnits=units, tags=[dict(self.t.run_tag)])
+        if answer is not None:  # no quota here: gone again (a delete while Creating may be refused: settle first)
+            arn = answer["provisionedModelArn"]
+            expect.wait_settled(self.t, "CREATE-LIFECYCLE", arn)
+            self.t.sdk.delete_provisioned_model_throughput(provisionedModelId=arn)
+            return False
+        if code != "ServiceQuotaExceededException":
+            return False
+        self.refused_names[name] = "CREATE-QUOTA-REFUSAL"
+        refused(self.t, "CREATE-QUOTA-REFUSAL", GET, NOT_FOUND, client=self.t.sdk, provisionedModelId=name)
+        listed = self.listed_with_name("CREATE-QUOTA-REFUSAL", name)
+        check(not listed, "CREATE-QUOTA-REFUSAL", f"a create refused with ServiceQuotaExceededException still "
+              f"created {name}", self.t, listed=[s.get("provisionedModelArn") for s in listed])
+        return True
 
 
 class CustomModelMachine(LifecycleMachine):
