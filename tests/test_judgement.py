@@ -104,3 +104,29 @@ def test_code_reaches_the_active_judgement_from_threads_given_the_context_and_ea
         assert results == [(judgement, n) for n in range(4)]
         assert judgement.request == "the test's" and judgement.judged == {f"CLAUSE-{n}" for n in range(4)}
     assert current(outside) is outside
+
+
+def test_target_gather_hands_each_call_the_tests_judgement_and_a_request_of_its_own() -> None:
+    from conformance.catalogue.settings import Settings
+    from conformance.targets.target import open_target
+
+    target = open_target(Settings(target="reference", latency=0.001, concurrency=4))
+    try:
+        assert target.overlaps  # the calls run on the target's threads
+        judgement = Judgement()
+        with judgement.active():
+            target.sdk.list_provisioned_model_throughputs(nameContains="before")
+
+            def call(n: int) -> tuple[Judgement, str]:
+                target.sdk.list_provisioned_model_throughputs(nameContains=f"call{n}x")
+                current().judge(f"CLAUSE-{n}")
+                return target.judgement, str((target.last_request or {}).get("url"))
+
+            results = target.gather(lambda n=n: call(n) for n in range(4))
+            assert [j for j, _ in results] == [judgement] * 4
+            assert all(f"nameContains=call{n}x" in url for n, (_, url) in enumerate(results)), results
+            assert judgement.judged == {f"CLAUSE-{n}" for n in range(4)}
+            assert "nameContains=before" in str((target.last_request or {}).get("url"))  # the caller's own
+        assert target.judgement is target.outside  # between tests
+    finally:
+        target.close()
