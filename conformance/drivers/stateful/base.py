@@ -15,7 +15,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from conformance.catalogue import contract
 from conformance.catalogue.clauses import ConformanceFailure
@@ -56,6 +56,9 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
     max_live = 6
     min_live_to_delete = 1
     max_commitments = 0
+    # Which of the shared rules the machine has at all (a class's choice, never the model's: see pick()).
+    creates = True
+    deletes = True
     _machines = itertools.count(1)
 
     def __init__(self) -> None:
@@ -705,6 +708,7 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
         return action()
 
     # -- rules every machine has ----------------------------------------------------------------------------
+    @precondition(lambda self: self.creates)
     @rule(choice=INDEX, foundation_form=st.booleans(), units=st.integers(1, 3), tags=TAGS,
           use_token=st.booleans(), word=WORD)
     @step
@@ -720,6 +724,7 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
         if rec:
             self.settle(rec)
 
+    @precondition(lambda self: self.deletes)
     @rule(index=INDEX, by_name=st.booleans())
     @step
     def delete(self, index: int, by_name: bool) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from collections.abc import Callable
 from typing import Any
 
 from hypothesis import strategies as st
@@ -30,9 +31,6 @@ UNUSED_MODEL_ID = "amazon.conformance-unused-v1:0:4k"
 UNKNOWN_MODEL_ID = "amazon.no-such-model-v9:0:1k"
 
 INDEX = st.integers(min_value=0, max_value=63)
-# On/off flags of the initial battery of actions: each on 15 times in 16 (Hypothesis' first, simplest example has
-# them all off), and off once shrunk to 0.
-BATTERY = st.tuples(*[st.integers(0, 15)] * 16)
 WORDS = ("a", "b", "ab", "ba", "abc", "c")
 WORD = st.sampled_from(WORDS)
 TAG_KEYS = ("k0", "k1", "k2", "k3", "Team", "cost:centre", "a.b/c")
@@ -49,3 +47,11 @@ def utc(value: Any) -> datetime:
 
 def response_body(response: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in response.items() if k != "ResponseMetadata"}
+
+
+def switched_on(data: st.DataObject, actions: list[Callable[[], Any]]) -> list[Callable[[], Any]]:
+    """The actions of an initial battery that stay on: one flag drawn per action, each on 15 times in 16
+    (Hypothesis' first, simplest example has them all off) and off once shrunk to 0, so a failure found in the
+    battery shrinks to the actions it needs."""
+    flags = data.draw(st.tuples(*[st.integers(0, 15)] * len(actions)), label="battery")
+    return [action for flag, action in zip(flags, actions, strict=True) if flag]

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from hypothesis import strategies as st
-from hypothesis.stateful import initialize, rule
+from hypothesis.stateful import initialize, precondition, rule
 
 from conformance.catalogue import contract
 from conformance.catalogue.clauses import ConformanceFailure
@@ -17,7 +17,6 @@ from conformance.checker.judgement import current
 from conformance.drivers.stateful.base import ProvisionedThroughputMachine
 from conformance.drivers.stateful.calllog import step
 from conformance.drivers.stateful.common import (
-    BATTERY,
     FILTER_CLAUSES,
     INDEX,
     LIST,
@@ -26,6 +25,7 @@ from conformance.drivers.stateful.common import (
     WORD,
     WORDS,
     jsonable,
+    switched_on,
     utc,
 )
 from conformance.drivers.stateful.listquery import Query, describe_query, match_one, matches, summary_fails
@@ -43,25 +43,25 @@ class ListMachine(ProvisionedThroughputMachine):
     hint = "l"
     max_live = 8
     min_live_to_delete = 3  # so that most queries have several records to page through
+    renames = True
 
     def __init__(self) -> None:
         super().__init__()
         self.default_order: str | None = None  # Ascending/Descending once a default-order List showed one
         self.query_request: dict[str, Any] | None = None
 
-    @initialize(specs=st.lists(st.integers(0, 31), min_size=3, max_size=6), sweep=BATTERY)
+    @initialize(specs=st.lists(st.integers(0, 31), min_size=3, max_size=6), data=st.data())
     @step
-    def populate(self, specs: list[int], sweep: tuple[int, ...]) -> None:
+    def populate(self, specs: list[int], data: st.DataObject) -> None:
         """One small integer per record (model, model id form, word): little for Hypothesis to shrink."""
         for n, spec in enumerate(specs):
             word = "bca"[n] if n < 3 else WORDS[spec % len(WORDS)]
             self.do_create(spec // 2, bool(spec % 2), 1, {}, False, word)
-        for flag, action in zip(sweep, self.sweep()):
-            if flag:
-                self.act(action)  # its own step: a blocked query drops its records, the sweep goes on
+        for action in switched_on(data, self.sweep()):
+            self.act(action)  # its own step: a blocked query drops its records, the sweep goes on
 
     def sweep(self) -> list[Callable[[], None]]:
-        """Each kind of query once (each on unless Hypothesis shrinks its flag to 0)."""
+        """Each kind of query once (common.switched_on says which stay on)."""
         live = self.live()
         first, middle = live[0], live[len(live) // 2]
         times = sorted(set(self.times))
@@ -102,6 +102,7 @@ class ListMachine(ProvisionedThroughputMachine):
                 self.check_query(Query(max_results=1, isolation=self.ns), complete=True)
             raise
 
+    @precondition(lambda self: self.renames)
     @rule(index=INDEX, word=WORD)
     @step
     def rename(self, index: int, word: str) -> None:
@@ -148,7 +149,7 @@ class ListMachine(ProvisionedThroughputMachine):
     @step
     def paginate(self, max_results: int | None, order: str | None, sort_by: bool, isolate: bool) -> None:
         """Every record once across pages, no page over maxResults, no token on the last page, the order."""
-        self.do_query(max_results, order, sort_by, None, None, None, None, None, isolate)
+        self.do_query(max_results=max_results, order=order, sort_by=sort_by, isolate=isolate)
 
     @rule(kind=st.sampled_from(("status", "model", "name", "time")), value=INDEX, other=INDEX,
           max_results=st.one_of(st.none(), st.integers(1, 4)), order=st.sampled_from((None, "Ascending", "Descending")),
@@ -162,7 +163,8 @@ class ListMachine(ProvisionedThroughputMachine):
         name = (value, other, isolate) if kind == "name" else None
         after = value if kind == "time" and other % 3 != 1 else None
         before = other if kind == "time" and other % 3 != 0 else None
-        self.do_query(max_results, order, False, status, model, name, after, before, isolate)
+        self.do_query(max_results=max_results, order=order, sort_by=False, status=status, model=model, name=name,
+                      after=after, before=before, isolate=isolate)
 
     @rule(max_results=st.one_of(st.none(), st.integers(1, 5), st.just(1000)),
           order=st.sampled_from((None, "Ascending", "Descending")), sort_by=st.booleans(),
@@ -175,11 +177,12 @@ class ListMachine(ProvisionedThroughputMachine):
               model: int | None, name: tuple[int, int, bool] | None, after: int | None, before: int | None,
               isolate: bool) -> None:
         """Any combination of filters, paging and sorting."""
-        self.do_query(max_results, order, sort_by, status, model, name, after, before, isolate)
+        self.do_query(max_results=max_results, order=order, sort_by=sort_by, status=status, model=model, name=name,
+                      after=after, before=before, isolate=isolate)
 
-    def do_query(self, max_results: int | None, order: str | None, sort_by: bool, status: str | None,
-                 model: int | None, name: tuple[int, int, bool] | None, after: int | None, before: int | None,
-                 isolate: bool) -> None:
+    def do_query(self, *, max_results: int | None, order: str | None, sort_by: bool, isolate: bool,
+                 status: str | None = None, model: int | None = None, name: tuple[int, int, bool] | None = None,
+                 after: int | None = None, before: int | None = None) -> None:
         """Build a query from drawn indices (over the run's own records, times and model ARNs) and check it.
         Unless the target is this worker's alone, the query is isolated on the namespace."""
         isolated = isolate or not self.exclusive
@@ -398,8 +401,7 @@ class PlannedListMachine(ListMachine):
     (conformance.targets.aws.SCHEDULE) instead of creating, and never creates, renames or deletes; the sweep
     (each filter, each sort order, small pages, a garbage token) and random queries run over them."""
 
-    max_live = 0  # the create rule never creates
-    min_live_to_delete = 1_000  # the delete rule never deletes
+    creates = deletes = renames = False  # the plan's two PTs are the only records
 
     def __init__(self) -> None:
         super().__init__()
@@ -415,7 +417,4 @@ class PlannedListMachine(ListMachine):
             self.settle(self.adopt(slot, "LIST-PAGINATION-COMPLETE"))
         for action in self.sweep():
             action()
-
-    def rename(self, index: int, word: str) -> None:  # type: ignore[override] - no rule here: no renames
-        return None
 

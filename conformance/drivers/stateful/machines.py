@@ -16,7 +16,6 @@ from conformance.catalogue.settings import RUN_TAG_KEY
 from conformance.drivers.stateful.base import ProvisionedThroughputMachine
 from conformance.drivers.stateful.calllog import step
 from conformance.drivers.stateful.common import (
-    BATTERY,
     CREATE,
     GET,
     INDEX,
@@ -31,6 +30,7 @@ from conformance.drivers.stateful.common import (
     UPDATE,
     WORD,
     documented_refusals,
+    switched_on,
 )
 from conformance.drivers.stateful.model import Record
 from conformance.targets import expect
@@ -58,22 +58,20 @@ class LifecycleMachine(ProvisionedThroughputMachine):
         return [r for r in self.live() if r.token and not r.old_names and self.sole(r)]
 
     # -- the start ------------------------------------------------------------------------------------------
-    @initialize(battery=BATTERY, foundation_form=st.booleans(), units=st.integers(1, 3), tags=TAGS,
+    @initialize(data=st.data(), foundation_form=st.booleans(), units=st.integers(1, 3), tags=TAGS,
                 words=st.tuples(WORD, WORD))
     @step
-    def populate(self, battery: tuple[int, ...], foundation_form: bool, units: int, tags: dict[str, str],
+    def populate(self, data: st.DataObject, foundation_form: bool, units: int, tags: dict[str, str],
                  words: tuple[str, str]) -> None:
         first = self.do_create(0, foundation_form, units, tags, True, words[0])
         custom = next((n for n, (kind, _) in enumerate(self.choices) if kind == "custom"), 0)
         second = self.do_create(custom, not foundation_form, 1, {}, False, words[1])
-        actions = self.battery(first, second)
-        for flag, action in zip(battery, actions):
-            if flag:
-                self.act(action)  # its own step: a blocked action drops its records, the battery goes on
+        for action in switched_on(data, self.battery(first, second)):
+            self.act(action)  # its own step: a blocked action drops its records, the battery goes on
 
     def battery(self, first: Record, second: Record) -> list[Callable[[], None]]:
-        """Every action once, in an order where each meets the state it needs. Each is on unless Hypothesis
-        shrinks its flag to 0, so a failure found here shrinks to the actions it needs."""
+        """Every action once, in an order where each meets the state it needs (common.switched_on says which stay
+        on)."""
         alive = self.alive
         return [
             lambda: alive(first) and self.settle(first),
