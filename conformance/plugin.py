@@ -7,6 +7,7 @@ Thin on purpose: settings live in ``conformance.catalogue.settings``, targets in
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -117,6 +118,21 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         order = {step.test: n for n, step in enumerate(aws.SCHEDULE)}
         billable.sort(key=lambda item: order.get(getattr(item, "originalname", item.name), len(order)))
         items[:] = free + billable
+    elif state.side_by_side:
+        # The tests that need only the target run in threads side by side (conformance.session.sidebyside): pytest's
+        # loop runs the others first, then takes their results in this order.
+        ahead = [item for item in items if _runs_ahead(item)]
+        items[:] = [item for item in items if item not in set(ahead)] + ahead
+        state.ahead_items = ahead
+
+
+def _runs_ahead(item: pytest.Item) -> bool:
+    """The test may run in a thread before pytest's loop reaches it: its module says its tests need only the
+    target (SIDE_BY_SIDE), it takes no other fixture, and it is not skipped."""
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    return bool(getattr(getattr(item, "module", None), "SIDE_BY_SIDE", False)) and isinstance(
+        item, pytest.Function) and set(item.fixturenames) <= {"target", "request", *params} and \
+        item.get_closest_marker("skip") is None
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -150,6 +166,8 @@ def target(request: pytest.FixtureRequest) -> Any:
         opened.plan = Plan(opened, state.plan_tests)
         opened.plan.start()
         stop_if_refused(state, opened.plan)
+    if state.ahead_items and state.ahead is None:
+        _start_side_by_side(state, opened)
     yield opened
     state.close_target()
 
@@ -184,15 +202,37 @@ def stop_if_refused(state: Any, plan: Any) -> None:
 JUDGEMENT = pytest.StashKey[Judgement]()  # the test's Judgement, from its call to its report
 
 
+def _start_side_by_side(state: Any, opened: Any) -> None:
+    """Start the tests that run side by side, the longest first, each with the arguments pytest would give it."""
+    from conformance.session.sidebyside import Ahead, longest_first
+
+    state.ahead = Ahead(state.settings.concurrency)
+    opened.side_by_side = True
+    runs = []
+    for item in longest_first(state.ahead_items):
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        item.funcargs.update({name: opened if name == "target" else item._request if name == "request" else
+                              params[name] for name in item.fixturenames})
+        runs.append((item, functools.partial(judge_test, item, state)))
+    state.ahead.start(runs)
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> Any:
+    """A clause test: judged here (``judge_test``), or, when it ran side by side, its result taken in its turn."""
+    state = pyfuncitem.config.stash.get(runmod.STATE, None)
+    if state is None:
+        return None
+    if state.ahead is not None and pyfuncitem in state.ahead:
+        return state.ahead.result(pyfuncitem)
+    return judge_test(pyfuncitem, state)
+
+
+def judge_test(pyfuncitem: pytest.Function, state: Any) -> Any:
     """Run a clause test until every clause it names has its own verdict. When the test fails clause C, C is
     recorded and the test runs again with C muted (its checks no longer stop it; see
     conformance.checker.judgement), so the next independent clause gets judged; at most once per clause it
     names. Against real AWS only free tests run again (a rerun of a billable test costs)."""
-    state = pyfuncitem.config.stash.get(runmod.STATE, None)
-    if state is None:
-        return None
     clauses = item_clauses(pyfuncitem)
     rerun = not state.settings.kind.billable or all(CATALOGUE[c].cost == "free" for c in clauses if c in CATALOGUE)
     funcargs = {arg: pyfuncitem.funcargs[arg] for arg in pyfuncitem._fixtureinfo.argnames}

@@ -54,12 +54,14 @@ def test_presets_are_faults_spread_over_every_operation_and_layer():
     assert {"UPDATE-RENAME", "CREATE-IDEMPOTENT", "TAG-LIMIT"} <= clauses  # lifecycle
 
 
-@pytest.mark.parametrize(("preset", "workers"), [(p, ()) for p in sorted(PRESETS)] + [("many", ("-n", "2"))],
-                         ids=[*sorted(PRESETS), "many-on-two-workers"])
+@pytest.mark.parametrize(("preset", "workers"), [(p, ()) for p in sorted(PRESETS)] + [
+    ("many", ("-n", "2")), ("many", ("--target", "reference-http"))],
+    ids=[*sorted(PRESETS), "many-on-two-workers", "many-side-by-side-over-http"])
 def test_preset_names_every_fault(preset, workers, tmp_path):
     """Many bugs at once, as real emulators carry them: one run names every fault of the preset by one of its
     expected clauses, and blocks at most MAX_BLOCKED clauses (one failure never hides an independent clause).
-    On two xdist workers too: each worker's outcomes reach the report whatever their failure details hold."""
+    On two xdist workers too: each worker's outcomes reach the report whatever their failure details hold; and
+    over HTTP, where the tests that need only the target run side by side (conformance.session.sidebyside)."""
     result = run_cli("run", "--fault", preset, *workers, "--profile", "quick", "--seed", "1", "--report-dir", "out",
                      "-q", cwd=tmp_path, timeout=900)
     verdict = preset_verdict(preset, load_report(tmp_path / "out"))
@@ -79,13 +81,15 @@ def test_unmodified_reference_passes(delays, seed, tmp_path):
     assert result.returncode == 0 and not bad, f"seed {report['seed']}: {bad}\n{result.stdout[-2000:]}"
 
 
-@pytest.mark.parametrize("seed", ["1", "random"])
-def test_reference_with_every_quirk_passes(seed, tmp_path):
+@pytest.mark.parametrize(("seed", "target"), [("1", ()), ("random", ()), ("2", ("--target", "reference-http"))],
+                         ids=["1", "random", "2-side-by-side-over-http"])
+def test_reference_with_every_quirk_passes(seed, target, tmp_path):
     """Silent on a conformant server that chose differently: every quirk of the reference (a behaviour the contract
-    allows but the reference does not use by default) on at once, with status delays so Creating/Updating last."""
+    allows but the reference does not use by default) on at once, with status delays so Creating/Updating last;
+    over HTTP too, the tests side by side."""
     seed_args = ("--seed", seed) if seed != "random" else ()
-    result = run_cli("run", "--quirk", "all", "--profile", "quick", "--report-dir", "out", "-q", *seed_args,
-                     *DELAY, cwd=tmp_path)
+    result = run_cli("run", *target, "--quirk", "all", "--profile", "quick", "--report-dir", "out", "-q",
+                     *seed_args, *DELAY, cwd=tmp_path)
     report = load_report(tmp_path / "out")
     bad = {c["id"]: c["message"] for c in report["clauses"] if c["status"] in ("failed", "error")}
     assert result.returncode == 0 and not bad, f"seed {report['seed']}: {bad}\n{result.stdout[-2000:]}"
@@ -102,3 +106,15 @@ def test_concurrency_clauses_silent_over_http_with_two_workers(quirks, tmp_path)
     report = load_report(tmp_path / "out")
     status = {c["id"]: (c["status"], c["message"]) for c in report["clauses"] if c["id"] in only.split(",")}
     assert result.returncode == 0 and all(s == "passed" for s, _ in status.values()), f"{status}\n{result.stdout[-2000:]}"
+
+
+def test_side_by_side_report_repeats_with_the_seed(tmp_path):
+    """Over HTTP the tests that need only the target run side by side; the verdicts do not depend on which answered
+    first: two runs with one seed and many faults give every clause the same status, from the same test."""
+    reports = []
+    for run in ("a", "b"):
+        result = run_cli("run", "--target", "reference-http", "--fault", "many", "--profile", "quick", "--seed", "3",
+                         "--report-dir", run, "-q", cwd=tmp_path, timeout=900)
+        assert result.returncode == 1, result.stdout[-2000:]
+        reports.append({c["id"]: (c["status"], c.get("tests")) for c in load_report(tmp_path / run)["clauses"]})
+    assert reports[0] == reports[1]

@@ -204,3 +204,55 @@ def test_xdist_deals_one_state_machine_to_each_worker_first():
         assert dealer.tests_finished
         busy = [sum(i in machines for i in node.got) for node in nodes]
         assert max(busy) - min(busy) <= 1  # no worker queues two machines while another has none
+
+def test_tests_run_side_by_side_where_requests_overlap_on_a_target_that_takes_parallel_calls():
+    assert Settings(target="reference-http").side_by_side and Settings(target="http://127.0.0.1:1").side_by_side
+    assert Settings(latency=0.1).side_by_side  # the in-process reference answering late: waiting costs
+    assert not Settings().side_by_side  # in process without latency: threads would only add switching
+    assert not Settings(target="reference-http", concurrency=1).side_by_side  # the strictly sequential run
+    assert not Settings(target="moto").side_by_side and not Settings(target="moto-server").side_by_side
+    assert Settings(target="aws").side_by_side  # free clauses only
+    assert not Settings(target="aws", allow_billable=True).side_by_side  # the plan's order counts every PT
+
+
+def test_ahead_runs_side_by_side_each_in_its_own_context_and_gives_results_in_their_turn():
+    import contextvars
+    from types import SimpleNamespace
+
+    from conformance.session.sidebyside import Ahead
+
+    mine = contextvars.ContextVar("mine", default="unset")
+    mine.set("caller")
+    together = threading.Barrier(3, timeout=60)  # all three in flight at once, or the barrier breaks
+
+    def run(n):
+        seen = mine.get()
+        mine.set(f"test {n}")  # its own context: neither the caller nor the others see this
+        together.wait()
+        if n == 1:
+            raise ValueError("test 1 failed")
+        return seen, mine.get()
+
+    items = [SimpleNamespace(nodeid=f"t{n}") for n in range(3)]
+    ahead = Ahead(3)
+    ahead.start((item, lambda n=n: run(n)) for n, item in enumerate(items))
+    assert all(item in ahead for item in items)
+    assert ahead.result(items[0]) == ("caller", "test 0")
+    with pytest.raises(ValueError, match="test 1 failed"):
+        ahead.result(items[1])
+    assert ahead.result(items[2]) == ("caller", "test 2")
+    assert mine.get() == "caller" and not any(item in ahead for item in items)
+    ahead.stop()
+
+
+def test_a_halted_target_refuses_every_request_before_it_is_sent(make_target):
+    from conformance.catalogue.clauses import TargetUnavailable
+
+    target = make_target()
+    target.halt()
+    with pytest.raises(TargetUnavailable, match="stopping"):
+        target.sdk.list_provisioned_model_throughputs()
+    with pytest.raises(TargetUnavailable, match="stopping"):
+        target.raw("ListProvisionedModelThroughputs", "GET", "/provisioned-model-throughputs")
+    target.halted = False
+    assert target.sdk.list_provisioned_model_throughputs()["provisionedModelSummaries"] == []

@@ -106,6 +106,20 @@ class Settings:
         """Creates cost money and the user allowed them: the billable guard's plan runs (docs/aws.md)."""
         return self.kind.billable and self.allow_billable
 
+    @property
+    def overlaps(self) -> bool:
+        """Requests go out together where waiting is what costs: a target across a socket or a reference with
+        latency, with --concurrency above 1. In process without latency a thread would only add switching to a
+        CPU-bound call; --concurrency 1 sends one request at a time."""
+        return self.concurrency > 1 and (self.latency > 0 or not self.kind.in_process)
+
+    @property
+    def side_by_side(self) -> bool:
+        """Besides the requests, the tests that need only the target run side by side in one process
+        (conformance.session.sidebyside): where requests overlap, on a target that takes parallel calls (not moto),
+        outside a billable run (its plan's order counts every Provisioned Throughput)."""
+        return self.overlaps and not self.kind.moto and not self.billable_run
+
     def public(self) -> dict[str, Any]:
         """Settings safe to print and report (no secrets are ever held here)."""
         data = dataclasses.asdict(self)

@@ -145,6 +145,8 @@ class RunState:
         self.plan_tests: list[str] = []  # aws --allow-billable: the selected tests of the billable plan
         self.shared_dir: str | None = None  # under xdist: made by the controller, removed when it closes
         self.canonical_models: dict[str, str] = {}  # aws: model id -> the ARN ListFoundationModels lists
+        self.ahead_items: list[Any] = []  # the tests that run side by side (conformance.session.sidebyside)
+        self.ahead: Any = None  # their threads (sidebyside.Ahead), once the target is open
 
     # -- construction --------------------------------------------------------------------------------------
     @classmethod
@@ -225,6 +227,13 @@ class RunState:
             return False
         return not (self.skip and _matches(self.skip, clause))
 
+    @property
+    def side_by_side(self) -> bool:
+        """The tests that need only the target run side by side in this process (Settings.side_by_side; not under
+        -n: its workers are processes, each given its tests one by one)."""
+        return self.settings.side_by_side and self.worker == "m" and not getattr(
+            self.config.option, "numprocesses", None)
+
     def progress(self) -> dict[str, Any]:
         """How far the run was when something failed: requests sent (this worker) and seconds elapsed."""
         requests = self.target.checker.responses if self.target is not None else None
@@ -244,6 +253,13 @@ class RunState:
         return self.target
 
     def close_target(self) -> None:
+        if self.ahead is not None:  # tests still running side by side (a stopped run): they end at their next call
+            ahead, self.ahead = self.ahead, None
+            if self.target is not None:
+                self.target.halt()
+            ahead.stop()
+            if self.target is not None:
+                self.target.halted = False
         if self.target is not None:
             target, self.target = self.target, None
             for clause, count in target.checker.checked.items():

@@ -1,16 +1,102 @@
-"""Side by side: the clause tests of one run that proceed together.
+"""Side by side: the clause tests of one run that proceed together, and a seed that still repeats the run.
 
+Against a target across a socket most of a test's time is waiting for answers. Two ways keep several tests in
+flight, both deterministic in what they report:
+
+- ``Ahead`` (one process, the default where ``Target.overlaps``): the tests that need nothing but the session's
+  target (the state machines, the fixed walks, the per-operation and concurrency tests) run in threads, up to
+  ``width`` at a time, started when the target opens, the longest first. pytest's own loop runs the tests with
+  module fixtures first (the validation and schemathesis modules; their cases already go out together through
+  ``Target.gather``), then reads each threaded test's result in its turn (``result``). Each test runs in a
+  context of its own (``contextvars``: its Judgement, its last request), and the plugin records every outcome in
+  pytest's order, so the report does not depend on which test answered first.
 - ``Dealer`` (``-n N``, pytest-xdist's ``pytest_xdist_make_scheduler`` hook): the longest tests go one to a worker
   first, every worker then takes the next test as it finishes one (two in its queue, as xdist's workers need).
+
+``-n 1 --concurrency 1`` is the strictly sequential run (one process, one request at a time), for a server that
+cannot take parallel calls; a target kind that cannot (moto) never runs side by side.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import ast
+import contextvars
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 #: The test modules whose tests run longest (one request after another for many steps): they start first.
 LONGEST = ("test_stateful",)
+
+
+def longest_first(items: Sequence[Any]) -> list[Any]:
+    """``items`` with the longest tests first, each group in its own order."""
+    first = [i for i in items if _module(i).rpartition(".")[2] in LONGEST]
+    return first + [i for i in items if i not in first]
+
+
+def _module(item: Any) -> str:
+    module = getattr(item, "module", None)
+    return getattr(module, "__name__", "") or ""
+
+
+_AST_LOCK = threading.RLock()
+
+
+def _serialise_ast_parse() -> None:
+    """One ``ast.parse`` at a time in this process. CPython before 3.11.8 and 3.12.2 tracks the AST validator's
+    recursion depth in state shared by all threads (python/cpython gh-106905): two threads parsing at once (pytest
+    formatting a failure's traceback, Hypothesis describing a rule or a strategy) raise "SystemError: AST
+    constructor recursion depth mismatch". Installed once, by the first ``Ahead``."""
+    if getattr(ast.parse, "_bc_serialised", False):
+        return
+    parse = ast.parse
+
+    def serialised(*args: Any, **kwargs: Any) -> Any:
+        with _AST_LOCK:
+            return parse(*args, **kwargs)
+
+    serialised._bc_serialised = True  # type: ignore[attr-defined]
+    ast.parse = serialised  # type: ignore[assignment]
+
+
+class Ahead:
+    """Tests run in threads ahead of pytest's loop; ``result(item)`` waits for one and returns what it returned, or
+    raises what it raised."""
+
+    def __init__(self, width: int) -> None:
+        self.width = max(1, width)
+        self._futures: dict[str, Future] = {}
+        self._pool: ThreadPoolExecutor | None = None
+        self._lock = threading.Lock()
+
+    def __contains__(self, item: Any) -> bool:
+        return item.nodeid in self._futures
+
+    def start(self, runs: Iterable[tuple[Any, Callable[[], Any]]]) -> None:
+        """Start each ``(item, run)``, in this order, up to ``width`` at a time; each in a copy of the current
+        context (what the caller set there, each test's own changes its own)."""
+        _serialise_ast_parse()
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self.width, thread_name_prefix="bc-test")
+            for item, run in runs:
+                self._futures[item.nodeid] = self._pool.submit(contextvars.copy_context().run, run)
+
+    def result(self, item: Any) -> Any:
+        future = self._futures.pop(item.nodeid)
+        return future.result()
+
+    def stop(self) -> None:
+        """Tests not started yet never start; the running ones end (their requests: see ``Target.halt``)."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+            for future in self._futures.values():
+                future.cancel()
+            self._futures.clear()
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 #: Tests an xdist worker holds: the one it runs and the next (a worker runs a test once it knows the next one).

@@ -35,6 +35,9 @@ from conformance.targets.expect import (
     wait_settled,
 )
 
+# its tests need only the target: they run side by side with the others (conformance.session.sidebyside)
+SIDE_BY_SIDE = True
+
 CREATE_OP, DELETE_OP = schemas.operation("CREATE").name, schemas.operation("DELETE").name
 CREATE, GET, LIST, DELETE = (schemas.operation(key).method for key in ("CREATE", "GET", "LIST", "DELETE"))
 NOT_FOUND = ("ResourceNotFoundException",)

@@ -21,6 +21,9 @@ from conformance.drivers import stateful
 from conformance.drivers.plan import PT1_TAGS
 from conformance.drivers.stateful import CommitmentMachine, CustomModelMachine, LifecycleMachine, Record
 
+# its tests need only the target: they run side by side with the others (conformance.session.sidebyside)
+SIDE_BY_SIDE = True
+
 
 def _live(m: LifecycleMachine, made: list[Record], index: int) -> Callable[[], Record | None]:
     """made[index] while the model still judges it, else None (a blocked step dropped it, or it was deleted)."""

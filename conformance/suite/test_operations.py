@@ -18,6 +18,9 @@ from conformance.targets import expect
 from conformance.targets.expect import check, ok, refused
 from strategies import valid
 
+# its tests need only the target: they run side by side with the others (conformance.session.sidebyside)
+SIDE_BY_SIDE = True
+
 NOT_FOUND = ("ResourceNotFoundException",)
 
 

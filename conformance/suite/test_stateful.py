@@ -11,6 +11,9 @@ import pytest
 
 from conformance.drivers import stateful
 
+# its tests need only the target: they run side by side with the others (conformance.session.sidebyside)
+SIDE_BY_SIDE = True
+
 CREATE_CLAUSES = ("CREATE-ACCEPTS-VALID", "CREATE-ARN-FORMAT", "CREATE-RECORD-FIELDS", "CREATE-FOUNDATION-ARN",
                   "CREATE-LIFECYCLE", "CREATE-TIMESTAMPS", "CREATE-TAGS", "GET-BY-NAME-AND-ARN", "DELETE-GONE")
 LIFECYCLE_CLAUSES = CREATE_CLAUSES + (

@@ -131,8 +131,9 @@ class Target:
         self.custom_models: tuple[CustomModel, ...] = started.custom_models or settings.custom_models
         # Independent requests overlap where waiting is what costs: servers across a socket, a reference with
         # latency. In process, without latency, a thread would only add switching to a CPU-bound call.
-        self.overlaps = settings.concurrency > 1 and (
-            settings.latency > 0 or not settings.kind.in_process)
+        self.overlaps = settings.overlaps
+        self.side_by_side = False  # tests run side by side on it (conformance.session.sidebyside; the plugin sets it)
+        self.halted = False  # halt(): every further request is refused before it is sent
         self._pool: ThreadPoolExecutor | None = None
         guard = self._guard_billable if settings.kind.billable else None
         self.clients = Clients(settings, started.endpoint, started.in_process,
@@ -203,7 +204,14 @@ class Target:
             return self._http_url
 
     # -- event handlers ------------------------------------------------------------------------------------
+    def halt(self) -> None:
+        """The run is stopping: every further request raises TargetUnavailable before it is sent, so that tests
+        still running side by side end at their next call."""
+        self.halted = True
+
     def _record_request(self, request: Any, **_: Any) -> None:
+        if self.halted:
+            raise TargetUnavailable("the run is stopping: no further requests")
         self.judgement.request = request  # described (and redacted) only when something reads last_request
 
     def _guard_billable(self, request: Any, event_name: str = "", **_: Any) -> None:
@@ -222,6 +230,8 @@ class Target:
     def raw(self, operation: str, method: str, path: str, *, query: dict[str, Any] | str | None = None,
             body: bytes | str | dict | None = None, headers: dict[str, str] | None = None) -> RawResponse:
         """Send one hand-built request, SigV4-signed, and check its response like any other."""
+        if self.halted:
+            raise TargetUnavailable("the run is stopping: no further requests")
         if isinstance(query, dict):
             query = urllib.parse.urlencode(query, doseq=True)
         url = self.endpoint + path + (f"?{query}" if query else "")

@@ -222,8 +222,9 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
 
     @property
     def exclusive(self) -> bool:
-        """Nobody else changes this target while a query runs (an in-process target of this worker)."""
-        return self.t.emulator is not None or self.t.settings.kind.in_process
+        """Nobody else changes this target while a query runs (an in-process target of this worker, no test side by
+        side with this one)."""
+        return (self.t.emulator is not None or self.t.settings.kind.in_process) and not self.t.side_by_side
 
     # -- calls that may go either way -----------------------------------------------------------------------
     def attempt(self, clause: str, operation: str, codes: Iterable[str], **params: Any
