@@ -11,7 +11,7 @@ from typing import Any
 from botocore import xform_name
 
 from conformance.catalogue.clauses import ConformanceFailure
-from conformance.checker.judgement import Blocked, current
+from conformance.checker.judgement import Blocked
 from conformance.checker.outcomes import BLOCKED
 from conformance.drivers.stateful.common import response_body
 from conformance.report.reproducer import calls_script
@@ -84,7 +84,7 @@ def step(function: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(function)
     def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
-        judgement = current()
+        judgement = self.t.judgement  # the test's (or, run outside one, the target's own)
         since = judgement.mark()
         self.involved.clear()
         try:
