@@ -134,6 +134,7 @@ NOT_PLANNED = {
                       "judged by the plan's fixed walks)",
     "test_custom_model_lifecycle": "needs Provisioned Throughputs of a custom model: not in the AWS plan",
     "test_custom_model_walk": "needs a Provisioned Throughput of a custom model: not in the AWS plan",
+    "test_cross_base_update": "needs a Provisioned Throughput of a custom model: not in the AWS plan",
 }
 
 
@@ -159,6 +160,9 @@ for _step in (
          carries=f"CREATE-IDEMPOTENT-CONCURRENT: {PARALLEL_ON_AWS} identical creates with one token at once"),
     Step("test_create_token_reuse_other_params", uses=("pt2",), probes=1,
          carries="CREATE-TOKEN-REUSE-OTHER-PARAMS: PT 2's token reused with another name creates nothing"),
+    Step("test_tag_concurrent", uses=("pt2",),
+         carries=f"TAG-CONCURRENT: {PARALLEL_ON_AWS} TagResource calls with different keys on PT 2 at once, "
+                 "untagged after"),
     Step("test_no_5xx_under_load", own_creates=PARALLEL_ON_AWS,
          carries=f"API-NO-5XX-UNDER-LOAD: {PARALLEL_ON_AWS} workers at once, each create, get, list, tag, "
                  "untag, delete"),
