@@ -21,7 +21,7 @@ def test_evidence_walk(target):
     def script(m: LifecycleMachine):
         made: list[Record] = []
         given = contract.tag_dict(list(PT1_TAGS))
-        yield lambda: made.append(m.shared_or_new("pt1", "TAG-EMPTY-VALUE", given, False, "evi"))
+        yield lambda: made.append(m.shared_or_new("pt1", "TAG-EMPTY-VALUE", tags=given, word="evi"))
         live = lambda: made[0] if made and m.alive(made[0]) else None  # noqa: E731
         yield lambda: live() and m.settle(live())
         yield lambda: live() and m.do_tag_empty_value(live())

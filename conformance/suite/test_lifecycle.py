@@ -35,16 +35,16 @@ def _live(m: LifecycleMachine, made: list[Record], index: int) -> Callable[[], R
 def test_update_walk(target):
     def script(m: LifecycleMachine):
         made: list[Record] = []
-        yield lambda: made.append(m.shared_or_new("pt1", "UPDATE-RENAME", {}, False, "upd"))
-        yield lambda: made.append(m.shared_or_new("pt2", "UPDATE-RENAME", {}, False, "oth"))
+        yield lambda: made.append(m.shared_or_new("pt1", "UPDATE-RENAME", word="upd"))
+        yield lambda: made.append(m.shared_or_new("pt2", "UPDATE-RENAME", word="oth"))
         first, second = _live(m, made, 0), _live(m, made, 1)
         yield lambda: [m.settle(r) for r in (first(), second()) if r]
-        yield lambda: first() and second() and m.do_rename_onto_live_name(first(), second(), False)
-        yield lambda: first() and m.do_desired_model_on_base(first(), 0, False, False)
+        yield lambda: first() and second() and m.do_rename_onto_live_name(first(), second())
+        yield lambda: first() and m.do_desired_model_on_base(first(), 0)
         yield lambda: first() and m.wait_past(first())  # UPDATE-TIMESTAMPS: the rename comes a clock tick later
-        yield lambda: first() and m.do_rename(first(), False, "ren")
+        yield lambda: first() and m.do_rename(first(), word="ren")
         yield lambda: first() and m.settle(first())
-        yield lambda: first() and m.do_update_nothing(first(), False)
+        yield lambda: first() and m.do_update_nothing(first())
         yield lambda: first() and m.settle(first())
 
     stateful.walk(LifecycleMachine, target, script)
@@ -57,10 +57,10 @@ def test_custom_model_walk(target):
 
     def script(m: CustomModelMachine):
         made = []
-        yield lambda: made.append(m.do_create(0, False, 1, {}, False, "cus"))
+        yield lambda: made.append(m.do_create(0, word="cus"))
         live = lambda: made[0] if made and made[0].arn in m.records else None
         yield lambda: live() and m.settle(live())
-        yield lambda: live() and m.do_desired_model_custom(live(), 0, False)
+        yield lambda: live() and m.do_desired_model_custom(live(), 0)
         yield lambda: live() and m.settle(live())
 
     stateful.walk(CustomModelMachine, target, script)
@@ -77,9 +77,9 @@ def test_cross_base_update(target):
 
     def script(m: CustomModelMachine):
         made: list[Record] = []
-        yield lambda: made.append(m.do_create(0, False, 1, {}, False, "xb"))
+        yield lambda: made.append(m.do_create(0, word="xb"))
         live = _live(m, made, 0)
-        yield lambda: live() and m.do_desired_model_cross_base(live(), 0, False)
+        yield lambda: live() and m.do_desired_model_cross_base(live(), 0)
         yield lambda: live() and m.settle(live())
 
     stateful.walk(CustomModelMachine, target, script)
@@ -90,7 +90,8 @@ def test_idempotency(target):
     def script(m: LifecycleMachine):
         made: list[Record] = []
         # AWS: PT 2, created with a token, retried while still Creating
-        yield lambda: made.append(m.shared_or_new("pt2", "CREATE-IDEMPOTENT", {}, True, "idem", settle=False))
+        yield lambda: made.append(m.shared_or_new("pt2", "CREATE-IDEMPOTENT", use_token=True, word="idem",
+                                                  settle=False))
         live = _live(m, made, 0)
         yield lambda: live() and m.do_retry(live())
 
@@ -101,9 +102,9 @@ def test_idempotency(target):
 def test_uniqueness_and_unknown_model(target):
     def script(m: LifecycleMachine):
         made: list[Record] = []
-        yield lambda: made.append(m.shared_or_new("pt1", "CREATE-NAME-UNIQUE", {}, False, "uniq"))
+        yield lambda: made.append(m.shared_or_new("pt1", "CREATE-NAME-UNIQUE", word="uniq"))
         live = _live(m, made, 0)
-        yield lambda: live() and m.do_create_with_live_name(live(), 0, False)
+        yield lambda: live() and m.do_create_with_live_name(live(), 0)
         yield m.do_create_unknown_model
 
     stateful.walk(LifecycleMachine, target, script)
@@ -116,7 +117,7 @@ def test_tags_walk(target):
         made: list[Record] = []
         # AWS: PT 1, which the plan created with these tags; its delete below is the schedule's delete of PT 1
         given = contract.tag_dict(list(PT1_TAGS))
-        yield lambda: made.append(m.shared_or_new("pt1", "CREATE-TAGS", given, False, "tag"))
+        yield lambda: made.append(m.shared_or_new("pt1", "CREATE-TAGS", tags=given, word="tag"))
         live = _live(m, made, 0)
         yield lambda: live() and m.do_tag(live(), {"team": "other", "added": "1"})
         yield lambda: live() and m.do_untag(live(), ["added"])
@@ -124,7 +125,7 @@ def test_tags_walk(target):
         yield lambda: live() and m.do_fill_tags(live(), 1)
         yield m.do_create_too_many_tags
         yield lambda: live() and m.settle(live())  # open question 5: a delete while Creating may be refused
-        yield lambda: live() and m.do_delete(live(), True)
+        yield lambda: live() and m.do_delete(live(), by_name=True)
 
     stateful.walk(LifecycleMachine, target, script)
 
@@ -133,7 +134,7 @@ def test_tags_walk(target):
 def test_commitment_walk(target):
     def script(m: CommitmentMachine):
         made = []
-        yield lambda: made.append(m.do_create_committed(0, False, contract.COMMITMENTS[0], False))
-        yield lambda: made and made[0].arn in m.records and m.do_delete(made[0], False)
+        yield lambda: made.append(m.do_create_committed(0, commitment=contract.COMMITMENTS[0]))
+        yield lambda: made and made[0].arn in m.records and m.do_delete(made[0])
 
     stateful.walk(CommitmentMachine, target, script)

@@ -75,10 +75,10 @@ def test_create_get_delete(target):
 
     def script(m: stateful.LifecycleMachine):
         made = []
-        yield lambda: made.append(m.shared_or_new("pt2", "CREATE-ACCEPTS-VALID", {}, False, "walk", settle=False,
+        yield lambda: made.append(m.shared_or_new("pt2", "CREATE-ACCEPTS-VALID", word="walk", settle=False,
                                                   judge=True))
         yield lambda: made and m.alive(made[0]) and m.settle(made[0])
-        yield lambda: made and m.alive(made[0]) and m.do_delete(made[0], False)
+        yield lambda: made and m.alive(made[0]) and m.do_delete(made[0])
 
     stateful.walk(stateful.LifecycleMachine, target, script)
 

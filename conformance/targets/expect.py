@@ -121,6 +121,12 @@ def check(condition: bool, clause: str, message: str, target: Target | None = No
     if condition:
         current().judge(clause)
         return
+    fail(clause, message, target, **details)
+
+
+def fail(clause: str, message: str, target: Target | None = None, **details: Any) -> None:
+    """``clause`` fails (or, once it already failed in this test, goes on): a check whose condition is known
+    false."""
     current().fail(ConformanceFailure(clause, message, request=target.last_request if target else None,
                                       response=details or None))
 

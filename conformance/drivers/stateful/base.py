@@ -43,7 +43,7 @@ from conformance.drivers.stateful.common import (
 )
 from conformance.drivers.stateful.model import Record, created_at
 from conformance.targets import expect
-from conformance.targets.expect import check, ok, refused
+from conformance.targets.expect import check, fail, ok, refused
 from conformance.targets.target import Target
 
 
@@ -122,7 +122,7 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
             self.involved.add(chosen.arn)
         return chosen
 
-    def model_id_for(self, choice: int, foundation_form: bool) -> tuple[str, bool]:
+    def model_id_for(self, choice: int, *, foundation_form: bool) -> tuple[str, bool]:
         kind, value = self.pick(self.choices, choice)
         if kind == "custom":
             return value, True
@@ -165,7 +165,7 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
         """The records of this machine (judged or lost) that hold ``name``."""
         return [rec for rec in [*self.records.values(), *self.lost.values()] if rec.name == name]
 
-    def ident(self, rec: Record, by_name: bool) -> str:
+    def ident(self, rec: Record, *, by_name: bool) -> str:
         """The identifier to address ``rec`` by: its name when asked, unless two records held the name at once (an
         accepted duplicate: what the name resolves to is the server's guess from then on), else its ARN."""
         return rec.name if by_name and rec.name not in self.shared else rec.arn
@@ -443,8 +443,8 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
             after in ("InService", "Failed") or (before, after) == ("Creating", "Updating"))
         name = first.get("provisionedModelName")
         if rec is not None and name != later.get("provisionedModelName") and name in rec.old_names:
-            check(False, "UPDATE-RENAME", f"{what} still shows the old name {name!r} of {rec.name} "
-                                          f"(renamed; Get answers {later.get('provisionedModelName')!r})", self.t)
+            fail("UPDATE-RENAME", f"{what} still shows the old name {name!r} of {rec.name} "
+                 f"(renamed; Get answers {later.get('provisionedModelName')!r})", self.t)
         for member, value in first.items():
             if member == "ResponseMetadata":
                 continue
@@ -459,17 +459,19 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
                 continue
             if advanced and member == "lastModifiedTime" and other is not None and other >= value:
                 continue
-            check(False, clause, f"{what}: {member} is {value!r} but Get (after it) answers {other!r}", self.t,
-                  first=jsonable(first), get=jsonable(later))
+            fail(clause, f"{what}: {member} is {value!r} but Get (after it) answers {other!r}", self.t,
+                 first=jsonable(first), get=jsonable(later))
 
     # -- actions shared by the machines ---------------------------------------------------------------------
-    def do_create(self, choice: int, foundation_form: bool, units: int, tags: dict[str, str], use_token: bool,
-                  word: str = "", commitment: str | None = None) -> Record:
+    def do_create(self, choice: int, *, foundation_form: bool = False, units: int = 1,
+                  tags: dict[str, str] | None = None, use_token: bool = False, word: str = "",
+                  commitment: str | None = None) -> Record:
         t = self.t
-        model_id, custom = self.model_id_for(choice, foundation_form)
+        model_id, custom = self.model_id_for(choice, foundation_form=foundation_form)
         name = self.new_name(word)
+        tag_list = [dict(t.run_tag)] + [{"key": k, "value": v} for k, v in (tags or {}).items()]
         params: dict[str, Any] = {"provisionedModelName": name, "modelId": model_id, "modelUnits": units,
-                                  "tags": [dict(t.run_tag)] + [{"key": k, "value": v} for k, v in tags.items()]}
+                                  "tags": tag_list}
         token = self.new_token() if use_token else None
         if token:
             params["clientRequestToken"] = token
@@ -535,14 +537,14 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
         self.verify(rec, by_arn)
         self.check_tags(rec, "CREATE-TAGS", read_tags)
 
-    def shared_or_new(self, slot: str, clause: str, tags: dict[str, str], use_token: bool, word: str, *,
-                      settle: bool = True, judge: bool = False) -> Record:
+    def shared_or_new(self, slot: str, clause: str, *, word: str, tags: dict[str, str] | None = None,
+                      use_token: bool = False, settle: bool = True, judge: bool = False) -> Record:
         """A fixed walk's next Provisioned Throughput: on a billable AWS run the plan's shared ``slot``, adopted
         (``adopt``; ``settle`` and ``judge`` are its), elsewhere one this machine creates (one unit of the first
         model, with ``tags`` and a token if ``use_token``). Only this step differs between the two."""
         if self.t.plan is not None:
             return self.adopt(slot, clause, settle=settle, judge=judge)
-        return self.do_create(0, False, 1, tags, use_token, word)
+        return self.do_create(0, tags=tags, use_token=use_token, word=word)
 
     def adopt(self, slot: str, clause: str, *, settle: bool = True, judge: bool = False) -> Record:
         """A billable AWS run: take the plan's shared Provisioned Throughput ``slot``
@@ -636,9 +638,9 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
     def listed_with_name(self, clause: str, name: str) -> list[dict[str, Any]]:
         return [s for s in expect.list_all(self.t, clause, nameContains=name) if s.get("provisionedModelName") == name]
 
-    def do_delete(self, rec: Record, by_name: bool) -> None:
+    def do_delete(self, rec: Record, *, by_name: bool = False) -> None:
         t = self.t
-        ident = self.ident(rec, by_name)
+        ident = self.ident(rec, by_name=by_name)
         if rec.commitment:
             self.settle(rec)
             if rec.expiration is not None and self.floor is not None and rec.expiration > self.floor:
@@ -663,11 +665,11 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
         check(response_body(answer) == {}, "DELETE-GONE", f"Delete of {rec.name} answered {response_body(answer)}; expected {{}}", t)
         self.gone(rec)
 
-    def do_rename(self, rec: Record, by_name: bool, word: str) -> None:
+    def do_rename(self, rec: Record, *, word: str, by_name: bool = False) -> None:
         """UPDATE-RENAME: the new name resolves, the old one answers 404, List shows the new name only."""
         t = self.t
         old, new = rec.name, self.new_name(word)
-        params = {"provisionedModelId": self.ident(rec, by_name), "desiredProvisionedModelName": new}
+        params = {"provisionedModelId": self.ident(rec, by_name=by_name), "desiredProvisionedModelName": new}
         floor = self.floor
         if rec.pending is None and rec.status == "InService":
             ok(t, "UPDATE-RENAME", UPDATE, **params)
@@ -716,7 +718,8 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
     def create(self, choice: int, foundation_form: bool, units: int, tags: dict[str, str], use_token: bool,
                word: str) -> None:
         if len(self.records) < self.max_live:
-            self.do_create(choice, foundation_form, units, tags, use_token, word)
+            self.do_create(choice, foundation_form=foundation_form, units=units, tags=tags, use_token=use_token,
+                           word=word)
 
     @rule(index=INDEX)
     @step
@@ -730,7 +733,7 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
     @step
     def delete(self, index: int, by_name: bool) -> None:
         if len(self.records) >= self.min_live_to_delete:
-            self.do_delete(self.pick(self.live(), index), by_name)
+            self.do_delete(self.pick(self.live(), index), by_name=by_name)
 
     @invariant()
     @step

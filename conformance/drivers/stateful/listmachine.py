@@ -30,7 +30,7 @@ from conformance.drivers.stateful.common import (
 )
 from conformance.drivers.stateful.listquery import Query, describe_query, match_one, matches, summary_fails
 from conformance.drivers.stateful.model import Record, Snapshot, created_at
-from conformance.targets.expect import check, ok
+from conformance.targets.expect import check, fail, ok
 
 
 class ListMachine(ProvisionedThroughputMachine):
@@ -56,7 +56,7 @@ class ListMachine(ProvisionedThroughputMachine):
         """One small integer per record (model, model id form, word): little for Hypothesis to shrink."""
         for n, spec in enumerate(specs):
             word = "bca"[n] if n < 3 else WORDS[spec % len(WORDS)]
-            self.do_create(spec // 2, bool(spec % 2), 1, {}, False, word)
+            self.do_create(spec // 2, foundation_form=bool(spec % 2), word=word)
         for action in switched_on(data, self.sweep()):
             self.act(action)  # its own step: a blocked query drops its records, the sweep goes on
 
@@ -80,9 +80,9 @@ class ListMachine(ProvisionedThroughputMachine):
             Query(status=middle.status, model=middle.model_arn, after=times[0], isolation=self.ns),
         ]
         actions: list[Callable[[], None]] = [functools.partial(self.check_query, q, complete=True) for q in queries]
-        return actions + [lambda: self.do_garbage_token("sweep", True)]
+        return actions + [lambda: self.do_garbage_token("sweep", isolate=True)]
 
-    def do_garbage_token(self, suffix: str, isolate: bool) -> None:
+    def do_garbage_token(self, suffix: str, *, isolate: bool) -> None:
         """LIST-GARBAGE-TOKEN: a nextToken the target never issued is refused with ValidationException, or ends
         the listing (an empty page, no nextToken); it must not restart the listing from the first page."""
         params: dict[str, Any] = {"nextToken": "not-a-token-" + suffix}
@@ -112,12 +112,12 @@ class ListMachine(ProvisionedThroughputMachine):
             return
         self.settle(rec)
         if rec.status == "InService":
-            self.do_rename(rec, False, word)
+            self.do_rename(rec, word=word)
 
     @rule(suffix=st.text("abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=12), isolate=st.booleans())
     @step
     def garbage_token(self, suffix: str, isolate: bool) -> None:
-        self.do_garbage_token(suffix, isolate)
+        self.do_garbage_token(suffix, isolate=isolate)
 
     # -- the query rule -------------------------------------------------------------------------------------
     def model_options(self) -> list[str]:
@@ -240,8 +240,8 @@ class ListMachine(ProvisionedThroughputMachine):
                 current().judge("LIST-LAST-PAGE")
                 break
         else:
-            check(False, "LIST-LAST-PAGE", f"List with {describe_query(query)} still returned a nextToken after {limit} "
-                  f"pages (more pages than the run's records allow)", self.t)
+            fail("LIST-LAST-PAGE", f"List with {describe_query(query)} still returned a nextToken after {limit} "
+                 f"pages (more pages than the run's records allow)", self.t)
         return pages
 
     def stable_pages(self, query: Query) -> tuple[list[list[dict[str, Any]]], dict[str, Snapshot], bool]:
@@ -278,7 +278,11 @@ class ListMachine(ProvisionedThroughputMachine):
         if condition:
             current().judge(clause)
         else:
-            current().fail(ConformanceFailure(clause, message, request=self.query_request, response=details or None))
+            self.query_failed(clause, message, **details)
+
+    def query_failed(self, clause: str, message: str, **details: Any) -> None:
+        """``clause`` fails on the query just run (a listing whose condition is known false)."""
+        current().fail(ConformanceFailure(clause, message, request=self.query_request, response=details or None))
 
     def judge(self, query: Query, pages: list[list[dict[str, Any]]], snap: dict[str, Snapshot], stable: bool,
               complete: bool) -> None:
@@ -298,11 +302,11 @@ class ListMachine(ProvisionedThroughputMachine):
             if arn in self.lost:  # a blocked step left it in a state the model no longer knows
                 continue
             if arn in self.deleted:
-                self.listing(False, "DELETE-GONE", f"the deleted {self.deleted[arn].name} ({arn}) is still listed")
+                self.query_failed("DELETE-GONE", f"the deleted {self.deleted[arn].name} ({arn}) is still listed")
             elif arn not in self.records:
                 clause = self.refused_names.get(summary.get("provisionedModelName", ""), "LIST-PAGINATION-COMPLETE")
-                self.listing(False, clause, f"List shows {summary.get('provisionedModelName')} ({arn}), which this "
-                                            "run never created")
+                self.query_failed(clause, f"List shows {summary.get('provisionedModelName')} ({arn}), which this "
+                                  "run never created")
 
         # 2. each summary agrees with Get (fetched after it)
         # (a record a blocked step dropped from the model is not compared: conformance.checker.judgement)
@@ -332,9 +336,9 @@ class ListMachine(ProvisionedThroughputMachine):
                 if verdict is False and arn in returned:
                     failing = [k for k in ("status", "model", "name", "time") if match_one(query, k, record) is False]
                     if len(failing) != 1:
-                        self.listing(False, "LIST-FILTER-COMBINED" if failing else "LIST-FILTER-NAME",
-                                     f"List with {describe_query(query)} returned {record.name}, which fails "
-                                     f"{failing or ['the namespace filter']}")
+                        self.query_failed("LIST-FILTER-COMBINED" if failing else "LIST-FILTER-NAME",
+                                          f"List with {describe_query(query)} returned {record.name}, which fails "
+                                          f"{failing or ['the namespace filter']}")
                         continue
                     self.blame(query, failing[0], arn, present=True, why=f"{record.name} (by the model)")
 
@@ -375,14 +379,14 @@ class ListMachine(ProvisionedThroughputMachine):
             alone = self.pages(query.only(kind), check_duplicates=False)
             if arn not in {s.get("provisionedModelArn") for page in alone for s in page}:
                 clause = "LIST-FILTER-COMBINED"
-        self.listing(False, clause, f"List with {describe_query(query)} returned {why}")
+        self.query_failed(clause, f"List with {describe_query(query)} returned {why}")
 
     def blame_missing(self, query: Query, record: Snapshot) -> None:
         """A record that matches every filter was not listed: pagination lost it, or a filter dropped it."""
         whole = self.pages(query.single_page(), check_duplicates=False)
         if record.arn in {s.get("provisionedModelArn") for page in whole for s in page} or not query.filters():
-            self.listing(False, "LIST-PAGINATION-COMPLETE",
-                         f"following nextToken with {describe_query(query)} never returned {record.name} ({record.arn})")
+            self.query_failed("LIST-PAGINATION-COMPLETE", f"following nextToken with {describe_query(query)} never "
+                              f"returned {record.name} ({record.arn})")
             return
         clause = query.primary_clause()
         if len(query.filters()) > 1:
@@ -391,8 +395,8 @@ class ListMachine(ProvisionedThroughputMachine):
                 if record.arn not in {s.get("provisionedModelArn") for page in alone for s in page}:
                     clause = FILTER_CLAUSES[kind]
                     break
-        self.listing(False, clause, f"List with {describe_query(query)} left out {record.name} ({record.arn}), which "
-                                    "matches every filter")
+        self.query_failed(clause, f"List with {describe_query(query)} left out {record.name} ({record.arn}), which "
+                          "matches every filter")
 
 
 

@@ -63,9 +63,10 @@ class LifecycleMachine(ProvisionedThroughputMachine):
     @step
     def populate(self, data: st.DataObject, foundation_form: bool, units: int, tags: dict[str, str],
                  words: tuple[str, str]) -> None:
-        first = self.do_create(0, foundation_form, units, tags, True, words[0])
+        first = self.do_create(0, foundation_form=foundation_form, units=units, tags=tags, use_token=True,
+                               word=words[0])
         custom = next((n for n, (kind, _) in enumerate(self.choices) if kind == "custom"), 0)
-        second = self.do_create(custom, not foundation_form, 1, {}, False, words[1])
+        second = self.do_create(custom, foundation_form=not foundation_form, word=words[1])
         for action in switched_on(data, self.battery(first, second)):
             self.act(action)  # its own step: a blocked action drops its records, the battery goes on
 
@@ -77,25 +78,24 @@ class LifecycleMachine(ProvisionedThroughputMachine):
             lambda: alive(first) and self.settle(first),
             lambda: alive(first) and self.do_get_both(first),
             lambda: alive(first) and self.do_retry(first),
-            lambda: alive(second) and self.do_create_with_live_name(second, 0, True),
+            lambda: alive(second) and self.do_create_with_live_name(second, 0, use_token=True),
             lambda: alive(first) and self.do_tag(first, {"k0": "v", "k1": ""}),
             lambda: alive(first) and self.do_untag(first, ["k0"]),
             lambda: alive(second) and self.do_fill_tags(second, 1),
-            lambda: alive(first) and not first.purchased_custom and self.do_desired_model_on_base(first, 0, False,
-                                                                                                    True),
-            lambda: alive(second) and second in self._custom_movable() and self.do_desired_model_custom(second, 0,
-                                                                                                        False),
-            lambda: alive(first) and self.do_update_nothing(first, True),
-            lambda: alive(first) and self.do_rename(first, False, "b"),
-            lambda: alive(first, second) and self.do_rename_onto_live_name(second, first, True),
+            lambda: alive(first) and not first.purchased_custom and self.do_desired_model_on_base(first, 0,
+                                                                                                    by_name=True),
+            lambda: alive(second) and second in self._custom_movable() and self.do_desired_model_custom(second, 0),
+            lambda: alive(first) and self.do_update_nothing(first, by_name=True),
+            lambda: alive(first) and self.do_rename(first, word="b"),
+            lambda: alive(first, second) and self.do_rename_onto_live_name(second, first, by_name=True),
             lambda: alive(second) and self.settle(second),
-            lambda: alive(second) and self.do_delete(second, False),
+            lambda: alive(second) and self.do_delete(second),
         ]
 
     # -- actions --------------------------------------------------------------------------------------------
     def do_get_both(self, rec: Record) -> None:
         """GET-BY-NAME-AND-ARN: both identifiers answer the same record (when one fails, the other goes on)."""
-        by_name, _ = self.attempt("GET-BY-NAME-AND-ARN", GET, (), provisionedModelId=self.ident(rec, True))
+        by_name, _ = self.attempt("GET-BY-NAME-AND-ARN", GET, (), provisionedModelId=self.ident(rec, by_name=True))
         by_arn = self.get("GET-BY-NAME-AND-ARN", rec.arn)
         self.by_name_refused = self.by_name_refused or by_name is None
         if by_name is not None:
@@ -144,9 +144,9 @@ class LifecycleMachine(ProvisionedThroughputMachine):
               f"{got.get('modelUnits')} (allocated, {got.get('status')})", self.t)
         self.verify(rec, got)
 
-    def do_create_with_live_name(self, rec: Record, choice: int, use_token: bool) -> None:
+    def do_create_with_live_name(self, rec: Record, choice: int, *, use_token: bool = False) -> None:
         """CREATE-NAME-UNIQUE: a create with a live name is refused (any documented 4xx) and creates nothing."""
-        model_id, custom = self.model_id_for(choice, False)
+        model_id, custom = self.model_id_for(choice, foundation_form=False)
         params: dict[str, Any] = {"provisionedModelName": rec.name, "modelId": model_id, "modelUnits": 1,
                                   "tags": [dict(self.t.run_tag)]}
         if use_token:
@@ -186,14 +186,14 @@ class LifecycleMachine(ProvisionedThroughputMachine):
         self.do_refused_create("CREATE-TOO-MANY-TAGS", ("TooManyTagsException", "ValidationException"), "many",
                                modelId=self.t.settings.models[0], modelUnits=1, tags=tags)
 
-    def do_rename_onto_live_name(self, rec: Record, taken: Record, by_name: bool) -> None:
+    def do_rename_onto_live_name(self, rec: Record, taken: Record, *, by_name: bool = False) -> None:
         """UPDATE-RENAME-DUPLICATE: a rename onto another live name is refused and changes nothing."""
         floor = self.floor
         # accepted (the clause failed): the model adopts it, two records now share the name, and the next
         # steps are judged against that (they address both by ARN)
         code = refused(self.t, "UPDATE-RENAME-DUPLICATE", UPDATE,
                        documented_refusals("UpdateProvisionedModelThroughput"), client=self.t.sdk,
-                       provisionedModelId=self.ident(rec, by_name), desiredProvisionedModelName=taken.name,
+                       provisionedModelId=self.ident(rec, by_name=by_name), desiredProvisionedModelName=taken.name,
                        accepted=lambda _: self.renamed(rec, taken.name, floor))
         if not code:  # the server renamed it: the old name goes as after any rename
             self.name_gone(rec, rec.old_names[-1])
@@ -208,15 +208,16 @@ class LifecycleMachine(ProvisionedThroughputMachine):
               f"after a refused rename of {rec.name} onto {taken.name}, that name resolves to "
               f"{holder.get('provisionedModelArn')}, not {taken.arn}", self.t)
 
-    def do_desired_model_on_base(self, rec: Record, choice: int, foundation_form: bool, by_name: bool) -> None:
+    def do_desired_model_on_base(self, rec: Record, choice: int, *, foundation_form: bool = False,
+                                 by_name: bool = False) -> None:
         """UPDATE-DESIRED-MODEL-BASE: desiredModelId is refused for a Provisioned Throughput on a base model."""
         options = []
         for n in range(len(self.choices)):
-            model_id, _ = self.model_id_for(n, foundation_form)
+            model_id, _ = self.model_id_for(n, foundation_form=foundation_form)
             if self.full_model_arn(model_id) != rec.model_arn:
                 options.append(model_id)
         if not options:  # only one model is configured: ask for the one it serves in the other form
-            options = [self.model_id_for(0, not foundation_form)[0]]
+            options = [self.model_id_for(0, foundation_form=not foundation_form)[0]]
         desired = options[choice % len(options)]
         floor = self.floor
 
@@ -228,11 +229,11 @@ class LifecycleMachine(ProvisionedThroughputMachine):
             self.follow_foundation.add(rec.arn)
 
         refused(self.t, "UPDATE-DESIRED-MODEL-BASE", UPDATE, documented_refusals("UpdateProvisionedModelThroughput"),
-                client=self.t.sdk, provisionedModelId=self.ident(rec, by_name), desiredModelId=desired,
+                client=self.t.sdk, provisionedModelId=self.ident(rec, by_name=by_name), desiredModelId=desired,
                 accepted=adopt)
         self.verify(rec, self.get("UPDATE-DESIRED-MODEL-BASE", rec.arn))
 
-    def do_desired_model_custom(self, rec: Record, choice: int, by_name: bool) -> None:
+    def do_desired_model_custom(self, rec: Record, choice: int, *, by_name: bool = False) -> None:
         """UPDATE-DESIRED-MODEL-CUSTOM: a custom-model PT moves to its base model or another custom model of the
         same base; desiredModelArn changes at once, modelArn follows when the update ends."""
         self.settle(rec)
@@ -243,7 +244,7 @@ class LifecycleMachine(ProvisionedThroughputMachine):
         options += [arn for arn, b in self.customs.items() if b == base and arn != rec.model_arn]
         desired = options[choice % len(options)]
         floor = self.floor
-        ok(self.t, "UPDATE-DESIRED-MODEL-CUSTOM", UPDATE, provisionedModelId=self.ident(rec, by_name),
+        ok(self.t, "UPDATE-DESIRED-MODEL-CUSTOM", UPDATE, provisionedModelId=self.ident(rec, by_name=by_name),
            desiredModelId=desired)
         rec.desired_model_arn = self.full_model_arn(desired)
         rec.last_update = "model"
@@ -256,7 +257,7 @@ class LifecycleMachine(ProvisionedThroughputMachine):
         base = self.customs.get(rec.model_id)
         return [arn for arn, other in self.customs.items() if base is not None and other != base]
 
-    def do_desired_model_cross_base(self, rec: Record, choice: int, by_name: bool) -> None:
+    def do_desired_model_cross_base(self, rec: Record, choice: int, *, by_name: bool = False) -> None:
         """UPDATE-DESIRED-MODEL-CROSS-BASE: a custom-model PT can't move to a custom model of another base model
         (documented 4xx), and nothing changes."""
         self.settle(rec)
@@ -268,11 +269,11 @@ class LifecycleMachine(ProvisionedThroughputMachine):
                 provisionedModelId=rec.name if by_name else rec.arn, desiredModelId=options[choice % len(options)])
         self.verify(rec, self.get("UPDATE-DESIRED-MODEL-CROSS-BASE", rec.arn))
 
-    def do_update_nothing(self, rec: Record, by_name: bool) -> None:
+    def do_update_nothing(self, rec: Record, *, by_name: bool = False) -> None:
         """UPDATE-EMPTY: an update naming nothing answers 200 or a documented 4xx (the clause: undocumented, all
         accepted) and changes nothing."""
         answer, _ = self.attempt("UPDATE-EMPTY", UPDATE, documented_refusals("UpdateProvisionedModelThroughput"),
-                                 provisionedModelId=self.ident(rec, by_name))
+                                 provisionedModelId=self.ident(rec, by_name=by_name))
         if answer is not None:
             rec.last_update = rec.last_update or "empty"
             rec.pending = rec.pending or "update"
@@ -346,14 +347,14 @@ class LifecycleMachine(ProvisionedThroughputMachine):
     def create_with_live_name(self, index: int, choice: int, use_token: bool) -> None:
         rec = self.pick([r for r in self.live() if self.sole(r)], index)  # a shared name: the server's guess
         if rec:
-            self.do_create_with_live_name(rec, choice, use_token)
+            self.do_create_with_live_name(rec, choice, use_token=use_token)
 
     @rule(index=INDEX, by_name=st.booleans(), word=WORD)
     @step
     def rename(self, index: int, by_name: bool, word: str) -> None:
         rec = self.pick(self.live(), index)
         if rec:
-            self.do_rename(rec, by_name, word)
+            self.do_rename(rec, by_name=by_name, word=word)
 
     @rule(index=INDEX, other=INDEX, by_name=st.booleans())
     @step
@@ -361,14 +362,14 @@ class LifecycleMachine(ProvisionedThroughputMachine):
         rec = self.pick(self.live(), index)
         taken = self.pick([r for r in self.live() if r is not rec and self.sole(r)], other)
         if rec and taken:
-            self.do_rename_onto_live_name(rec, taken, by_name)
+            self.do_rename_onto_live_name(rec, taken, by_name=by_name)
 
     @rule(index=INDEX, choice=INDEX, foundation_form=st.booleans(), by_name=st.booleans())
     @step
     def desired_model_on_base(self, index: int, choice: int, foundation_form: bool, by_name: bool) -> None:
         rec = self.pick([r for r in self.live() if not r.purchased_custom], index)
         if rec:
-            self.do_desired_model_on_base(rec, choice, foundation_form, by_name)
+            self.do_desired_model_on_base(rec, choice, foundation_form=foundation_form, by_name=by_name)
 
     @precondition(lambda self: self.custom_moves)
     @rule(index=INDEX, choice=INDEX, by_name=st.booleans())
@@ -376,14 +377,14 @@ class LifecycleMachine(ProvisionedThroughputMachine):
     def desired_model_custom(self, index: int, choice: int, by_name: bool) -> None:
         rec = self.pick(self._custom_movable(), index)
         if rec:
-            self.do_desired_model_custom(rec, choice, by_name)
+            self.do_desired_model_custom(rec, choice, by_name=by_name)
 
     @rule(index=INDEX, by_name=st.booleans())
     @step
     def update_nothing(self, index: int, by_name: bool) -> None:
         rec = self.pick(self.live(), index)
         if rec:
-            self.do_update_nothing(rec, by_name)
+            self.do_update_nothing(rec, by_name=by_name)
 
     @rule(index=INDEX, tags=st.dictionaries(st.sampled_from(TAG_KEYS), st.sampled_from(TAG_VALUES), min_size=1,
                                             max_size=4))
@@ -453,7 +454,7 @@ class LifecycleMachine(ProvisionedThroughputMachine):
 
     def do_rename_keeps_arn(self, rec: Record) -> None:
         """UPDATE-RENAME-KEEPS-ARN: after a rename the ARN still resolves, to the new name, and takes tagging."""
-        self.do_rename(rec, False, "kar")
+        self.do_rename(rec, word="kar")
         got = ok(self.t, "UPDATE-RENAME-KEEPS-ARN", GET, provisionedModelId=rec.arn)
         check((got.get("provisionedModelArn"), got.get("provisionedModelName")) == (rec.arn, rec.name),
               "UPDATE-RENAME-KEEPS-ARN", f"after the rename to {rec.name}, Get {rec.arn} answers "
@@ -505,14 +506,17 @@ class CommitmentMachine(LifecycleMachine):
 
     def battery(self, first: Record, second: Record) -> list[Callable[[], None]]:
         committed: list[Record] = []
-        return [lambda: committed.append(self.do_create_committed(0, False, contract.COMMITMENTS[0], True)),
-                lambda: committed and self.alive(committed[0]) and self.do_delete(committed[0], False),
+        return [lambda: committed.append(self.do_create_committed(0, commitment=contract.COMMITMENTS[0],
+                                                                  use_token=True)),
+                lambda: committed and self.alive(committed[0]) and self.do_delete(committed[0]),
                 *super().battery(first, second)]
 
-    def do_create_committed(self, choice: int, foundation_form: bool, commitment: str, use_token: bool) -> Record:
+    def do_create_committed(self, choice: int, *, commitment: str, foundation_form: bool = False,
+                            use_token: bool = False) -> Record:
         """CREATE-COMMITMENT; its delete is DELETE-COMMITMENT-REFUSED (do_delete)."""
         self.commitments += 1
-        rec = self.do_create(choice, foundation_form, 1, {}, use_token, "cm", commitment)
+        rec = self.do_create(choice, foundation_form=foundation_form, use_token=use_token, word="cm",
+                             commitment=commitment)
         self.settle(rec)
         return rec
 
@@ -522,12 +526,13 @@ class CommitmentMachine(LifecycleMachine):
     def create_with_commitment(self, choice: int, foundation_form: bool, commitment: str, use_token: bool) -> None:
         if len(self.records) < self.max_live and self.commitments < self.max_commitments \
                 and not self.t.settings.kind.billable:
-            self.do_create_committed(choice, foundation_form, commitment, use_token)
+            self.do_create_committed(choice, commitment=commitment, foundation_form=foundation_form,
+                                     use_token=use_token)
 
     @rule(index=INDEX, by_name=st.booleans())
     @step
     def delete_committed(self, index: int, by_name: bool) -> None:
         rec = self.pick([r for r in self.live() if r.commitment], index)
         if rec:
-            self.do_delete(rec, by_name)
+            self.do_delete(rec, by_name=by_name)
 
