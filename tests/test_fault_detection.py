@@ -100,7 +100,7 @@ def test_concurrency_clauses_silent_over_http_with_two_workers(quirks, tmp_path)
     """The concurrency clauses on a conformant server with parallel workers: the reference, and every quirk (a
     loser of a race refused, a reused token answered with the original ARN), served over HTTP with -n 2."""
     only = "CREATE-NAME-UNIQUE-CONCURRENT,CREATE-IDEMPOTENT-CONCURRENT,CREATE-TOKEN-REUSE-OTHER-PARAMS," \
-           "API-NO-5XX-UNDER-LOAD"
+           "API-NO-5XX-UNDER-LOAD,TAG-CONCURRENT"
     result = run_cli("run", "--target", "reference-http", "-n", "2", *quirks, "--profile", "quick", "--report-dir",
                      "out", "-q", "--only", only, *DELAY, cwd=tmp_path)
     report = load_report(tmp_path / "out")
