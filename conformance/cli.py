@@ -6,6 +6,7 @@
   clauses   print the clause catalogue (Markdown; --format json: a list of clause objects)
   faults    list the reference emulator's faults and quirks (--format json: with each fault's expected clauses)
   sweep     list (and with --delete remove) what earlier runs left on a target (aws, URL, moto-server)
+  replay    run a reproducer (reports/<run>/reproducers/<CLAUSE>.py) through the suite, with its full wire checks
 
 Exit codes: 0 conformant / ok, 1 non-conformance found / drift, 2 the run could not be made.
 """
@@ -181,6 +182,30 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         target.close()
 
 
+def cmd_replay(args: argparse.Namespace) -> int:
+    """A reproducer's steps and check on the suite's own clients: every answer also through the wire checker."""
+    from conformance.catalogue import settings as settings_mod
+    from conformance.catalogue.clauses import TargetUnavailable
+    from conformance.report.reproducer import replay
+    from conformance.targets.target import open_target
+
+    script = Path(args.script)
+    if not script.is_file():
+        return _fail(f"no reproducer at {script}")
+    try:
+        target = open_target(_settings_from(args))
+    except (settings_mod.SettingsError, TargetUnavailable) as exc:
+        return _fail(str(exc))
+    try:
+        code, lines = replay(script, target)
+    except TargetUnavailable as exc:
+        return _fail(f"replay failed: {exc}")
+    finally:
+        target.close()
+    print("\n".join(lines))
+    return code
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from bedrock_emulator import server
 
@@ -279,6 +304,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_flags(sweep, TARGET)
     sweep.add_argument("--delete", action="store_true", help="delete what was found")
 
+    replay = sub.add_parser("replay", help="run a reproducer through the suite (its wire checks included)",
+                            description="Take a reproducer's steps and its check on the suite's own clients: exit "
+                                        "1 while the clause (or a wire check of an answer) fails, 0 when all hold, "
+                                        "2 when a step can no longer be taken.")
+    replay.add_argument("script", help="reports/<run>/reproducers/<CLAUSE>.py")
+    _add_flags(replay, TARGET)
+
     clauses = sub.add_parser("clauses", help="print the clause catalogue (Markdown, or JSON with --format json)")
     clauses.add_argument("--format", choices=("markdown", "json"), default="markdown")
     faults = sub.add_parser("faults", help="list the reference emulator's faulty variants and conformant quirks, "
@@ -302,7 +334,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "run":
             return cmd_run(args, passthrough)
         return {"serve": cmd_serve, "schemas": cmd_schemas, "clauses": cmd_clauses, "sweep": cmd_sweep,
-                "faults": cmd_faults}[args.command](args)
+                "faults": cmd_faults, "replay": cmd_replay}[args.command](args)
     except KeyboardInterrupt:
         return _fail("interrupted")
     except BrokenPipeError:  # the reader stopped early (`| head`): stop quietly, as cat and grep do

@@ -26,6 +26,8 @@ from conformance.catalogue.clauses import (
 from conformance.catalogue.flags import FLAGS
 from conformance.checker.outcomes import BLOCKED, ERROR, FAILED, NOT_IMPLEMENTED, PASSED, SKIPPED
 from conformance.checker.judgement import Findings, Judgement
+from conformance.drivers.stateful.calllog import CallLog
+from conformance.report import reproducer
 from conformance.session import run as runmod
 from conformance.targets import aws
 from conformance.targets.aws import BillableRefused
@@ -238,20 +240,34 @@ def judge_test(pyfuncitem: pytest.Function, state: Any) -> Any:
     funcargs = {arg: pyfuncitem.funcargs[arg] for arg in pyfuncitem._fixtureinfo.argnames}
     judgement = pyfuncitem.stash[JUDGEMENT] = Judgement(clauses)
     error: BaseException | None = None
-    with judgement.active():
-        for _ in range(len(clauses) + 1):
-            since = judgement.mark()
-            try:
-                pyfuncitem.obj(**funcargs)
-            except BaseException as raised:
-                ended = judgement.settle(runmod.interesting_exception(raised), since=since)
-                if ended == FAILED and rerun and judgement.unmuted():
-                    continue
-                if ended == ERROR:
-                    if not judgement.failures and judgement.blocked is None:
-                        raise
-                    error = raised
-            break
+    # the test's calls, for the reproducers of its failures (a machine's step gives its own from its run)
+    log = CallLog(state.target, what="the calls it needs of the test's run") if state.target is not None else None
+    if log is not None:
+        log.attach()
+    try:
+        with judgement.active():
+            for _ in range(len(clauses) + 1):
+                since = judgement.mark()
+                if log is not None:
+                    log.reset()
+                try:
+                    pyfuncitem.obj(**funcargs)
+                except BaseException as raised:
+                    ended = judgement.settle(runmod.interesting_exception(raised), since=since)
+                    for failure in judgement.failures if log is not None else ():
+                        log.script(failure)  # once: a failure that has its reproducer (or why not) keeps it
+                    if ended == FAILED and rerun and judgement.unmuted():
+                        continue
+                    if ended == ERROR:
+                        if not judgement.failures and judgement.blocked is None:
+                            raise
+                        error = raised
+                break
+        for failure in judgement.failures if log is not None else ():
+            log.script(failure)  # a failure of the last attempt that did not end it
+    finally:
+        if log is not None:
+            log.detach()
     if judgement.failures or judgement.blocked is not None:
         raise Findings(judgement, error)
     return True
@@ -312,6 +328,7 @@ class _Ending:
         for failure in target.outside.take_soft() + (judgement.take_soft() if judgement is not None else []):
             found.setdefault(failure.clause_id, failure)
         for failure in found.values():
+            reproducer.attach(failure, target.settings.public(), run_id=target.run_id)
             self.record_failure(failure)
 
     def target_problem(self, error: BaseException | None) -> bool:

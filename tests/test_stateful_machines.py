@@ -91,7 +91,14 @@ def test_catches_fault(make_target, fault, machine, clause, values):
     target = make_target(faults=(fault,), **values)
     failure = failure_of(lambda: stateful.run(machine, target, short()))
     assert failure.clause_id == clause, failure
-    assert failure.reproducer and "call(" in failure.reproducer
+    if fault in NO_SHARED_RULE:  # its check is not a shared rule yet: the failure says so instead
+        assert failure.reproducer is None and "not one of the shared rules" in str(failure.no_reproducer)
+    else:
+        assert failure.reproducer and "def reproduce():" in failure.reproducer
+
+
+# The faults whose clause's check is no shared rule (conformance.catalogue.rules) yet: no reproducer, and why.
+NO_SHARED_RULE = {"list-summary-stale-status", "status-stuck-creating"}
 
 
 def _lenient_schema(target: Target) -> None:
@@ -136,7 +143,7 @@ def test_reproducer_replays_the_failure(make_target, tmp_path):
             done = subprocess.run([sys.executable, str(script), url], cwd=tmp_path, capture_output=True, text=True,
                                   timeout=120, check=False)
             assert done.returncode == code, done.stdout + done.stderr
-            assert f"{failure.clause_id} expects: " in done.stdout
+            assert (f"{failure.clause_id} still fails: " if code else f"{failure.clause_id} holds now.") in done.stdout
     finally:
         faulty.stop()
         clean.stop()

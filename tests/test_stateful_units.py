@@ -86,7 +86,7 @@ def _log(calls: list[Call], **settings: object) -> CallLog:
               "create_delay": 0.0, "update_delay": 0.0, "poll_interval": 0.05}
     values.update(settings)
     settings = SimpleNamespace(**values, public=lambda: values)
-    target = SimpleNamespace(settings=settings, account_id="123456789012", run_prefix="bcabcdef",
+    target = SimpleNamespace(settings=settings, account_id="123456789012", run_prefix="bcabcdef", run_id="abcdef",
                              endpoint="https://bedrock.us-east-1.amazonaws.com", sdk=None, wire=None)
     log = CallLog(target)  # type: ignore[arg-type]
     log.calls = calls
@@ -116,28 +116,57 @@ def _calls() -> list[Call]:
     ]
 
 
-def test_reproducer_is_valid_python_with_variables_and_placeholders():
-    failure = stateful.ConformanceFailure("LIST-LAST-PAGE", "an empty\nlast page")
+def test_reproducer_takes_the_steps_its_check_needs():
+    """The create of the resource the judged call is about, not the machine's own reads; the ARN as a variable,
+    the run id renamed, the judged List query as its pages, and the check's own rule."""
+    from conformance.catalogue import rules
+
+    check = rules.spec("creation_order", {"pages": {"maxResults": 1, "creationTimeAfter": T0}}, order="Ascending",
+                       sort_by=True)
+    failure = stateful.ConformanceFailure("LIST-SORT-ORDER", "out of\norder", check=check)
     text = _log(_calls()).script(failure)
+    assert text is not None, failure.no_reproducer
     ast.parse(text)
-    assert "The run saw: an empty last page" in text
-    assert "arn_1 = call('create_provisioned_model_throughput'" in text
-    assert "provisionedModelId=arn_1" in text and "resourceARN=arn_1" in text
-    assert "token_1 = call('list_provisioned_model_throughputs'" in text and "nextToken=token_1" in text
-    assert "poll(provisionedModelId=arn_1)" in text  # two Gets in a row: a poll
-    assert "datetime.datetime.fromisoformat('2026-01-02T03:04:05.678901+00:00')" in text
+    body = text[text.index("def reproduce():"):text.index("\n\n", text.index("def reproduce():"))]
+    assert "arn_1 = step('create_provisioned_model_throughput', provisionedModelName='n1'" in body
+    assert "get_provisioned_model_throughput" not in body and "delete" not in body  # reads and unrelated calls
+    assert "answer = pages(maxResults=1, creationTimeAfter=datetime.datetime.fromisoformat(" in body
+    assert "return creation_order(answer, order='Ascending', sort_by=True)" in body
+    assert "The run (reference) saw: out of order" in text and "def creation_order(" in text
     assert "--fault list-page-loses-item" in text  # how to serve the same emulator
-    assert 'Credentials("testing", "testing")' in text and "DEFAULT_URL = None" in text
-    assert "RUN_PREFIX = 'bcabcdef'" in text and "RECORDED = " in text
+    assert "DEFAULT_URL, BILLABLE = 'LIST-SORT-ORDER', 'us-east-1', None, True" in text
+
+
+def test_reproducer_binds_a_value_read_from_an_earlier_answer():
+    from conformance.catalogue import rules
+
+    calls = _calls()
+    calls[2].outcome = {"provisionedModelName": "n1", "status": "InService", "lastModifiedTime": T0}
+    check = rules.spec("not_before", {"call": "get_provisioned_model_throughput", "arn": ARN, "success": True},
+                       member="lastModifiedTime", floor=T0)
+    failure = stateful.ConformanceFailure("UPDATE-TIMESTAMPS", "m", check=check)
+    text = _log([*calls, Call("get_provisioned_model_throughput", {"provisionedModelId": ARN}, 200,
+                              {"provisionedModelArn": ARN})]).script(failure)
+    assert text is not None, failure.no_reproducer
+    assert "seen_1 = step('get_provisioned_model_throughput', provisionedModelId=arn_1)" in text
+    assert "floor=seen_1['lastModifiedTime']" in text
+    assert "answer = call('get_provisioned_model_throughput', True, provisionedModelId=arn_1)" in text
 
 
 def test_reproducer_for_http_and_aws_targets():
-    http = _log(_calls(), target="http://127.0.0.1:9").script()
+    from conformance.catalogue import rules
+
+    def failure() -> stateful.ConformanceFailure:
+        return stateful.ConformanceFailure("DELETE-GONE", "m", check=rules.spec(
+            "refused", {"call": "list_tags_for_resource", "params": {"resourceARN": ARN}}, codes=["X"]))
+
+    http = _log(_calls(), target="http://127.0.0.1:9").script(failure())
+    assert http is not None
     ast.parse(http)
-    assert "DEFAULT_URL = 'http://127.0.0.1:9'" in http
-    reference_http = _log(_calls(), target="reference-http", create_delay=0.3).script()
-    assert ("bedrock-conformance serve --port 5566 --region us-east-1 --account-id 123456789012 --create-delay 0.3 "
-            "--fault list-page-loses-item") in reference_http
-    aws = _log(_calls(), target="aws").script()
+    assert "'http://127.0.0.1:9', True" in http
+    aws = _log(_calls(), target="aws").script(failure())
+    assert aws is not None
     ast.parse(aws)
-    assert "DEFAULT_URL = 'aws'" in aws and "--allow-billable" in aws
+    assert "'aws', True" in aws and "--allow-billable" in aws
+    unruled = stateful.ConformanceFailure("DELETE-GONE", "m")
+    assert _log(_calls()).script(unruled) is None and "shared rules" in str(unruled.no_reproducer)

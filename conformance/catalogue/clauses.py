@@ -78,6 +78,7 @@ class ConformanceFailure(AssertionError):
         response: dict[str, Any] | None = None,
         schema_path: str | None = None,
         reproducer: str | None = None,
+        check: dict[str, Any] | None = None,
     ) -> None:
         self.clause_id = clause_id
         self.message = message
@@ -85,6 +86,8 @@ class ConformanceFailure(AssertionError):
         self.response = response
         self.schema_path = schema_path
         self.reproducer = reproducer
+        self.check = check  # the rule that failed (conformance.catalogue.rules.spec): what a reproducer replays
+        self.no_reproducer: str | None = None  # why no reproducer could be made
         super().__init__(f"[{clause_id}] {message}")
 
     def details(self) -> dict[str, Any]:
@@ -95,6 +98,8 @@ class ConformanceFailure(AssertionError):
             "response": self.response,
             "schema_path": self.schema_path,
             "reproducer": self.reproducer,
+            "check": self.check,
+            "no_reproducer": self.no_reproducer,
         }
 
 

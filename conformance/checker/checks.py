@@ -20,6 +20,7 @@ from dateutil.tz import tzutc
 from jsonschema import Draft202012Validator
 
 import schemas
+from conformance.catalogue import rules
 from conformance.catalogue.clauses import (
     ABSENT_OMITTED,
     AUTH_REFUSALS,
@@ -152,7 +153,7 @@ def null_members(schema: dict[str, Any]) -> Callable[[Any], list[str]]:
 
 
 class _OperationSchema:
-    __slots__ = ("documented", "empty_output", "errors", "fast", "key", "name", "nulls", "status", "typical",
+    __slots__ = ("documented", "empty_output", "errors", "fast", "key", "name", "nulls", "schema", "status", "typical",
                  "validator")
 
     def __init__(self, name: str) -> None:
@@ -168,6 +169,7 @@ class _OperationSchema:
             for p in doc["parameters"].values())
         self.documented: dict[str, int] = {**(PROTOCOL_ERRORS if deserialises else {}), **self.errors}
         self.typical: dict[str, int] = BEDROCK_TYPICAL_ERRORS.get(name, {})  # accepted, and reported as such
+        self.schema = doc["response"]
         self.validator = Draft202012Validator(doc["response"])
         self.fast = compile_schema(doc["response"])  # never laxer than the validator; see fastschema
         self.nulls = null_members(doc["response"])
@@ -204,11 +206,20 @@ class _Answer:
         """JSON, or an empty body: the caller can go on with it."""
         return self.decoded or not self.body.strip()
 
+    @property
+    def ruled(self) -> dict[str, Any]:
+        """The answer as the shared rules read it (conformance.catalogue.rules: the checks a reproducer makes)."""
+        return {"status": self.status, "code": self.code if self.status >= 300 else None, "body": self.data,
+                "headers": self.headers, "content": self.body}
+
     def failure(self, suffix: str, message: str, schema_path: str | None = None,
-                kind: type[ConformanceFailure] = ConformanceFailure) -> ConformanceFailure:
+                kind: type[ConformanceFailure] = ConformanceFailure, rule: str | None = None,
+                **args: Any) -> ConformanceFailure:
+        """``rule``: the shared rule that decided, with its arguments (what the failure's reproducer applies)."""
         return kind(f"{self.op.key}-WIRE-{suffix}", message,
                     request=self.request() if callable(self.request) else self.request,
-                    response=describe_response(self.status, self.headers, self.body), schema_path=schema_path)
+                    response=describe_response(self.status, self.headers, self.body), schema_path=schema_path,
+                    check=rules.spec(rule, {"request": True}, **args) if rule else None)
 
     def broken(self, failure: ConformanceFailure) -> None:
         """A readable response broke a wire clause: raise it, or (soft) collect it and go on."""
@@ -278,19 +289,19 @@ class ResponseChecker:
         if not (answer.body.strip() or answer.status >= 300):
             return
         content_type = answer.lowered.get("content-type", "")
-        if "json" in str(content_type).lower():
+        if rules.json_content_type(answer.ruled) is None:
             self._count(f"{answer.op.key}-WIRE-CONTENT-TYPE")
             return
-        failure = answer.failure("CONTENT-TYPE", f"Content-Type is {content_type!r}, not JSON")
+        failure = answer.failure("CONTENT-TYPE", f"Content-Type is {content_type!r}, not JSON", rule="json_content_type")
         if not answer.readable:
             answer.unreadable(failure)
         answer.broken(failure)
 
     def _check_success(self, answer: _Answer) -> Any:
         op, status = answer.op, answer.status
-        if status != op.status:
+        if rules.wire_status(answer.ruled, op.status) is not None:
             answer.broken(answer.failure("STATUS", f"{op.name} succeeded with HTTP {status}; the contract says "
-                                                   f"{op.status}"))
+                                                   f"{op.status}", rule="wire_status", expected=op.status))
         else:
             self._count(f"{op.key}-WIRE-STATUS")
         if not answer.body.strip() and op.empty_output:
@@ -303,7 +314,8 @@ class ResponseChecker:
         if error is not None:
             where = "/".join(str(p) for p in error.absolute_path) or "(body)"
             answer.broken(answer.failure("SCHEMA", f"response member {where}: {error.message}",
-                                         schema_path="/".join(str(p) for p in error.absolute_schema_path)))
+                                         schema_path="/".join(str(p) for p in error.absolute_schema_path),
+                                         rule="body_schema", schema=op.schema))
         else:
             self._count(f"{op.key}-WIRE-SCHEMA")
         nulls = op.nulls(data) if b"null" in answer.body else []
@@ -313,30 +325,27 @@ class ResponseChecker:
                 f"{f' (and {len(nulls) - 4} more)' if len(nulls) > 4 else ''}: AWS omits "
                 "an absent member (every SDK reads the null as absent, so nothing else fails for it)",
                 request=answer.request() if callable(answer.request) else answer.request,
-                response=describe_response(answer.status, answer.headers, answer.body)))
+                response=describe_response(answer.status, answer.headers, answer.body),
+                check=rules.spec("absent_omitted", {"request": True}, schema=op.schema)))
         else:
             self._count(ABSENT_OMITTED)
         return data
 
     def _check_error(self, answer: _Answer) -> Any:
         op, status, code, data = answer.op, answer.status, answer.code, answer.data
-        problem = None
         if code is not None and op.documented.get(code) is None and op.typical.get(code) == status:
             with self._lock:
                 self.tolerated[(op.name, code)] += 1
-        elif code is None:
-            problem = f"HTTP {status} names no error code (no x-amzn-ErrorType, no top-level code or __type)"
-        elif op.documented.get(code) is None:
-            problem = f"{code} (HTTP {status}) is not an error {op.name} documents: {', '.join(sorted(op.documented))}"
-        elif op.documented[code] != status:
-            problem = f"{code} answered HTTP {status}; its error shape says {op.documented[code]}"
+        ruled = answer.ruled
+        problem = rules.error_documented(ruled, op.documented, op.typical)
         if problem is not None:
-            answer.broken(answer.failure("ERROR-DOCUMENTED", problem))
+            answer.broken(answer.failure("ERROR-DOCUMENTED", problem.replace("the operation", op.name),
+                                         rule="error_documented", documented=op.documented, typical=op.typical))
         else:
             self._count(f"{op.key}-WIRE-ERROR-DOCUMENTED")
-        message = data.get("message", data.get("Message")) if isinstance(data, dict) else None
-        if not isinstance(message, str):
-            answer.broken(answer.failure("ERROR-MESSAGE", f"{code} body carries no string message"))
+        if rules.error_message(ruled) is not None:
+            answer.broken(answer.failure("ERROR-MESSAGE", f"{code} body carries no string message",
+                                         rule="error_message"))
         else:
             self._count(f"{op.key}-WIRE-ERROR-MESSAGE")
         return data

@@ -37,6 +37,7 @@ from jsonschema import Draft4Validator
 
 import schemas
 from conformance.catalogue import contract
+from conformance.catalogue import rules
 from conformance.catalogue.clauses import ConformanceFailure, NotImplementedOutcome, TargetUnavailable
 from conformance.checker.checks import describe_request, describe_response
 from conformance.checker.judgement import current
@@ -512,16 +513,20 @@ class Phase:
         self._after(name, case, response.status_code, data, request)
 
         found = []
+        check_names = []
         try:
             case.validate_response(response, checks=self.checks)
         except BaseExceptionGroup as group:
             for failure in group.exceptions:
                 found.append(f"{_check_names(failure)}: {_failure_text(failure)}")
+                check_names.append(_check_names(failure))
         if found:
             message = f"schemathesis {'; '.join(found)}"
             if wire_failure is not None:
                 message += f" (the wire checker also found [{wire_failure.clause_id}] {wire_failure.message})"
-            raise ConformanceFailure(CLAUSE, _shorten(message), request=request, response=described)
+            raise ConformanceFailure(CLAUSE, _shorten(message), request=request, response=described,
+                                     check=_shared_rule(check_names[0], self.target.checker.operation(name),
+                                                        response.status_code))
         if wire_failure is not None:  # once its clause failed in this test, the phase goes on (see judgement)
             current().fail(wire_failure)
 
@@ -566,6 +571,24 @@ def _json_or_none(content: bytes) -> Any:
         return json.loads(content) if content else None
     except ValueError:
         return None
+
+
+def _shared_rule(check: str, operation: Any, status: int) -> dict[str, Any] | None:
+    """The suite's own rule that judges what schemathesis' ``check`` judges (a reproducer carries it), or None."""
+    on = {"request": True}
+    if check == "status_code_conformance":
+        return (rules.spec("wire_status", on, expected=operation.status) if status < 300 else
+                rules.spec("error_documented", on, documented=operation.documented))
+    if check == "response_schema_conformance":  # the error body's documented shape: a string message
+        return rules.spec("body_schema", on, schema=operation.schema) if status < 300 else rules.spec(
+            "error_message", on)
+    if check == "content_type_conformance":
+        return rules.spec("json_content_type", on)
+    if check == "not_a_server_error":
+        return rules.spec("not_server_error", on)
+    if check == "negative_data_rejection":
+        return rules.spec("client_error", on)
+    return None
 
 
 def _check_names(failure: BaseException) -> str:

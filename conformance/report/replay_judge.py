@@ -1,58 +1,113 @@
-"""How a reproducer judges an answer: embedded verbatim in every reproducer script
-(conformance.report.reproducer), and applied by the generator to the run's recorded answers, so that the run
-and the script judge alike.
+"""The harness every reproducer carries: the functions below are copied verbatim into each script
+(conformance.report.reproducer), after the suite's own reading of an error code (conformance.checker.checks) and
+the clause's rule (conformance.catalogue.rules).
 
-Standard library only: the scripts run with python and boto3 alone.
+A script defines ``reproduce()``: its steps (``step``: a call that must succeed, or be refused, as it was in the
+run), the judged call (``call``, ``pages`` or ``send``) and the rule's verdict on what the target answers now.
+``main`` runs it against the URL of the command line: exit 1 while the clause fails, 0 when it holds, 2 when a step
+can no longer be taken (``Unreproducible``, saying which and why). ``bedrock-conformance replay`` runs the same
+``reproduce()`` on the suite's clients instead (``CLIENT``), with its full wire checks.
 
-An answer's fingerprint keeps what a deviation consists of (the status, the error code, the content type, the
-body's members, their types and values) and replaces what changes from run to run by its kind: the
-12-character id of a Provisioned Throughput ARN (numbered by first appearance), timestamp values (their JSON
-type is kept: an epoch number is not an ISO 8601 string), page tokens (their presence is kept), error
-messages (their presence is kept) and the run's name prefix. A reproducer exits 1 while the target's
-fingerprints equal the run's, and 0 once they differ.
+Standard library and boto3 only.
 """
 
+from __future__ import annotations
+
+import contextlib
 import json
-import re
+import random
+import string
+import sys
+import time
 
-_ID = re.compile(r"(provisioned-model/)([a-z0-9]{12})(?![a-z0-9])")
-_TIME_MEMBERS = ("creationTime", "lastModifiedTime", "commitmentExpirationTime")
-_KIND_MEMBERS = {"nextToken": "<token>", "message": "<message>", "Message": "<message>"}
+import boto3
+import botocore.auth
+import botocore.awsrequest
+import botocore.httpsession
+
+from conformance.checker.checks import error_code
+
+CLAUSE, REGION, DEFAULT_URL, BILLABLE = "", "us-east-1", None, False  # set by each script
+# -- harness --
+P = "".join(random.choice(string.ascii_lowercase + string.digits) for _ in range(6))  # this replay's run id
+CLIENT, CREATED = {}, []  # the boto3 client; the ARNs this replay created (deleted at the end)
 
 
-def fingerprint(status, headers, body, renames=()):
-    """The parts of one HTTP answer a deviation consists of (see the module docstring). ``renames``: (now,
-    then) string pairs turning this replay's names back into the run's."""
-    lowered = {str(k).lower(): str(v) for k, v in dict(headers or {}).items()}
-    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body or "")
-    for now, then in renames:
-        text = text.replace(now, then)
-    ids = {}
+class Unreproducible(Exception):
+    """A step the check needs can no longer be taken (exit 2)."""
 
-    def normal(value, key=None):
-        if isinstance(value, dict):
-            return {k: normal(v, k) for k, v in sorted(value.items())}
-        if isinstance(value, list):
-            return [normal(v) for v in value]
-        if key in _TIME_MEMBERS:
-            return "<time %s>" % type(value).__name__
-        if key in _KIND_MEMBERS and value is not None:
-            return _KIND_MEMBERS[key]
-        if isinstance(value, str):
-            return _ID.sub(lambda m: m.group(1) + "<id%d>" % ids.setdefault(m.group(2), len(ids) + 1), value)
-        return value
 
+def call(operation, ok=None, **params):
+    """One boto3 call; its answer as the clause's rule reads it. ok=True/False: it must succeed / be refused."""
     try:
-        document = normal(json.loads(text)) if text.strip() else None
+        parsed = dict(getattr(CLIENT["bedrock"], operation)(**params))
+    except CLIENT["bedrock"].exceptions.ClientError as exc:
+        parsed = dict(exc.response)
+    except Exception as exc:  # unreachable, reset, hung (bedrock-conformance replay: a wire check failed)
+        raise exc if isinstance(exc, AssertionError) else Unreproducible(f"{operation}: {exc}") from None
+    meta, error = parsed.pop("ResponseMetadata", {}), parsed.pop("Error", None)
+    CREATED.extend([parsed["provisionedModelArn"]] if "provisionedModelArn" in parsed and "create" in operation else [])
+    if ok is not None and (error is None) != ok:
+        raise Unreproducible(f"{operation}({str(params)[:200]}) {'was refused' if ok else 'succeeded'} now "
+                             f"({error or meta.get('HTTPStatusCode')}); in the run it did not")
+    return {"status": meta.get("HTTPStatusCode"), "code": error.get("Code") if error else None,
+            "body": error or parsed, "headers": meta.get("HTTPHeaders", {}), "content": None}
+
+
+def step(operation, ok=True, **params):
+    """A step the check needs: it must succeed as it did in the run (a step the run saw refused is a call)."""
+    return call(operation, ok, **params)["body"]
+
+
+def pages(**params):
+    """A List query's pages, following nextToken (at most 100)."""
+    found = [call("list_provisioned_model_throughputs", True, **params)]
+    while found[-1]["body"].get("nextToken") and len(found) < 100:
+        found.append(call("list_provisioned_model_throughputs", True, **params,
+                          nextToken=found[-1]["body"]["nextToken"]))
+    return found
+
+
+def settle(ident):
+    """Wait (at most 60 s) until the Provisioned Throughput leaves Creating/Updating."""
+    deadline = time.monotonic() + 60
+    while step("get_provisioned_model_throughput", provisionedModelId=ident).get("status") in (
+            "Creating", "Updating") and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+
+def send(method, path, body="", headers=None):
+    """The run's raw request (renamed), signed afresh; its answer as the suite's wire checker reads it."""
+    request = botocore.awsrequest.AWSRequest(method, CLIENT["bedrock"].meta.endpoint_url + path, headers, body)
+    CLIENT["bedrock"]._request_signer.sign("send", request)  # SigV4, with the client's credentials and region
+    try:
+        answer = botocore.httpsession.URLLib3Session(timeout=30).send(request.prepare())
+        data = json.loads(answer.content) if answer.content.strip() else None
     except ValueError:
-        document = "<not JSON, %d characters>" % len(text)
-    return {"status": status, "error": lowered.get("x-amzn-errortype", "").split(":")[0],
-            "content-type": lowered.get("content-type", "").split(";")[0].strip().lower(), "body": document}
+        data = None
+    except Exception as exc:  # unreachable, reset, hung
+        raise Unreproducible(f"{method} {path}: {exc}") from None
+    status, headers, new = answer.status_code, dict(answer.headers), (data or {}).get("provisionedModelArn")
+    CREATED.extend([new] if status < 300 and new else [])
+    code = error_code(headers, data) if status >= 300 and error_code else None  # None: the rule reads no code
+    return {"status": status, "code": code, "body": data, "headers": headers, "content": answer.content}
 
 
-def first_difference(recorded, seen):
-    """The index of the first answer whose fingerprint differs from the run's, or None when all agree."""
-    for index, (then, now) in enumerate(zip(recorded, seen)):
-        if then != now:
-            return index
-    return None if len(recorded) == len(seen) else min(len(recorded), len(seen))
+def main(reproduce):
+    """python <CLAUSE>.py URL: take the steps, judge, delete what was created. Exit 1 fails, 0 holds, 2 cannot."""
+    url = next((a.rstrip("/") for a in sys.argv[1:] if not a.startswith("--")), DEFAULT_URL)
+    if url is None or (url == "aws" and BILLABLE and "--allow-billable" not in sys.argv):
+        sys.exit(print(__doc__, file=sys.stderr) or 2)
+    keys = {} if url == "aws" else {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+    CLIENT.setdefault("bedrock", boto3.client("bedrock", REGION, endpoint_url=None if url == "aws" else url, **keys,
+                                              config=boto3.session.Config(parameter_validation=False)))
+    try:
+        problem = reproduce()
+        print(f"{CLAUSE} still fails: {problem}" if problem else f"{CLAUSE} holds now.")
+    except Unreproducible as exc:
+        problem = print(f"{CLAUSE}: the steps can no longer be taken: {exc}") or 2
+    finally:
+        for arn in reversed(CREATED):  # best effort (a commitment term cannot be cut short)
+            with contextlib.suppress(Exception):
+                CLIENT["bedrock"].delete_provisioned_model_throughput(provisionedModelId=arn)
+    sys.exit(problem if problem == 2 else 1 if problem else 0)

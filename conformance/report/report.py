@@ -16,7 +16,7 @@ from conformance.checker.outcomes import BLOCKED, ERROR, FAILED, NOT_IMPLEMENTED
 from conformance.report import reproducer
 from conformance.report.reproducer import with_reproducer
 
-REPORT_VERSION = "1.0"
+REPORT_VERSION = "1.1"
 DEFAULT_ROOT = Path("reports")
 
 
@@ -101,7 +101,10 @@ def build_markdown(doc: dict[str, Any]) -> str:
                     lines += [f"{part}:", "```json", json.dumps(f[part], indent=2, default=str)[:3000], "```"]
             if f.get("reproducer"):
                 lines += [f"reproducer: `{reproducer.DIRECTORY}/{c['id']}.py` (`python {reproducer.DIRECTORY}/"
-                          f"{c['id']}.py URL` exits 1 while the deviation is present, 0 once it is gone)"]
+                          f"{c['id']}.py URL` exits 1 while the clause fails, 0 when it holds, 2 when its steps "
+                          "can no longer be taken)"]
+            elif f.get("no_reproducer"):
+                lines += [f"no reproducer: {f['no_reproducer']}"]
             lines.append("")
     return "\n".join(lines) + "\n"
 

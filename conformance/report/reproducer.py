@@ -1,62 +1,53 @@
-"""Reproducers that check: one standalone script per failed clause, ``reports/<run>/reproducers/<CLAUSE>.py``.
+"""Reproducers that judge the clause: one standalone script per failed clause, ``reports/<run>/reproducers/<CLAUSE>.py``.
 
-One generator for both kinds of failure:
+A failure names the check that failed (``ConformanceFailure.check``: a rule of conformance.catalogue.rules, the
+answer(s) it judged and its arguments). Its script takes only the steps that check needs, as plain boto3 calls:
 
-- a **single request** (the recorded request of a wire or validation failure) is signed afresh and sent as it
-  was, over HTTP;
-- a **call sequence** (the calls of the stateful machine's shortest failing run, ``CallLog``) is replayed
-  call by call with boto3.
+- after a machine run or any test's calls (``CallLog``): the creates, updates, deletes and tag changes of the
+  Provisioned Throughputs the judged call is about (the machine's own verification reads are left out, unless the
+  check is on them or takes a value from their answer), then the judged call or List query;
+- after a single request (wire checks, validation cases, schemathesis cases): that request, signed afresh, sent
+  as recorded (after a create when it names a Provisioned Throughput that existed in the run);
 
-Every script runs with python and boto3 alone (no import of this project), against the endpoint URL given as
-its first argument (URL and ``aws`` targets default to the run's own endpoint). It exits **1** while the
-deviation is present, **0** once it is gone, **2** when it cannot run, and prints what the clause expects and
-what it saw. "Present" means the target answers as it did in the run: the fingerprints (``replay_judge``) of
-its answers equal the run's recorded ones. For in-process targets, and for servers that stopped with the run,
-it says how to serve the same emulator, faults and quirks included (``bedrock-conformance serve --fault ...
---quirk ...``).
+then applies the clause's rule, the suite's own code copied verbatim, to what the target answers now. A step only
+has to succeed (or be refused) as it did in the run: a fixed status code or a new member elsewhere does not end
+the reproduction. The script exits 1 while the clause fails, 0 when it holds, 2 when a step can no longer be
+taken (it says which and why). Every replay renames what must be unique (the run id in names, tokens and the run
+tag), so it runs again and again against one server, and deletes what it created.
 
-Each replay renames what must be unique (the run's name prefix, client request tokens) so that a script can
-run again and again against the same server, and deletes what it created.
-
-A request about a Provisioned Throughput the run had created, outside a call sequence, cannot be replayed
-alone: that script says so, gives the command re-running the clause with the run's seed, and exits 2.
+When no script can be made (the check is not a shared rule yet, the judged call was not recorded), the failure
+says why in ``no_reproducer``.
 """
 
 from __future__ import annotations
 
 import inspect
-import itertools
-import pprint
+import json
 import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
-from conformance.catalogue import kinds
+from conformance.catalogue import kinds, rules
 from conformance.catalogue.clauses import CATALOGUE
+from conformance.checker import checks, fastschema
 from conformance.report import replay_judge
 
-_RESOURCE_PATH = re.compile(r"/provisioned-model-throughput/[^/?]+")
-_SCOPE_REGION = re.compile(r"/\d{8}/([^/]+)/bedrock/aws4_request")
-_UNSIGNED = ("authorization", "x-amz-date", "x-amz-security-token", "content-length", "host")
+DIRECTORY = "reproducers"
 _CREATE, _GET, _LIST = ("create_provisioned_model_throughput", "get_provisioned_model_throughput",
                         "list_provisioned_model_throughputs")
-DIRECTORY = "reproducers"
+_MUTATING = (_CREATE, "update_provisioned_model_throughput", "delete_provisioned_model_throughput",
+             "tag_resource", "untag_resource")
+_ARN = re.compile(r"arn:aws:bedrock:[a-z0-9-]+:\d{12}:provisioned-model/[a-z0-9]{12}")
+_RESOURCE_PATH = re.compile(r"(/provisioned-model-throughput/)([^/?]+)")
+_UNSENT = ("authorization", "x-amz-date", "x-amz-security-token", "content-length", "host", "user-agent",
+           "amz-sdk-invocation-id", "amz-sdk-request", "x-amz-content-sha256")
 
 
 def _line(text: Any) -> str:
     return " ".join(str(text or "").split())
-
-
-def _needs_state(request: dict[str, Any], response: dict[str, Any] | None) -> bool:
-    """The request names a resource and its answer shows the resource existed (a success, a conflict): a fresh
-    target would answer "not found". Other 4xx answers (unknown id, invalid input) replay as they are."""
-    body = request.get("body") or ""
-    names = _RESOURCE_PATH.search(urlsplit(request["url"]).path) or "resourceARN" in body
-    status = (response or {}).get("status") or 0
-    return bool(names) and not (400 <= status < 500 and status != 409)
 
 
 # -- where the script sends ----------------------------------------------------------------------------------
@@ -77,359 +68,441 @@ def _where(settings: dict[str, Any]) -> tuple[str, str | None]:
     target = str(settings.get("target", "reference"))
     kind = kinds.of(target) or kinds.URL
     if kind.reference:
-        why = "ran in-process" if kind.in_process else "was served for the run and stopped with it"
-        return (f"The run's reference emulator {why}. Serve the same emulator (faults and quirks included):\n"
-                f"    {serve_command(settings)}\nthen pass http://127.0.0.1:5566 as the first argument."), None
+        return f"Serve the run's emulator:  {serve_command(settings)}", None
     if kind.moto:
-        return ("The run's moto stopped with the run. Serve moto:\n    python -m moto.server -p 5000\n"
-                "then pass http://127.0.0.1:5000 as the first argument."), None
+        return "Serve moto:  python -m moto.server -p 5000", None
     if kind.aws:
-        return ("Without an argument it sends to AWS (region of the run, credentials from the standard chain)."
-                ), "aws"
-    return f"Without an argument it sends to the run's target, {target}.", target
+        return "Without a URL it sends to AWS (credentials: the standard chain; creates need --allow-billable).", "aws"
+    return f"Without a URL it sends to the run's target, {target}.", target
 
 
-def _head(kind: str, clause_id: str, failure: dict[str, Any], settings: dict[str, Any]) -> list[str]:
-    where, _ = _where(settings)
-    clause = CATALOGUE.get(clause_id)
-    statement = _line(clause.statement if clause else "")
-    doc = [f"Reproduces {clause_id} on target {_line(settings.get('target', 'reference'))}: {kind}.", "",
-           f"    python {clause_id}.py URL", "", *where.splitlines(), "",
-           "Exits 1 while the deviation is present (the target answers as it did in the run), 0 once it is gone,",
-           "2 when it cannot run. Needs python and boto3 only. Generated by bedrock-conformance.", "",
-           f"{clause_id} expects: {statement}", f"The run saw: {_line(failure.get('message'))}"]
-    text = "\n".join(doc).replace('"""', "'''")
-    return ["#!/usr/bin/env python3", f'"""{text}\n"""', ""]
+# -- rendering values ----------------------------------------------------------------------------------------
+class _Names:
+    """The script's names for the run's values: ARNs of the steps' creates, values read from earlier answers, and
+    the run id inside strings (renamed to this replay's ``P``)."""
+
+    def __init__(self, run_id: str) -> None:
+        self.run_id = run_id
+        self.values: dict[Any, str] = {}
+        self.counts: dict[str, int] = {}
+        self.imports: set[str] = set()
+
+    def bind(self, value: Any, stem: str, expression: str | None = None) -> str:
+        self.counts[stem] = self.counts.get(stem, 0) + 1
+        name = f"{stem}_{self.counts[stem]}" if expression is None else expression.format(n=self.counts[stem])
+        self.values[_key(value)] = name
+        return name
+
+    def literal(self, value: Any) -> str:
+        key = _key(value)
+        if key in self.values:
+            return self.values[key]
+        if isinstance(value, str):
+            if self.run_id and self.run_id in value:
+                parts = [p.replace("{", "{{").replace("}", "}}") for p in value.split(self.run_id)]
+                return "f" + repr("{P}".join(parts))
+            return repr(value)
+        if isinstance(value, datetime):
+            self.imports.add("datetime")
+            return f"datetime.datetime.fromisoformat({_utc(value).isoformat()!r})"
+        if isinstance(value, dict):
+            return "{" + ", ".join(f"{k!r}: {self.literal(v)}" for k, v in value.items()) + "}"
+        if isinstance(value, (list, tuple)):
+            return "[" + ", ".join(self.literal(v) for v in value) + "]"
+        return repr(value)
+
+    def params(self, params: dict[str, Any]) -> str:
+        return ", ".join(f"{k}={self.literal(v)}" for k, v in params.items())
 
 
-def _constants(**values: Any) -> str:
-    return "".join(f"{name} = {pprint.pformat(value, width=110, sort_dicts=False)}\n" for name, value in
-                   values.items())
-
-
-_JUDGE = inspect.getsource(replay_judge).split('"""', 2)[2].lstrip("\n")
-
-_COMMON = '''
-
-def cannot(message):
-    """The script could not run (no URL, no credentials, an unreachable target): exit 2."""
-    sys.stderr.write(message + "\\n")
-    sys.exit(2)
-
-
-def endpoint():
-    if len(sys.argv) > 1 and not sys.argv[1].startswith("--"):
-        return sys.argv[1].rstrip("/")
-    if DEFAULT_URL is None:
-        cannot(__doc__)
-    return None if DEFAULT_URL == "aws" else DEFAULT_URL
-
-
-def credentials():
-    if endpoint() is None:  # real AWS: the standard chain
-        found = botocore.session.Session().get_credentials()
-        if found is None:
-            cannot("No AWS credentials found in the standard chain.")
-        return found
-    return Credentials("testing", "testing")  # what emulators accept
-
-
-# What must be unique is renamed for each replay: the run's name prefix, and client request tokens.
-NEW_PREFIX = RUN_PREFIX[:-6] + "".join(random.choice(string.ascii_lowercase + string.digits) for _ in range(6))
-_TOKEN = re.compile(r"^[a-zA-Z0-9]([-a-zA-Z0-9]{0,254}[a-zA-Z0-9])?$")
-_TOKENS = {}
-
-
-def fresh(value, key=None):
-    if isinstance(value, dict):
-        return {k: fresh(v, k) for k, v in value.items()}
-    if isinstance(value, list):
-        return [fresh(v) for v in value]
-    if key == "clientRequestToken" and isinstance(value, str) and _TOKEN.match(value):
-        return _TOKENS.setdefault(value, "r" + "".join(random.choice(string.ascii_letters) for _ in value[1:]))
-    if isinstance(value, str) and RUN_PREFIX:
-        return value.replace(RUN_PREFIX, NEW_PREFIX)
-    return value
-
-
-RENAMES = [(NEW_PREFIX, RUN_PREFIX)] if RUN_PREFIX else []
-
-
-def verdict(seen):
-    """Exit 1 while every answer is the run's, 0 at the first that differs."""
-    index = first_difference(RECORDED, seen)
-    print(f"{CLAUSE} expects: {EXPECTED}")
-    if index is None:
-        print(f"Still present: the target answered all {len(seen)} request(s) as in the run, which saw: {SAW}")
-        if seen:
-            print(f"  last answer ({LABELS[-1]}): {seen[-1]}")
-        sys.exit(1)
-    then = RECORDED[index] if index < len(RECORDED) else "(no answer)"
-    now = seen[index] if index < len(seen) else "(no answer)"
-    print(f"Gone: answer {index + 1} ({LABELS[min(index, len(LABELS) - 1)]}) differs from the run's.")
-    print(f"  the run saw:  {then}")
-    print(f"  now:          {now}")
-    print("(A different answer is not yet a conformant one: bedrock-conformance run judges that.)")
-    sys.exit(0)
-'''
-
-
-# -- a single request ----------------------------------------------------------------------------------------
-_REQUEST = '''
-
-def send():
-    url = endpoint()
-    if url is None:
-        if BILLABLE and "--allow-billable" not in sys.argv:
-            cannot("This request creates a Provisioned Throughput, billed hourly, that you must delete yourself: "
-                     "rerun with --allow-billable to send it.")
-        url = RUN_ENDPOINT
-    headers = {k: v for k, v in REQUEST["headers"].items() if k.lower() not in UNSIGNED}
-    body = fresh(REQUEST["body"] or "")
-    for then, now in _TOKENS.items():
-        body = body.replace(then, now)
-    request = AWSRequest(method=REQUEST["method"], url=url + fresh(PATH), data=body.encode(), headers=headers)
-    if SIGNED:
-        SigV4Auth(credentials(), "bedrock", REGION).add_auth(request)
-    try:
-        return URLLib3Session(timeout=30).send(request.prepare())
-    except Exception as exc:  # unreachable, reset, hung: the script could not run
-        cannot(f"{REQUEST['method']} {url}: {exc}")
-
-
-# Tokens of the recorded body are renamed like the calls' clientRequestToken parameters.
-if isinstance(REQUEST.get("body"), str) and REQUEST["body"].strip().startswith("{"):
-    try:
-        fresh(json.loads(REQUEST["body"]))
-    except ValueError:
-        pass
-answer = send()
-seen = [fingerprint(answer.status_code, answer.headers, answer.content, RENAMES)]
-try:  # delete what the replay created (nothing else)
-    arn = json.loads(answer.content or b"{}").get("provisionedModelArn") if answer.status_code < 300 else None
-except ValueError:
-    arn = None
-if arn:
-    found = credentials()
-    try:
-        boto3.client("bedrock", region_name=REGION, endpoint_url=endpoint(), aws_access_key_id=found.access_key,
-                     aws_secret_access_key=found.secret_key, aws_session_token=found.token,
-                     ).delete_provisioned_model_throughput(provisionedModelId=arn)
-    except Exception:
-        pass
-verdict(seen)
-'''
-
-
-def _recorded(response: dict[str, Any] | None) -> dict[str, Any] | None:
-    if not response:
-        return None
-    return replay_judge.fingerprint(response.get("status"), response.get("headers") or {}, response.get("body"))
-
-
-def request_script(failure: dict[str, Any], settings: dict[str, Any], *, seed: int | None = None,
-                   run_prefix: str = "") -> str | None:
-    """The script replaying ``failure``'s recorded request (a ``ConformanceFailure.details()`` dict); None when
-    there is no recorded request."""
-    request = failure.get("request")
-    if not request or not request.get("url"):
-        return None
-    clause_id = str(failure.get("clause", ""))
-    target = str(settings.get("target", "reference"))
-    url = urlsplit(request["url"])
-    if _needs_state(request, failure.get("response")):
-        rerun = (f"bedrock-conformance run --target {target}"
-                 + "".join(f" --fault {f}" for f in settings.get("faults") or ())
-                 + "".join(f" --quirk {q}" for q in settings.get("quirks") or ())
-                 + f" --only {clause_id} --seed {'<seed of report.json>' if seed is None else seed}")
-        head = _head("a request about a resource the run had created", clause_id, failure, settings)
-        return "\n".join(head) + (
-            "import sys\n\n" + _constants(RERUN=rerun, REQUEST=f"{request['method']} {request['url']}") +
-            '\nsys.stderr.write(f"{__doc__}\\nThis request named a Provisioned Throughput the run had created: a fresh '
-            'target does not hold it, so it cannot be replayed alone (exit 2). Re-run the clause:\\n    {RERUN}\\n")\nsys.exit(2)\n')
-    headers = request.get("headers") or {}
-    auth = next((str(v) for k, v in headers.items() if k.lower() == "authorization"), "")
-    scope = _SCOPE_REGION.search(auth)
-    _, default_url = _where(settings)
-    recorded = _recorded(failure.get("response"))
-    clause = CATALOGUE.get(clause_id)
-    data = {"CLAUSE": clause_id, "EXPECTED": _line(clause.statement if clause else ""),
-            "SAW": _line(failure.get("message")), "DEFAULT_URL": default_url,
-            "RUN_ENDPOINT": f"{url.scheme}://{url.netloc}",
-            "REGION": scope.group(1) if scope else settings.get("region", "us-east-1"),
-            "RUN_PREFIX": run_prefix, "SIGNED": bool(auth), "UNSIGNED": _UNSIGNED,
-            "BILLABLE": request.get("method") == "POST" and url.path == "/provisioned-model-throughput",
-            "PATH": url.path + (f"?{url.query}" if url.query else ""), "REQUEST": request,
-            "LABELS": [f"{request['method']} {url.path}"], "RECORDED": [recorded]}
-    imports = ("import json\nimport random\nimport re\nimport string\nimport sys\n\nimport boto3\n"
-               "import botocore.session\nfrom botocore.auth import SigV4Auth\nfrom botocore.awsrequest import "
-               "AWSRequest\nfrom botocore.credentials import Credentials\nfrom botocore.httpsession import "
-               "URLLib3Session\n")
-    head = _head("one recorded request, signed afresh", clause_id, failure, settings)
-    return "\n".join(head) + imports + "\n" + _constants(**data) + "\n\n" + _JUDGE + _COMMON + _REQUEST
-
-
-# -- a call sequence -----------------------------------------------------------------------------------------
-_CALLS = '''
-
-def client():
-    url = endpoint()
-    if url is None and not ALLOW_AWS:
-        cannot("This script creates Provisioned Throughputs, billed hourly: rerun with --allow-billable.")
-    found = credentials()
-    bedrock = boto3.client("bedrock", region_name=REGION, endpoint_url=url, aws_access_key_id=found.access_key,
-                           aws_secret_access_key=found.secret_key, aws_session_token=found.token,
-                           config=Config(parameter_validation=False, retries={"max_attempts": 1}))
-    bedrock.meta.events.register("after-call.bedrock", _answered)
-    return bedrock
-
-
-LAST = []
-SEEN = []
-CREATED = []
-
-
-def _answered(http_response, parsed, **_):
-    LAST[:] = [fingerprint(http_response.status_code, http_response.headers, http_response.content, RENAMES)]
-    if http_response.status_code < 300 and parsed.get("provisionedModelArn"):
-        CREATED.append(parsed["provisionedModelArn"])
-
-
-def call(operation, record=True, **params):
-    try:
-        answer = getattr(BEDROCK, operation)(**fresh(params))
-        answer.pop("ResponseMetadata", None)
-    except ClientError as exc:
-        answer = exc.response.get("Error", {})
-    except Exception as exc:  # unreachable, reset, hung: the script could not run
-        cannot(f"{operation}: {exc}")
-    if record:
-        SEEN.append(LAST[0] if LAST else None)
-    return answer
-
-
-def poll(**params):
-    """Get until the status leaves Creating/Updating (at most 60 s); the last answer counts."""
-    deadline = time.monotonic() + 60
-    while True:
-        answer = call("get_provisioned_model_throughput", record=False, **params)
-        if answer.get("status") not in ("Creating", "Updating") or time.monotonic() > deadline:
-            SEEN.append(LAST[0] if LAST else None)
-            return answer
-        time.sleep(POLL_INTERVAL)
-
-
-ALLOW_AWS = "--allow-billable" in sys.argv
-BEDROCK = client()
-try:
-'''
-
-_CALLS_END = '''finally:
-    for arn in CREATED:  # delete what the replay created (nothing else)
-        try:
-            BEDROCK.delete_provisioned_model_throughput(provisionedModelId=arn)
-        except Exception:
-            pass
-verdict(SEEN)
-'''
+def _key(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return ("time", _utc(value).isoformat())
+    return ("value", value) if isinstance(value, (str, int, float, bool)) or value is None else ("id", id(value))
 
 
 def _utc(value: datetime) -> datetime:
     return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def literal(value: Any, variables: dict[str, str]) -> str:
-    if isinstance(value, str) and value in variables:
-        return variables[value]
+def _strings(value: Any) -> Iterable[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _strings(item)
+
+
+def _times(value: Any) -> Iterable[datetime]:
     if isinstance(value, datetime):
-        return f"datetime.datetime.fromisoformat({_utc(value).isoformat()!r})"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k!r}: {literal(v, variables)}" for k, v in value.items()) + "}"
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(literal(v, variables) for v in value) + "]"
-    return repr(value)
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _times(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _times(item)
 
 
-def _observed(call: Any) -> str:
-    outcome = call.outcome
-    if isinstance(outcome, dict) and "Code" in outcome:
-        return f"HTTP {call.status} {outcome.get('Code')}"
-    if isinstance(outcome, dict) and call.operation == _GET:
-        return f"HTTP {call.status} {outcome.get('provisionedModelName')} {outcome.get('status')}"
-    if isinstance(outcome, dict) and call.operation == _LIST:
-        names = [s.get("provisionedModelName") for s in outcome.get("provisionedModelSummaries", [])]
-        return f"HTTP {call.status} {names}{' +nextToken' if outcome.get('nextToken') else ''}"
-    return f"HTTP {call.status} " + " ".join(repr(outcome).split())[:150]
+# -- the embedded code ---------------------------------------------------------------------------------------
+def _function(module: Any, name: str) -> str:
+    """A function (or class) of ``module``, verbatim, less a docstring of more than one line."""
+    text = inspect.getsource(getattr(module, name))
+    return re.sub(r'\n    """(?:(?!""").)*\n(?:(?!""").)*"""\n', "\n", text, count=1, flags=re.S)
 
 
-def _grouped(calls: Sequence[Any]) -> Iterable[tuple[Any, int]]:
-    for _, group in itertools.groupby(calls, key=lambda c: (c.operation, repr(c.params))):
-        items = list(group)
-        yield items[-1], len(items)
-
-
-def calls_script(calls: Sequence[Any], failure: dict[str, Any], settings: dict[str, Any], *,
-                 run_prefix: str = "") -> str:
-    """The script replaying a machine run's calls (``CallLog.calls``: operation, params, status, outcome and
-    the raw ``answer`` (status, headers, body) of each) in order."""
-    clause_id = str(failure.get("clause", ""))
-    variables: dict[str, str] = {}
-    lines: list[str] = []
-    labels: list[str] = []
-    recorded: list[dict[str, Any] | None] = []
-    for call, count in _grouped(calls):
-        args = ", ".join(f"{k}={literal(v, variables)}" for k, v in call.params.items())
-        observed = _observed(call)
-        answer = getattr(call, "answer", None)
-        recorded.append(replay_judge.fingerprint(*answer) if answer else None)
-        labels.append(call.operation)
-        if call.operation == _GET and count > 1:
-            lines.append(f"    poll({args})  # the run polled {count} times; last: {observed}")
+def _rule_names(rule: str) -> list[str]:
+    """The rule and the rules it calls (conformance.catalogue.rules), in the module's order."""
+    wanted, todo = set(), [rule]
+    while todo:
+        name = todo.pop()
+        if name in wanted:
             continue
-        text = f"call({call.operation!r}{', ' + args if args else ''})"
-        outcome = call.outcome if isinstance(call.outcome, dict) else {}
-        arn = outcome.get("provisionedModelArn") if call.operation == _CREATE else None
-        token = outcome.get("nextToken") if call.operation == _LIST else None
-        if arn and arn not in variables:
-            variables[arn] = f"arn_{sum(v.startswith('arn_') for v in variables.values()) + 1}"
-            text = f"{variables[arn]} = {text}.get('provisionedModelArn')"
-        elif token and token not in variables:  # the target's tokens differ from run to run
-            variables[token] = f"token_{sum(v.startswith('token_') for v in variables.values()) + 1}"
-            text = f"{variables[token]} = {text}.get('nextToken')"
-        if count > 1:
-            text += f"  # sent {count} times in a row"
-        lines.append(f"    {text}  # run saw: {observed}")
+        wanted.add(name)
+        todo += [n for n in getattr(rules, name).__code__.co_names
+                 if inspect.isfunction(getattr(rules, n, None)) and getattr(rules, n).__module__ == rules.__name__]
+    return sorted(wanted, key=lambda n: getattr(rules, n).__code__.co_firstlineno)
+
+
+def _rule_code(rule: str) -> list[str]:
+    return [_function(rules, n) for n in _rule_names(rule)]
+
+
+_HARNESS_STATE = inspect.getsource(replay_judge).split("# -- harness --\n", 1)[1].split("\n\nclass ", 1)[0]
+_QUOTES = '"' * 3
+
+
+def _script(clause_id: str, rule: str, failure: dict[str, Any], settings: dict[str, Any], what: str,
+            body: list[str], names: _Names, *, helpers: Sequence[str], billable: bool) -> str:
+    where, default_url = _where(settings)
     clause = CATALOGUE.get(clause_id)
-    _, default_url = _where(settings)
-    data = {"CLAUSE": clause_id, "EXPECTED": _line(clause.statement if clause else ""),
-            "SAW": _line(failure.get("message")), "DEFAULT_URL": default_url,
-            "REGION": settings.get("region") or "us-east-1", "RUN_PREFIX": run_prefix,
-            "POLL_INTERVAL": settings.get("poll_interval") or 0.05, "LABELS": labels, "RECORDED": recorded}
-    imports = ("import datetime\nimport random\nimport re\nimport string\nimport sys\nimport time\n\nimport boto3\n"
-               "import botocore.session\nfrom botocore.config import Config\nfrom botocore.credentials import "
-               "Credentials\nfrom botocore.exceptions import ClientError\n")
-    head = _head("the calls of the stateful machine's shortest failing run, replayed with boto3", clause_id,
-                 failure, settings)
-    body = "\n".join(lines or ["    pass"]) + "\n"
-    return ("\n".join(head) + imports + "\n" + _constants(**data) + "\n\n" + _JUDGE + _COMMON + _CALLS + body
-            + _CALLS_END)
+    doc = [f"{clause_id}: {_line(clause.statement if clause else '')}",
+           f"The run ({_line(settings.get('target', 'reference'))}) saw: {_line(failure.get('message'))[:300]}",
+           f"This replays {what} and judges the answer with the suite's own check (rules.{rule}): "
+           f"python {clause_id}.py URL exits 1 while the clause fails, 0 when it holds, 2 when a step cannot be taken.",
+           where]
+    text = "\n".join(doc).replace(_QUOTES, "'''").replace("\\", "\\\\")
+    text_of = "\n".join(body)
+    helpers = [h for h in ("call", "step", "pages", "settle", "send") if f"{h}(" in text_of] + (
+        ["sleep"] if "time.sleep(" in text_of else [])
+    helpers += ["call"] if {"step", "pages"} & set(helpers) and "call" not in helpers else []
+    modules = {"contextlib", "random", "string", "sys"} | ({"re"} if rule == "body_schema" else set()) | names.imports | ({"json"} if "send" in helpers else set()) | (
+        {"time"} if {"settle", "sleep"} & set(helpers) else set())
+    imports = ["import " + ", ".join(sorted(modules)) + "  # noqa: E401", "import boto3"]
+    if "send" in helpers:
+        imports.append("import botocore.awsrequest, botocore.httpsession  # noqa: E401")
+    constants = (f"CLAUSE, REGION, DEFAULT_URL, BILLABLE = {clause_id!r}, {settings.get('region') or 'us-east-1'!r}, "
+                 f"{default_url!r}, {billable!r}\n")
+    code = []
+    if rule == "body_schema":
+        code += _schema_code()
+    if rule == "absent_omitted":
+        code.append(_function(checks, "null_members"))
+    code += _rule_code(rule)
+    code.append(_function(replay_judge, "Unreproducible"))
+    code += [_function(replay_judge, h) for h in ("call", "step", "pages", "settle") if h in helpers]
+    if "send" in helpers and _reads_code(rule):
+        code += [_function(checks, "error_name"), _function(checks, "error_code")]
+    elif "send" in helpers:
+        code.append(f"error_code = None  # rules.{rule} reads no error code")
+    if "send" in helpers:
+        code.append(_function(replay_judge, "send"))
+    code.append(_function(replay_judge, "main"))
+    if sum(c.count("\n") + 2 for c in code) + len(body) + 20 > 149:  # long (a schema): the harness's docstrings go
+        keep = set(_rule_code(rule))
+        code = [c if c in keep or c.startswith("class ") else re.sub(r'\n    """[^\n]*"""\n', "\n", c, count=1) for c in code]
+    reproduce = "def reproduce():\n" + "\n".join(f"    {line}" for line in body) + "\n"
+    return ("#!/usr/bin/env python3\n" + _QUOTES + text + _QUOTES + "\nfrom __future__ import annotations\n\n"
+            + "\n".join(imports) + "\n\n" + constants + _HARNESS_STATE.strip() + "\n\n\n" + reproduce + "\n"
+            + "\n".join(c.strip() + "\n" for c in code)
+            + '\nif __name__ == "__main__":  # noqa: E305\n    main(reproduce)\n')
 
 
-# -- the reports ---------------------------------------------------------------------------------------------
-def reproducer_for(failure: dict[str, Any], settings: dict[str, Any], *, seed: int | None = None,
-                   run_prefix: str = "") -> str | None:
-    """A failure that carries its own reproducer (the stateful machine's call sequence) keeps it; otherwise the
-    single-request script, or None without a recorded request."""
-    if failure.get("reproducer"):
-        return str(failure["reproducer"])
-    return request_script(failure, settings, seed=seed, run_prefix=run_prefix)
+def _reads_code(rule: str) -> bool:
+    return any("[\"code\"]" in inspect.getsource(getattr(rules, n)) for n in _rule_names(rule))
+
+
+def _schema_code() -> list[str]:
+    source = inspect.getsource(fastschema)
+    tables = source[source.index("_TYPES:"):source.index("\n\n\ndef _never")]
+    return [tables.strip(), _function(fastschema, "_never"), _function(fastschema, "compile_schema")]
+
+
+# -- the rule's call -----------------------------------------------------------------------------------------
+def _judge_line(check: dict[str, Any], names: _Names) -> str:
+    args = ", ".join(f"{k}={names.literal(v)}" for k, v in check["args"].items())
+    if check["rule"] == "body_schema":
+        args += ", compile_schema=compile_schema"
+    if check["rule"] == "absent_omitted":
+        args += ", null_members=null_members"
+    return f"return {check['rule']}(answer{', ' + args if args else ''})"
+
+
+# -- a single request ----------------------------------------------------------------------------------------
+def _needs_state(request: dict[str, Any], response: dict[str, Any] | None) -> bool:
+    """The request names a resource and its answer shows the resource existed (a success, a conflict)."""
+    body = request.get("body") or ""
+    names = _RESOURCE_PATH.search(urlsplit(request["url"]).path) or _ARN.search(body)
+    status = (response or {}).get("status") or 0
+    return bool(names) and not (400 <= status < 500 and status != 409)
+
+
+def request_script(failure: dict[str, Any], settings: dict[str, Any], check: dict[str, Any], *,
+                   run_id: str = "") -> str:
+    """The failure's recorded request (after a create when it needs a live resource), then the rule."""
+    request = failure["request"]
+    names = _Names(run_id)
+    parts = urlsplit(request["url"])
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    body = request.get("body") or ""
+    lines: list[str] = []
+    helpers = ["send"]
+    billable = request["method"] == "POST" and parts.path == "/provisioned-model-throughput"
+    if _needs_state(request, failure.get("response")):
+        model = (settings.get("models") or ["amazon.titan-text-express-v1:0:8k"])[0]
+        create = f"json.dumps({{'provisionedModelName': f'bc{{P}}-repro', 'modelId': {model!r}, 'modelUnits': 1}})"
+        lines += [f"made = send('POST', '/provisioned-model-throughput', {create}, "
+                  "{'Content-Type': 'application/json'})  # the Provisioned Throughput the request is about",
+                  "if made['status'] >= 300:",
+                  "    raise Unreproducible(f\"the create of the resource the request is about was refused: {made}\")"]
+        if _ARN.search(body):
+            lines.append("arn = made['body']['provisionedModelArn']")
+        billable = True
+        found = _RESOURCE_PATH.search(parts.path)
+        path_expr = names.literal(path)
+        if found:
+            path_expr = "f" + repr(parts.path[:found.start(2)] + "bc{P}-repro" + parts.path[found.end(2):]
+                                   + (f"?{parts.query}" if parts.query else ""))
+        for arn in set(_ARN.findall(body)):
+            names.values[_key(arn)] = "arn"
+    else:
+        path_expr = names.literal(path)
+    try:
+        document = json.loads(body) if body.strip() else None
+        exact = document is not None and json.dumps(document) == body
+    except ValueError:
+        document, exact = None, False
+    if exact:
+        body_expr = f"json.dumps({names.literal(document)})"
+    elif "arn" in names.values.values():
+        body_expr = names.literal(body)
+        for arn in set(_ARN.findall(body)):
+            body_expr = body_expr.replace(arn, "' + arn + '")
+    else:
+        body_expr = names.literal(body)
+    headers = {k: v for k, v in (request.get("headers") or {}).items() if k.lower() not in _UNSENT}
+    sent = (f"send({request['method']!r}, {path_expr}, {body_expr}"
+            + (f", {names.literal(headers)})" if headers else ")"))
+    status = (failure.get("response") or {}).get("status")
+    if status and status >= 400 and billable and not lines:
+        # refused in the run: a name taken by an earlier create (another token) can be why; that one first
+        first_body = body_expr
+        if exact and isinstance(document, dict) and isinstance(document.get("clientRequestToken"), str):
+            first_body = f"json.dumps({names.literal({**document, 'clientRequestToken': document['clientRequestToken'][:60] + 'e'})})"
+        lines.append(f"send({request['method']!r}, {path_expr}, {first_body}"
+                     + (f", {names.literal(headers)})" if headers else ")") + "  # an earlier create of the name")
+    lines.append(f"answer = {sent}")
+    lines.append(_judge_line(check, names))
+    what = "the run's request, signed afresh" + (" (on a Provisioned Throughput of its own)" if "made" in lines[0]
+                                                 else "")
+    return _script(str(failure.get("clause", "")), check["rule"], failure, settings, what, lines, names,
+                   helpers=helpers, billable=billable)
+
+
+# -- a call sequence -----------------------------------------------------------------------------------------
+def _matches(call: Any, on: dict[str, Any]) -> bool:
+    operation = _LIST if "pages" in on else on.get("call")
+    if call.operation != operation:
+        return False
+    if "pages" in on:
+        return {k: v for k, v in call.params.items() if k != "nextToken"} == on["pages"] \
+            and "nextToken" not in call.params
+    if "arn" in on:
+        return isinstance(call.outcome, dict) and call.outcome.get("provisionedModelArn") == on["arn"]
+    return call.params == on.get("params")
+
+
+def _judged(calls: Sequence[Any], on: dict[str, Any]) -> list[int]:
+    """The indices of the judged calls: the last call matching ``on`` (and, for a List query, its later pages)."""
+    start = next((i for i in range(len(calls) - 1, -1, -1) if _matches(calls[i], on)), None)
+    if start is None:
+        return []
+    found = [start]
+    if "pages" in on:
+        for i in range(start + 1, len(calls)):
+            token = (calls[found[-1]].outcome or {}).get("nextToken") if isinstance(calls[found[-1]].outcome,
+                                                                                 dict) else None
+            if not token:
+                break
+            if calls[i].operation == _LIST and calls[i].params.get("nextToken") == token:
+                found.append(i)
+    return found
+
+
+_IDENTIFIERS = ("provisionedModelId", "provisionedModelName", "desiredProvisionedModelName", "resourceARN")
+
+
+def _ids(call: Any) -> set[str]:
+    """The Provisioned Throughputs a call is about: the names and ARNs it names and its create answer's ARN."""
+    found = {str(call.params[k]) for k in _IDENTIFIERS if call.params.get(k)}
+    if call.operation == _CREATE and isinstance(call.outcome, dict) and call.outcome.get("provisionedModelArn"):
+        found.add(call.outcome["provisionedModelArn"])
+    return found
+
+
+def _succeeded(call: Any) -> bool:
+    return not (isinstance(call.outcome, dict) and "Code" in call.outcome) and (call.status or 200) < 300
+
+
+def calls_script(calls: Sequence[Any], failure: dict[str, Any], settings: dict[str, Any], check: dict[str, Any],
+                 *, run_id: str = "", what: str = "the calls it needs of the run") -> str | None:
+    """The steps of ``calls`` the check needs, the judged call(s), the rule; None when the judged call is not
+    among ``calls``."""
+    judged = _judged(calls, check["on"])
+    if not judged:
+        return None
+    first = judged[0]
+    # the identifiers the check is about: the judged calls' and the check's own, and (a List) what it listed
+    wanted = set().union(*(_ids(calls[i]) for i in judged)) | {
+        s for s in [*_strings(check["args"]), *_strings(check["on"])] if _ARN.fullmatch(s)}
+    if "pages" in check["on"]:
+        for i in judged:
+            for summary in (calls[i].outcome or {}).get("provisionedModelSummaries", []):
+                wanted |= {summary.get("provisionedModelArn"), summary.get("provisionedModelName")} - {None}
+    # a value the check takes from an earlier answer (a server time): the last answer before it that holds it
+    readers: dict[int, list[tuple[str, Any]]] = {}
+    for value in [*_times(check["args"]), *(t for i in judged for t in _times(calls[i].params))]:
+        for index in range(first - 1, -1, -1):
+            outcome = calls[index].outcome if isinstance(calls[index].outcome, dict) else {}
+            member = next((m for m, v in outcome.items() if _key(v) == _key(value)), None)
+            if member is not None:
+                readers.setdefault(index, []).append((member, value))
+                wanted |= _ids(calls[index]) | {outcome.get("provisionedModelArn")} - {None}
+                break
+    kinds = set(check.get("steps") or _MUTATING)
+    keep: set[int] = set(readers)
+    changed = True
+    while changed:  # the changes of what the check is about, and of what those changes are about
+        changed = False
+        for index in range(first):
+            call = calls[index]
+            sibling = not _succeeded(call) and call.operation == calls[first].operation and check["rule"] in (
+                "refused", "success_or")  # an earlier invalid case of the same test: it changed nothing
+            if index not in keep and call.operation in kinds and _ids(call) & wanted and not sibling:
+                keep.add(index)
+                wanted |= _ids(call)
+                changed = True
+    names = _Names(run_id)
+    lines: list[str] = []
+    helpers = ["step", "call"]
+    previous = None
+    # a Provisioned Throughput the calls name but none of them created (a fixture's, the plan's): one of its own
+    made = {c.outcome.get("provisionedModelArn") for c in (calls[i] for i in keep)
+            if c.operation == _CREATE and isinstance(c.outcome, dict)}
+    named = [s for i in [*sorted(keep), *judged] for s in _strings(calls[i].params) if _ARN.fullmatch(s)]
+    named += [s for s in _strings(check["on"]) if _ARN.fullmatch(s)]
+    model = (settings.get("models") or ["amazon.titan-text-express-v1:0:8k"])[0]
+    for arn in dict.fromkeys(a for a in named if a not in made):
+        if not _succeeded(calls[first]) and calls[first].status == 404:
+            continue  # the run's answer shows it did not exist: the request names a missing one
+        variable = names.bind(arn, "arn")
+        lines.append(f"{variable} = step({_CREATE!r}, provisionedModelName=f'bc{{P}}-{variable.replace('_', '')}', "
+                     f"modelId={model!r}, modelUnits=1)['provisionedModelArn']  # a PT of the replay's own")
+    for index in sorted(keep):
+        call = calls[index]
+        at = getattr(call, "at", None)
+        if previous is not None and at is not None and at - previous >= 1.0:
+            lines.append(f"time.sleep({min(at - previous, 5.0):.1f})  # the run waited as long here")
+            helpers.append("sleep")
+        previous = at if at is not None else previous
+        args = names.params(call.params)
+        ok = "" if _succeeded(call) else "ok=False, "
+        # a step refused in the run is sent as it was; whatever it answers now (a retry a fixed target now takes
+        # as idempotent, a name no longer taken), the steps that succeeded build what the check needs
+        text = f"step({call.operation!r}, {ok}{args})" if ok == "" else f"call({call.operation!r}, {args})"
+        outcome = call.outcome if isinstance(call.outcome, dict) else {}
+        if index in readers:
+            variable = names.bind(None, "seen")
+            for member, value in readers[index]:
+                names.values[_key(value)] = f"{variable}[{member!r}]"
+            text = f"{variable} = {text}"
+        elif call.operation == _CREATE and outcome.get("provisionedModelArn") and ok == "":
+            variable = names.bind(outcome["provisionedModelArn"], "arn")
+            text = f"{variable} = {text}['provisionedModelArn']"
+        lines.append(text)
+    judged_call = calls[first]
+    at = getattr(judged_call, "at", None)
+    if previous is not None and at is not None and at - previous >= 1.0:
+        lines.append(f"time.sleep({min(at - previous, 5.0):.1f})  # the run waited as long here")
+        helpers.append("sleep")
+    must = "True, " if check["on"].get("success") else ""
+    if "pages" in check["on"]:
+        helpers.append("pages")
+        lines.append(f"answer = pages({names.params(check['on']['pages'])})")
+    elif "arn" in check["on"]:  # a Get answering about it: by ARN
+        lines.append(f"answer = call({judged_call.operation!r}, {must}provisionedModelId="
+                     f"{names.literal(check['on']['arn'])})")
+    else:
+        lines.append(f"answer = call({judged_call.operation!r}, {must}{names.params(judged_call.params)})")
+    lines.append(_judge_line(check, names))
+    billable = any(calls[i].operation == _CREATE for i in keep | set(judged))
+    return _script(str(failure.get("clause", "")), check["rule"], failure, settings, what, lines, names,
+                   helpers=helpers, billable=billable)
+
+
+# -- the one entry point -------------------------------------------------------------------------------------
+def make(failure: dict[str, Any], settings: dict[str, Any], *, calls: Sequence[Any] = (), run_id: str = "",
+         what: str = "the calls it needs of the run") -> tuple[str | None, str | None]:
+    """(the script, None) for a failure (``ConformanceFailure.details()`` with its ``check``), or (None, why not)."""
+    check = failure.get("check")
+    if not check:
+        return None, (f"the check that failed {failure.get('clause')} here is not one of the shared rules "
+                      "(conformance.catalogue.rules) yet")
+    on = check["on"]
+    if "request" not in on and calls:
+        script = calls_script(calls, failure, settings, check, run_id=run_id, what=what)
+        if script:
+            return script, None
+    if failure.get("request") and ("request" in on or "params" in on):
+        return request_script(failure, settings, check, run_id=run_id), None
+    return None, "the call the check judged was not recorded (it went through no logged client)"
+
+
+def attach(failure: Any, settings: dict[str, Any], *, calls: Sequence[Any] = (), run_id: str = "",
+           what: str = "the calls it needs of the run") -> None:
+    """Give a ``ConformanceFailure`` its reproducer (or the reason it has none), once."""
+    if failure.reproducer is not None or getattr(failure, "no_reproducer", None):
+        return
+    try:
+        failure.reproducer, failure.no_reproducer = make(failure.details(), settings, calls=calls, run_id=run_id,
+                                                         what=what)
+    except Exception as exc:  # noqa: BLE001 - a reproducer is evidence, never the reason a run breaks
+        failure.no_reproducer = f"the generator failed: {type(exc).__name__}: {exc}"
 
 
 def with_reproducer(failure: dict[str, Any] | None, settings: dict[str, Any], *, seed: int | None = None,
                     run_prefix: str = "") -> dict[str, Any] | None:
-    """``failure`` with its ``reproducer`` filled in when one can be built (what report.json records)."""
-    script = reproducer_for(failure, settings, seed=seed, run_prefix=run_prefix) if failure else None
-    return {**failure, "reproducer": script} if failure and script else failure
+    """``failure`` as report.json records it: its reproducer, or why none could be made (``no_reproducer``);
+    the check it names stays out."""
+    if not failure:
+        return failure
+    out = {k: v for k, v in failure.items() if k != "check"}
+    if not out.get("reproducer") and not out.get("no_reproducer") and "clause" in out:
+        script, why = make(failure, settings, run_id=run_prefix.removeprefix(str(settings.get("name_prefix", ""))))
+        out["reproducer"], out["no_reproducer"] = script, why
+    if out.get("reproducer"):
+        out.pop("no_reproducer", None)
+    elif "clause" in out and not out.get("no_reproducer"):
+        out["no_reproducer"] = "no check was recorded with this failure"
+    return out
+
+
+def reproducer_for(failure: dict[str, Any], settings: dict[str, Any], *, seed: int | None = None,
+                   run_prefix: str = "") -> str | None:
+    return (with_reproducer(failure, settings, seed=seed, run_prefix=run_prefix) or {}).get("reproducer")
 
 
 def write(directory: Path, clauses: Iterable[dict[str, Any]]) -> list[Path]:
@@ -445,3 +518,81 @@ def write(directory: Path, clauses: Iterable[dict[str, Any]]) -> list[Path]:
         path.chmod(0o755)
         written.append(path)
     return written
+
+
+# -- bedrock-conformance replay ------------------------------------------------------------------------------
+def _operation_of(method: str, path: str) -> str:
+    """The operation a raw request's method and path name (schemas/: each operation's HTTP binding)."""
+    import schemas
+
+    for name in schemas.operations():
+        http = schemas.load(name)["http"]
+        pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(http["uri"].split("?")[0]))
+        if http["method"] == method and re.fullmatch(pattern, path):
+            return name
+    return "CreateProvisionedModelThroughput" if method == "POST" else "GetProvisionedModelThroughput"
+
+
+def replay(path: Path, target: Any) -> tuple[int, list[str]]:
+    """Run a reproducer's ``reproduce()`` on the suite's own clients of ``target`` (every answer through the wire
+    checker): (exit code, what to print). 1 while the clause fails or a wire check fails, 0 when all hold, 2
+    when a step can no longer be taken or the file is not a reproducer."""
+    import importlib.util
+
+    from conformance.catalogue.clauses import ConformanceFailure
+    from conformance.checker.checks import error_code
+
+    spec = importlib.util.spec_from_file_location("bc_reproducer", path)
+    module = importlib.util.module_from_spec(spec) if spec and spec.loader else None
+    try:
+        assert spec is not None and spec.loader is not None and module is not None
+        spec.loader.exec_module(module)  # its name is not __main__: main() does not run
+    except (OSError, SyntaxError, AssertionError, ImportError) as exc:
+        return 2, [f"{path}: not a readable reproducer ({type(exc).__name__}: {exc})"]
+    if not callable(getattr(module, "reproduce", None)) or not hasattr(module, "CLIENT"):
+        return 2, [f"{path}: not a bedrock-conformance reproducer (no reproduce())"]
+
+    def send(method: str, raw_path: str, body: str = "", headers: dict[str, str] | None = None) -> dict[str, Any]:
+        where, _, query = raw_path.partition("?")
+        answer = target.raw(_operation_of(method, where), method, where, query=query or None, body=body or None,
+                            headers=headers)
+        if answer.status < 300 and isinstance(answer.data, dict) and answer.data.get("provisionedModelArn"):
+            module.CREATED.append(answer.data["provisionedModelArn"])
+        return {"status": answer.status, "code": error_code(answer.headers, answer.data) if answer.status >= 300
+                else None, "body": answer.data, "headers": answer.headers, "content": answer.body}
+
+    module.CLIENT["bedrock"] = target.wire
+    module.send = send
+    clause = getattr(module, "CLAUSE", path.stem)
+    out: list[str] = []
+    code = 0
+    try:
+        problem = module.reproduce()
+        out.append(f"{clause} still fails: {problem}" if problem else f"{clause} holds now.")
+        code = 1 if problem else 0
+    except ConformanceFailure as failure:  # an answer the wire checker could not read
+        out.append(f"[{failure.clause_id}] {failure.message}")
+        code = 1
+    except module.Unreproducible as exc:
+        out.append(f"{clause}: the steps can no longer be taken: {exc}")
+        code = 2
+    finally:
+        for arn in reversed(module.CREATED):
+            try:
+                target.sdk.delete_provisioned_model_throughput(provisionedModelId=arn)
+            except Exception:  # noqa: BLE001, S110 - best effort, as the script itself
+                pass
+    wire = target.checker.take_soft()
+    out += [f"wire check failed: [{f.clause_id}] {f.message}" for f in wire]
+    if wire and code == 0:
+        code = 1
+    out.append(f"{len(wire)} wire check(s) failed on the replay's answers." if wire else
+               "Every answer passed the suite's wire checks.")
+    return code, out
+
+
+def literal(value: Any, variables: dict[str, str] | None = None) -> str:
+    """``value`` as Python source, as a script writes it (``variables``: values written as these names)."""
+    names = _Names("")
+    names.values.update({_key(v): k for v, k in (variables or {}).items()})
+    return names.literal(value)

@@ -101,7 +101,7 @@ def render_failure(exc: ConformanceFailure) -> str:
         lines.append(f"  response: {json.dumps(exc.response, default=str)[:1500]}")
     if exc.reproducer:
         lines.append(f"  reproducer: reproducers/{exc.clause_id}.py in the run's report directory (python "
-                     f"{exc.clause_id}.py URL exits 1 while the deviation is present, 0 once it is gone)")
+                     f"{exc.clause_id}.py URL exits 1 while the clause fails, 0 when it holds)")
     return "\n".join(lines)
 
 

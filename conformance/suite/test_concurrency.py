@@ -21,9 +21,13 @@ import pytest
 from botocore.exceptions import ClientError
 
 import schemas
+from conformance.catalogue import rules
 from conformance.catalogue.clauses import ConformanceFailure, QuotaRefused, TargetUnavailable
 from conformance.targets.aws import BillableRefused
 from conformance.targets.expect import (
+    answer_of,
+    holds,
+    on_call,
     attempt,
     check,
     documented_refusals,
@@ -294,10 +298,11 @@ def test_create_token_reuse_other_params(target):
         ours = {arn}
     answer = None
     try:
-        answer, _ = attempt(target, clause, CREATE, documented_refusals(CREATE_OP),
-                            **_create_params(target, other, token))
+        second = _create_params(target, other, token)
+        answer, _ = attempt(target, clause, CREATE, documented_refusals(CREATE_OP), **second)
         if answer is not None:
-            check(answer.get("provisionedModelArn") == arn, clause,
+            holds(rules.spec("member_is", on_call(CREATE, second), member="provisionedModelArn", want=arn),
+                  answer_of(answer), clause,
                   f"a create reusing the clientRequestToken of {first} with the name {other} answered a new ARN "
                   f"{answer.get('provisionedModelArn')} (the first create answered {arn}); expected the original "
                   "ARN or a documented refusal", target)

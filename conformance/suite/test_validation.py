@@ -196,6 +196,7 @@ def send(target: Target, clause: str, case: InvalidCase, *, on_missing: bool = F
             request=exc.request,
             response=exc.response,
             schema_path=exc.schema_path,
+            check=exc.check,
         ) from None
 
 

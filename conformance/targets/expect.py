@@ -11,7 +11,7 @@ from typing import Any
 from botocore.exceptions import ClientError, ParamValidationError
 
 import schemas
-from conformance.catalogue import contract
+from conformance.catalogue import contract, rules
 from conformance.catalogue.clauses import ConformanceFailure, QuotaRefused
 from conformance.checker.judgement import current
 from conformance.targets.target import RawResponse, Target
@@ -22,6 +22,21 @@ PLAUSIBLE_CLOCK_SKEW = 86400.0  # seconds: a creationTime further than a day fro
 def _response_of(exc: ClientError) -> dict[str, Any]:
     meta = exc.response.get("ResponseMetadata", {})
     return {"status": meta.get("HTTPStatusCode"), "error": exc.response.get("Error", {})}
+
+
+def answer_of(response: dict[str, Any] | None = None, exc: ClientError | None = None) -> rules.Answer:
+    """A boto3 call's answer (a response, or the ClientError of a refusal) as the rules read it."""
+    source = exc.response if exc is not None else (response or {})
+    meta = source.get("ResponseMetadata", {})
+    error = source.get("Error") if exc is not None else None
+    return {"status": meta.get("HTTPStatusCode"), "code": (error or {}).get("Code") if exc is not None else None,
+            "body": error if exc is not None else {k: v for k, v in source.items() if k != "ResponseMetadata"},
+            "headers": meta.get("HTTPHeaders", {}), "content": None}
+
+
+def on_call(operation: str, params: dict[str, Any]) -> dict[str, Any]:
+    """What a check judged: the last ``operation`` call with ``params`` (conformance.catalogue.rules.spec)."""
+    return {"call": operation, "params": dict(params)}
 
 
 def ok(target: Target, clause: str, operation: str, *, client: Any = None, **params: Any) -> dict[str, Any]:
@@ -37,7 +52,8 @@ def ok(target: Target, clause: str, operation: str, *, client: Any = None, **par
         failure = ConformanceFailure(
             clause, f"{operation}({_short(params)}) was refused: {exc.response.get('Error', {}).get('Code')}: "
                     f"{exc.response.get('Error', {}).get('Message')}",
-            request=target.last_request, response=_response_of(exc))
+            request=target.last_request, response=_response_of(exc),
+            check=rules.spec("succeeded", on_call(operation, params)))
     else:
         current().judge(clause)
         return answer
@@ -46,26 +62,33 @@ def ok(target: Target, clause: str, operation: str, *, client: Any = None, **par
 
 
 def refused(target: Target, clause: str, operation: str, codes: Iterable[str], *, client: Any = None,
-            accepted: Callable[[dict[str, Any]], Any] | None = None, **params: Any) -> str:
+            accepted: Callable[[dict[str, Any]], Any] | None = None, steps: tuple[str, ...] | None = None,
+            **params: Any) -> str:
     """Call ``operation`` and require a refusal with one of ``codes``; returns the code. Once ``clause`` already
     failed in this test, a wrong code goes on; an accepted change blocks the caller (the target no longer holds
     what the caller expects), unless the caller adopts what the server did: ``accepted(answer)`` is called with
-    the accepted answer and the caller goes on (returns "")."""
+    the accepted answer and the caller goes on (returns ""). ``steps``: the operations whose earlier calls a
+    reproducer replays (default: every change of the resources the call is about)."""
     client = client or target.wire
     codes = tuple(codes)
     try:
         response = getattr(client, operation)(**params)
     except ClientError as exc:
-        return str(_judge_refusal(target, clause, operation, params, exc, codes, " or ".join(codes)))
+        return str(_judge_refusal(target, clause, operation, params, exc, codes, " or ".join(codes), rule="refused"))
     except ParamValidationError as exc:  # pragma: no cover - the wire client does not validate
         raise AssertionError(f"the wire client validated parameters: {exc}") from None
     meta = response.get("ResponseMetadata", {})
+    check = rules.spec("refused", on_call(operation, params), codes=list(codes))
+    if steps is not None:
+        check["steps"] = list(steps)
+    if rules.apply(check, answer_of(response)) is None:  # pragma: no cover - a success is never a refusal
+        return ""
     failure = ConformanceFailure(
         clause, f"{operation}({_short(params)}) was accepted (HTTP {meta.get('HTTPStatusCode')}); expected "
                 f"{' or '.join(codes)}",
         request=target.last_request,
         response={"status": meta.get("HTTPStatusCode"),
-                  "body": {k: v for k, v in response.items() if k != "ResponseMetadata"}})
+                  "body": {k: v for k, v in response.items() if k != "ResponseMetadata"}}, check=check)
     # a read that answers goes on; a change that went through leaves the caller without what it holds, unless it
     # adopts what the server did (``accepted``)
     goes_on = accepted is not None or operation.startswith(("get_", "list_"))
@@ -85,39 +108,48 @@ def attempt(target: Target, clause: str, operation: str, codes: Iterable[str], *
         answer = getattr(client, operation)(**params)
     except ClientError as exc:
         expected = " or ".join(("success", *codes))
-        return None, _judge_refusal(target, clause, operation, params, exc, codes, expected)
+        return None, _judge_refusal(target, clause, operation, params, exc, codes, expected, rule="success_or")
     current().judge(clause)
     return answer, None
 
 
 def _judge_refusal(target: Target, clause: str, operation: str, params: dict[str, Any], exc: ClientError,
-                   codes: tuple[str, ...], expected: str) -> str | None:
+                   codes: tuple[str, ...], expected: str, *, rule: str) -> str | None:
     """A refusal of ``operation``: one of ``codes`` passes ``clause``, any other fails it (once the clause
-    already failed in this test, the caller goes on: a refusal like any other). Returns the code."""
+    already failed in this test, the caller goes on: a refusal like any other). Returns the code. ``rule``:
+    refused, or success_or (either is allowed)."""
     code = exc.response.get("Error", {}).get("Code")
-    if code in codes:
+    check = rules.spec(rule, on_call(operation, params), codes=list(codes))
+    if rules.apply(check, answer_of(exc=exc)) is None:
         current().judge(clause)
         return code
     message = f"{operation}({_short(params)}) answered {code}; expected {expected}"
-    current().fail(ConformanceFailure(clause, message, request=target.last_request, response=_response_of(exc)))
+    current().fail(ConformanceFailure(clause, message, request=target.last_request, response=_response_of(exc),
+                                      check=check))
     return code
 
 
 def raw_refused(clause: str, response: RawResponse, codes: Iterable[str]) -> str:
     codes = tuple(codes)
-    if response.status < 300 or response.code not in codes:
+    check = rules.spec("refused", {"request": True}, codes=list(codes))
+    answer = {"status": response.status, "code": response.code if response.status >= 300 else None,
+              "body": response.data, "headers": response.headers, "content": response.body}
+    if rules.apply(check, answer) is not None:
         what = f"HTTP {response.status}" + (f" {response.code}" if response.code else "")
         current().fail(ConformanceFailure(clause, f"answered {what}; expected {' or '.join(codes)}",
                                           request=response.request,
                                           response={"status": response.status, "headers": response.headers,
-                                                    "body": response.body.decode("utf-8", "replace")[:2000]}))
+                                                    "body": response.body.decode("utf-8", "replace")[:2000]},
+                                          check=check))
     else:
         current().judge(clause)
     return response.code or ""
 
 
-def check(condition: bool, clause: str, message: str, target: Target | None = None, **details: Any) -> None:
-    """A verdict on ``clause``: false fails it (or, once it already failed in this test, goes on)."""
+def check(condition: bool, clause: str, message: str, target: Target | None = None, *,
+          rule: dict[str, Any] | None = None, **details: Any) -> None:
+    """A verdict on ``clause``: false fails it (or, once it already failed in this test, goes on). ``rule``: the
+    shared rule that decided (``holds``), which a reproducer replays."""
     if condition:
         current().judge(clause)
         return
@@ -128,7 +160,13 @@ def fail(clause: str, message: str, target: Target | None = None, **details: Any
     """``clause`` fails (or, once it already failed in this test, goes on): a check whose condition is known
     false."""
     current().fail(ConformanceFailure(clause, message, request=target.last_request if target else None,
-                                      response=details or None))
+                                      response=details or None, check=rule))
+
+
+def holds(rule: dict[str, Any], answer: Any, clause: str, message: str, target: Target | None = None,
+          **details: Any) -> None:
+    """A verdict on ``clause`` by a shared rule (conformance.catalogue.rules.spec) on ``answer``."""
+    check(rules.apply(rule, answer) is None, clause, message, target, rule=rule, **details)
 
 
 def wait_until(target: Target, clause: str, describe: str, probe: Callable[[], Any],
@@ -232,9 +270,10 @@ def record_matches(target: Target, record: dict[str, Any], *, name: str, model_i
         "modelArn": contract.expected_model_arn(model_id, region, customs, canonical),
         "desiredModelArn": contract.expected_model_arn(model_id, region, customs, canonical),
     }
+    on = {"call": "get_provisioned_model_throughput", "arn": record.get("provisionedModelArn"), "success": True}
     for member, value in want.items():
-        check(record.get(member) == value, "CREATE-RECORD-FIELDS",
-              f"{member} is {record.get(member)!r}; the create asked for {value!r}", target)
+        holds(rules.spec("member_is", on, member=member, want=value), {"status": 200, "code": None, "body": record},
+              "CREATE-RECORD-FIELDS", f"{member} is {record.get(member)!r}; the create asked for {value!r}", target)
     check(record.get("commitmentDuration") == commitment, "CREATE-RECORD-FIELDS",
           f"commitmentDuration is {record.get('commitmentDuration')!r}; the create asked for {commitment!r}",
           target)

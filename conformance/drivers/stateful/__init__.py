@@ -34,8 +34,9 @@ is pending, what a timing-dependent refusal left): Hypothesis must draw the same
 rule with nothing to act on does nothing.
 
 Reproducers: every call the machine makes is logged (``CallLog``, botocore events on both clients). When a
-``ConformanceFailure`` escapes a step, ``failure.reproducer`` gets a boto3 script replaying the calls of the
-current machine run. Hypothesis shrinks before the final raise, so the script replays the minimal sequence.
+``ConformanceFailure`` escapes a step, ``failure.reproducer`` gets a boto3 script taking the steps of the current
+machine run its check needs, then the check (conformance.report.reproducer). Hypothesis shrinks before the final
+raise, so the script comes from the minimal sequence.
 
 Modules: ``common`` (operation names, strategies, helpers), ``calllog`` (the call log and the reproducer script),
 ``model`` (the records the target must hold), ``base`` (the base machine: shared actions, the check of a Get

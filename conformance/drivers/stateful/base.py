@@ -17,7 +17,7 @@ from botocore.exceptions import ClientError
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from conformance.catalogue import contract
+from conformance.catalogue import contract, rules
 from conformance.catalogue.clauses import ConformanceFailure
 from conformance.checker.judgement import current
 from conformance.drivers.stateful.calllog import CallLog, step
@@ -43,8 +43,13 @@ from conformance.drivers.stateful.common import (
 )
 from conformance.drivers.stateful.model import Record, created_at
 from conformance.targets import expect
-from conformance.targets.expect import check, fail, ok, refused
+from conformance.targets.expect import answer_of, check, fail, holds, ok, on_call, refused
 from conformance.targets.target import Target
+
+
+def _pages(summaries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A List's summaries as the rules read a query's pages (conformance.catalogue.rules)."""
+    return [{"status": 200, "code": None, "body": {"provisionedModelSummaries": summaries}}]
 
 
 class ProvisionedThroughputMachine(RuleBasedStateMachine):
@@ -313,9 +318,12 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
         t = self.t
         who = self.history(rec)
 
+        on = {"call": GET, "arn": rec.arn, "success": True}  # what is judged: the last Get answering about rec
+        answer = answer_of(got)
+
         def same(member: str, want: Any, clause: str) -> None:
-            check(got.get(member) == want, clause, f"{member} of {who} is {got.get(member)!r}; expected {want!r}",
-                  t)
+            holds(rules.spec("member_is", on, member=member, want=want), answer, clause,
+                  f"{member} of {who} is {got.get(member)!r}; expected {want!r}", t)
 
         same("provisionedModelArn", rec.arn, "GET-BY-NAME-AND-ARN")
         same("provisionedModelName", rec.name, "UPDATE-RENAME" if rec.old_names else "CREATE-RECORD-FIELDS")
@@ -371,11 +379,13 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
                   f"lastModifiedTime of {who} went back from {rec.last_modified.isoformat()} to "
                   f"{modified.isoformat()}", t)
         if settled and rec.floor_pending is not None:
-            check(modified >= rec.floor_pending, "UPDATE-TIMESTAMPS",
+            holds(rules.spec("not_before", on, member="lastModifiedTime", floor=rec.floor_pending),
+                  {**answer, "body": {"lastModifiedTime": modified}}, "UPDATE-TIMESTAMPS",
                   f"lastModifiedTime of {who} is {modified.isoformat()}, before {rec.floor_pending.isoformat()}, "
                   "a server time seen before the update was sent: the update did not advance it", t)
             if rec.advance_past is not None:
-                check(modified > rec.advance_past, "UPDATE-TIMESTAMPS",
+                holds(rules.spec("not_before", on, member="lastModifiedTime", floor=rec.advance_past, strictly=True),
+                      {**answer, "body": {"lastModifiedTime": modified}}, "UPDATE-TIMESTAMPS",
                       f"lastModifiedTime of {who} is {modified.isoformat()}, not after {rec.advance_past.isoformat()}"
                       ", which it showed more than a second before the update was sent: the update did not "
                       "advance it", t)
@@ -426,8 +436,10 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
               f"ListTagsForResource of {rec.name} shows the key(s) {sorted({k for k in keys if keys.count(k) > 1})} "
               "more than once", self.t)
         tags = contract.tag_dict(answer.get("tags"))
-        check(tags == rec.tags, clause,
-              f"ListTagsForResource of {rec.name} answers {tags}; expected {rec.tags}", self.t)
+        holds(rules.spec("tags_are", {**on_call(LIST_TAGS, {"resourceARN": rec.arn}), "success": True},
+                         want=dict(rec.tags)),
+              answer_of(answer), clause, f"ListTagsForResource of {rec.name} answers {tags}; expected {rec.tags}",
+              self.t)
         rec.tags = tags  # once the clause already failed: later tag changes are judged from what the target holds
 
     def tags_call(self, rec: Record, clause: str) -> Callable[[], Any]:
@@ -632,8 +644,8 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
         gone(TAG, NOT_FOUND, client=t.sdk, resourceARN=rec.arn, tags=[{"key": "a", "value": "b"}])
         gone(UNTAG, NOT_FOUND, client=t.sdk, resourceARN=rec.arn, tagKeys=["a"])
         listed = read_listed()
-        check(rec.arn not in {s.get("provisionedModelArn") for s in listed}, "DELETE-GONE",
-              f"the deleted {rec.name} ({rec.arn}) is still listed", t)
+        holds(rules.spec("not_listed", {"pages": {"nameContains": rec.name}}, arn=rec.arn), _pages(listed),
+              "DELETE-GONE", f"the deleted {rec.name} ({rec.arn}) is still listed", t)
 
     def listed_with_name(self, clause: str, name: str) -> list[dict[str, Any]]:
         return [s for s in expect.list_all(self.t, clause, nameContains=name) if s.get("provisionedModelName") == name]
@@ -697,13 +709,13 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
         old_gone()
         self.verify(rec, got)
         listed = list_new()
-        check(any(s.get("provisionedModelArn") == rec.arn and s.get("provisionedModelName") == new for s in listed),
+        holds(rules.spec("listed", {"pages": {"nameContains": new}}, arn=rec.arn, name=new), _pages(listed),
               "UPDATE-RENAME", f"after renaming {old} to {new}, List (nameContains={new}) does not show it", t)
         others = {r.arn for r in self.holders(old)}  # an accepted duplicate: another record keeps the name
         stale = [s for s in list_old() if s.get("provisionedModelName") == old
                  and s.get("provisionedModelArn") not in others]
-        check(not stale, "UPDATE-RENAME", f"after renaming {old} to {new}, List still shows the old name", t,
-              listed=jsonable(stale))
+        holds(rules.spec("not_listed", {"pages": {"nameContains": old}}, name=old), _pages(stale), "UPDATE-RENAME",
+              f"after renaming {old} to {new}, List still shows the old name", t, listed=jsonable(stale))
 
     @step
     def act(self, action: Callable[[], Any]) -> Any:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextvars
 import copy
 import functools
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -14,7 +16,7 @@ from conformance.catalogue.clauses import ConformanceFailure
 from conformance.checker.judgement import Blocked
 from conformance.checker.outcomes import BLOCKED
 from conformance.drivers.stateful.common import response_body
-from conformance.report.reproducer import calls_script
+from conformance.report import reproducer
 from conformance.targets.target import Target
 
 
@@ -26,18 +28,28 @@ class Call:
     outcome: Any = None  # the parsed body, or the error {"Code", "Message"}
     context: int = 0  # id of botocore's request context: calls in flight together find their own answer
     answer: tuple[int, dict[str, str], bytes] | None = None  # the raw answer (status, headers, body)
+    at: float = 0.0  # when it was sent (time.monotonic): a reproducer waits where the run waited a second or more
+
+
+# The logs of the running context: a log records only the calls of the test (or machine run) that attached it,
+# whatever other tests run side by side on the same clients (their threads have contexts of their own).
+_LOGS: contextvars.ContextVar[frozenset[int]] = contextvars.ContextVar("bc_call_logs", default=frozenset())
 
 
 class CallLog:
-    """Every call made through the target's boto3 clients while attached (botocore events on both clients)."""
+    """Every call made through the target's boto3 clients while attached, in the context that attached it (and
+    the contexts copied from it: Target.gather's calls), by botocore events on both clients."""
 
-    def __init__(self, target: Target) -> None:
+    def __init__(self, target: Target, *, what: str = "the calls it needs of the stateful machine's shortest "
+                 "failing run") -> None:
         self.target = target
+        self.what = what
         self.calls: list[Call] = []
         self._uid = f"bc-stateful-{id(self)}"
         self._clients = [target.sdk, target.wire]
 
     def attach(self) -> None:
+        _LOGS.set(_LOGS.get() | {id(self)})
         for client in self._clients:
             client.meta.events.register("provide-client-params.bedrock", self._before, unique_id=self._uid + "b")
             client.meta.events.register("after-call.bedrock", self._after, unique_id=self._uid + "a")
@@ -51,7 +63,10 @@ class CallLog:
         self.calls = []
 
     def _before(self, params: dict[str, Any], model: Any, context: Any = None, **_: Any) -> None:
-        self.calls.append(Call(xform_name(model.name), copy.deepcopy(dict(params)), context=id(context)))
+        if id(self) not in _LOGS.get():
+            return
+        self.calls.append(Call(xform_name(model.name), copy.deepcopy(dict(params)), context=id(context),
+                               at=time.monotonic()))
 
     def _after(self, http_response: Any, parsed: dict[str, Any], model: Any, context: Any = None, **_: Any) -> None:
         name = xform_name(model.name)
@@ -64,11 +79,13 @@ class CallLog:
                 return
 
     # -- the script ----------------------------------------------------------------------------------------
-    def script(self, failure: ConformanceFailure | None = None) -> str:
-        """The reproducer replaying the logged calls in order (conformance.report.reproducer, the one
-        generator)."""
-        details = failure.details() if failure is not None else {}
-        return calls_script(self.calls, details, self.target.settings.public(), run_prefix=self.target.run_prefix)
+    def script(self, failure: ConformanceFailure) -> str | None:
+        """Give ``failure`` its reproducer: the logged calls its check needs, then the check
+        (conformance.report.reproducer, the one generator); returns it (None: ``failure.no_reproducer`` says
+        why)."""
+        reproducer.attach(failure, self.target.settings.public(), calls=self.calls, run_id=self.target.run_id,
+                          what=self.what)
+        return failure.reproducer
 
 
 
@@ -91,7 +108,7 @@ def step(function: Callable[..., Any]) -> Callable[..., Any]:
             return function(self, *args, **kwargs)
         except ConformanceFailure as failure:
             if failure.reproducer is None and self.log is not None:
-                failure.reproducer = self.log.script(failure)
+                self.log.script(failure)
             raise
         except Exception as exc:
             if judgement.settle(exc, since=since) != BLOCKED:

@@ -11,7 +11,7 @@ from typing import Any
 from hypothesis import strategies as st
 from hypothesis.stateful import initialize, precondition, rule
 
-from conformance.catalogue import contract
+from conformance.catalogue import contract, rules
 from conformance.catalogue.clauses import ConformanceFailure
 from conformance.checker.judgement import current
 from conformance.drivers.stateful.base import ProvisionedThroughputMachine
@@ -30,7 +30,7 @@ from conformance.drivers.stateful.common import (
 )
 from conformance.drivers.stateful.listquery import Query, describe_query, match_one, matches, summary_fails
 from conformance.drivers.stateful.model import Record, Snapshot, created_at
-from conformance.targets.expect import check, fail, ok
+from conformance.targets.expect import answer_of, check, fail, holds, ok
 
 
 class ListMachine(ProvisionedThroughputMachine):
@@ -224,13 +224,16 @@ class ListMachine(ProvisionedThroughputMachine):
             else:
                 page = ok(self.t, query.primary_clause(), LIST, **params, **({"nextToken": token} if token else {}))
             items = page.get("provisionedModelSummaries", [])
+            on = {"pages": params}
             if query.max_results:
-                check(len(items) <= query.max_results, "LIST-MAXRESULTS",
-                      f"a page holds {len(items)} summaries; maxResults was {query.max_results}", self.t)
+                holds(rules.spec("page_sizes", on, max_results=query.max_results), [answer_of(page)],
+                      "LIST-MAXRESULTS", f"a page holds {len(items)} summaries; maxResults was {query.max_results}",
+                      self.t)
             for summary in items:
                 arn = summary.get("provisionedModelArn")
                 if check_duplicates and self.is_own(summary):
-                    check(arn not in seen, "LIST-PAGINATION-COMPLETE",
+                    holds(rules.spec("no_repeats", on), _as_pages([{"provisionedModelArn": a} for a in (
+                        *seen, arn) if a == arn]), "LIST-PAGINATION-COMPLETE",
                           f"{summary.get('provisionedModelName')} ({arn}) comes twice while following nextToken "
                           f"(maxResults={query.max_results})", self.t)
                 seen.add(arn)
@@ -272,17 +275,21 @@ class ListMachine(ProvisionedThroughputMachine):
         self.query_request = t.last_request  # the query's last page: what a failure of the query shows
         self.judge(query, pages, snap, stable, complete)
 
-    def listing(self, condition: bool, clause: str, message: str, **details: Any) -> None:
+    def listing(self, condition: bool, clause: str, message: str, *, rule: dict[str, Any] | None = None,
+                **details: Any) -> None:
         """A verdict about the query just run (in the test's Judgement): a failure shows the query's request, not a
-        later Get."""
+        later Get. ``rule``: the shared rule that decided (conformance.catalogue.rules.spec), which a reproducer
+        replays."""
         if condition:
             current().judge(clause)
         else:
-            self.query_failed(clause, message, **details)
+            self.query_failed(clause, message, rule=rule, **details)
 
-    def query_failed(self, clause: str, message: str, **details: Any) -> None:
-        """``clause`` fails on the query just run (a listing whose condition is known false)."""
-        current().fail(ConformanceFailure(clause, message, request=self.query_request, response=details or None))
+    def query_failed(self, clause: str, message: str, *, rule: dict[str, Any] | None = None, **details: Any) -> None:
+        """``clause`` fails on the query just run (a listing whose condition is known false). ``rule``: the shared
+        rule that decided (conformance.catalogue.rules.spec), which a reproducer replays."""
+        current().fail(ConformanceFailure(clause, message, request=self.query_request, response=details or None,
+                                          check=rule))
 
     def judge(self, query: Query, pages: list[list[dict[str, Any]]], snap: dict[str, Snapshot], stable: bool,
               complete: bool) -> None:
@@ -291,8 +298,9 @@ class ListMachine(ProvisionedThroughputMachine):
             ordered = [s for page in pages for s in page if self.is_own(s)]
             arns = [str(s.get("provisionedModelArn")) for s in ordered]
             dupes = sorted({a for a in arns if arns.count(a) > 1})
-            self.listing(not dupes, "LIST-PAGINATION-COMPLETE",
-                         f"following nextToken with {describe_query(query)} returned {dupes} more than once")
+            self.listing(rules.no_repeats(_as_pages(ordered)) is None, "LIST-PAGINATION-COMPLETE",
+                         f"following nextToken with {describe_query(query)} returned {dupes} more than once",
+                         rule=rules.spec("no_repeats", {"pages": query.params()}))
         summaries = [s for page in pages for s in page]
         own = [s for s in summaries if self.is_own(s)]
 
@@ -322,7 +330,8 @@ class ListMachine(ProvisionedThroughputMachine):
         for summary in summaries:
             for kind in ("name", "status", "model", "time"):
                 if summary_fails(query, kind, summary):
-                    self.blame(query, kind, summary.get("provisionedModelArn"), present=True,
+                    self.blame(query, kind, summary.get("provisionedModelArn"), present=True, rule=_filter_rule(
+                        query, kind),
                                why=f"{summary.get('provisionedModelName')} ({kind} filter; summary "
                                    f"{jsonable({k: summary.get(k) for k in ('status', 'modelArn', 'creationTime')})})")
 
@@ -342,28 +351,32 @@ class ListMachine(ProvisionedThroughputMachine):
                         continue
                     self.blame(query, failing[0], arn, present=True, why=f"{record.name} (by the model)")
 
-        # 5. order by creationTime across pages (ties in any order)
+        # 5. order by creationTime across pages (ties in any order): rules.creation_order decides
         created = [utc(s["creationTime"]) for s in own]
+        answers = [{"status": 200, "code": None, "body": {"provisionedModelSummaries": [
+            {**s, "creationTime": utc(s["creationTime"])} for s in own]}}]
+        order = rules.spec("creation_order", {"pages": query.params()}, order=query.order, sort_by=query.sort_by,
+                           default=self.default_order)
         rising = any(a < b for a, b in itertools.pairwise(created))
         falling = any(a > b for a, b in itertools.pairwise(created))
         names = [s.get("provisionedModelName") for s in own]
         times = {"creationTimes": [c.isoformat() for c in created]}
         seen = "Ascending" if rising else "Descending" if falling else None  # the direction, when there is one
-        in_asked_order = query.order is not None and not (falling if query.order == "Ascending" else rising)
+        in_order = rules.apply(order, answers) is None
         if query.order and query.sort_by:
-            self.listing(in_asked_order, "LIST-SORT-ORDER",
-                         f"List with {describe_query(query)} returned {names} out of creationTime order", **times)
+            self.listing(in_order, "LIST-SORT-ORDER",
+                         f"List with {describe_query(query)} returned {names} out of creationTime order", rule=order,
+                         **times)
         elif query.order:
             # sortOrder without sortBy: the model does not say it applies alone, so the asked order or the
             # default order (whichever the target uses) is accepted
-            in_default_order = not (rising and falling) and self.default_order in (None, seen)
-            self.listing(in_asked_order or in_default_order, "LIST-SORT-ORDER",
+            self.listing(in_order, "LIST-SORT-ORDER",
                          f"List with {describe_query(query)} returned {names} neither {query.order.lower()} by "
-                         "creationTime nor in the default order", **times)
+                         "creationTime nor in the default order", rule=order, **times)
         else:
-            self.listing(not (rising and falling), "LIST-SORT-DEFAULT",
+            self.listing(in_order, "LIST-SORT-DEFAULT",
                          f"List with {describe_query(query)} (no sortOrder) returned {names} in no creationTime order",
-                         **times)
+                         rule=order, **times)
             if seen:
                 self.listing(self.default_order in (None, seen), "LIST-SORT-DEFAULT",
                              f"List with {describe_query(query)} (no sortOrder) returned {names} {seen.lower()} by "
@@ -371,7 +384,8 @@ class ListMachine(ProvisionedThroughputMachine):
                              **times)
                 self.default_order = seen
 
-    def blame(self, query: Query, kind: str, arn: str | None, *, present: bool, why: str) -> None:
+    def blame(self, query: Query, kind: str, arn: str | None, *, present: bool, why: str,
+              rule: dict[str, Any] | None = None) -> None:
         """A record was listed against filter ``kind``: that filter's clause, or LIST-FILTER-COMBINED when the
         filter alone works."""
         clause = FILTER_CLAUSES[kind]
@@ -379,14 +393,15 @@ class ListMachine(ProvisionedThroughputMachine):
             alone = self.pages(query.only(kind), check_duplicates=False)
             if arn not in {s.get("provisionedModelArn") for page in alone for s in page}:
                 clause = "LIST-FILTER-COMBINED"
-        self.query_failed(clause, f"List with {describe_query(query)} returned {why}")
+        self.query_failed(clause, f"List with {describe_query(query)} returned {why}", rule=rule)
 
     def blame_missing(self, query: Query, record: Snapshot) -> None:
         """A record that matches every filter was not listed: pagination lost it, or a filter dropped it."""
         whole = self.pages(query.single_page(), check_duplicates=False)
+        rule = rules.spec("listed", {"pages": query.params()}, arn=record.arn, name=record.name)
         if record.arn in {s.get("provisionedModelArn") for page in whole for s in page} or not query.filters():
             self.query_failed("LIST-PAGINATION-COMPLETE", f"following nextToken with {describe_query(query)} never "
-                              f"returned {record.name} ({record.arn})")
+                              f"returned {record.name} ({record.arn})", rule=rule)
             return
         clause = query.primary_clause()
         if len(query.filters()) > 1:
@@ -396,7 +411,7 @@ class ListMachine(ProvisionedThroughputMachine):
                     clause = FILTER_CLAUSES[kind]
                     break
         self.query_failed(clause, f"List with {describe_query(query)} left out {record.name} ({record.arn}), which "
-                          "matches every filter")
+                          "matches every filter", rule=rule)
 
 
 
@@ -422,3 +437,19 @@ class PlannedListMachine(ListMachine):
         for action in self.sweep():
             action()
 
+def _filter_rule(query: Query, kind: str) -> dict[str, Any] | None:
+    """The shared rule of a filter that keys on one member (statusEquals, modelArnEquals), for the reproducer."""
+    on = {"pages": query.params()}
+    if kind == "name":
+        return rules.spec("names_contain", on, fragment=query.name or query.isolation or "")
+    if kind == "time":
+        return rules.spec("created_within", on, after=query.after, before=query.before)
+    member, want = {"status": ("status", query.status), "model": ("modelArn", query.model)}.get(kind, (None, None))
+    if member is None:
+        return None
+    return rules.spec("listed_pass_filter", on, member=member, want=want)
+
+
+def _as_pages(summaries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Summaries as the rules read a query's pages (conformance.catalogue.rules)."""
+    return [{"status": 200, "code": None, "body": {"provisionedModelSummaries": summaries}}]
