@@ -84,7 +84,7 @@ def logged(target: Target, run: Callable[[], Any]) -> ConformanceFailure:
 def soft(target: Target, run: Callable[[], Any]) -> ConformanceFailure:
     """The wire failure the checker recorded while ``run`` went on (as the plugin takes it), with its reproducer."""
     run()
-    found = target.checker.take_soft()
+    found = target.outside.take_soft()
     assert found, "the wire checker recorded no failure"
     reproducer.attach(found[0], target.settings.public(), run_id=target.run_id)
     return found[0]
@@ -143,7 +143,7 @@ def assert_verbatim(text: str, check: dict[str, Any] | None) -> None:
 def test_every_rule_is_copied_verbatim(rule: str, tmp_path: Path) -> None:
     """Whatever clause a reproducer is for, its check is one of the shared rules, copied as the suite has it."""
     args = {"refused": {"codes": ["X"]}, "success_or": {"codes": ["X"]}, "member_is": {"member": "m", "want": 1},
-            "not_before": {"member": "m", "floor": None}, "tags_are": {"want": {}},
+            "not_before": {"member": "m", "floor": None}, "tags_are": {"want": {}}, "tag_values": {"want": {}},
             "listed": {"arn": "a", "name": "n"}, "not_listed": {"name": "n"}, "page_sizes": {"max_results": 1},
             "names_contain": {"fragment": "f"}, "listed_pass_filter": {"member": "m", "want": 1},
             "creation_order": {"order": None, "sort_by": False}, "wire_status": {"expected": 200},
@@ -265,7 +265,7 @@ def test_schemathesis_case(make_target, servers, tmp_path):
 
     answer = target.raw("DeleteProvisionedModelThroughput", "DELETE",
                         f"/provisioned-model-throughput/{quote(arn, safe='')}")
-    target.checker.take_soft()
+    target.outside.take_soft()
     operation = target.checker.operation("DeleteProvisionedModelThroughput")
     failure = ConformanceFailure("API-SCHEMATHESIS", "schemathesis status_code_conformance: 204", request=answer.request,
                                  response={"status": answer.status},

@@ -90,6 +90,13 @@ def tags_are(answer: Answer, want: dict[str, str]) -> str | None:
     return None if got == want else f"the tags are {got}; expected {want}"
 
 
+def tag_values(answer: Answer, want: dict[str, str | None]) -> str | None:
+    """ListTagsForResource answers each key of ``want`` with its value (None: the key is absent)."""
+    got = {t.get("key"): t.get("value") for t in (answer["body"] or {}).get("tags") or []}
+    wrong = {k: got.get(k) for k, v in want.items() if got.get(k) != v or (v is None and k in got)}
+    return None if not wrong else f"the tags hold {wrong} for those keys; expected {want}"
+
+
 # -- List queries --------------------------------------------------------------------------------------------
 def summaries(pages: list[Answer]) -> list[dict[str, Any]]:
     return [s for page in pages for s in (page["body"] or {}).get("provisionedModelSummaries") or []]
@@ -220,6 +227,6 @@ def absent_omitted(answer: Answer, schema: dict[str, Any], null_members: Any) ->
 
 
 RULES = {rule.__name__: rule for rule in (
-    refused, succeeded, success_or, not_server_error, client_error, member_is, not_before, tags_are, listed, not_listed, no_repeats, page_sizes, names_contain, created_within,
+    refused, succeeded, success_or, not_server_error, client_error, member_is, not_before, tags_are, tag_values, listed, not_listed, no_repeats, page_sizes, names_contain, created_within,
     listed_pass_filter, creation_order,
     wire_status, error_message, error_documented, json_content_type, body_schema, absent_omitted)}

@@ -582,7 +582,7 @@ def replay(path: Path, target: Any) -> tuple[int, list[str]]:
                 target.sdk.delete_provisioned_model_throughput(provisionedModelId=arn)
             except Exception:  # noqa: BLE001, S110 - best effort, as the script itself
                 pass
-    wire = target.checker.take_soft()
+    wire = target.outside.take_soft()
     out += [f"wire check failed: [{f.clause_id}] {f.message}" for f in wire]
     if wire and code == 0:
         code = 1
