@@ -153,12 +153,13 @@ def check(condition: bool, clause: str, message: str, target: Target | None = No
     if condition:
         current().judge(clause)
         return
-    fail(clause, message, target, **details)
+    fail(clause, message, target, rule=rule, **details)
 
 
-def fail(clause: str, message: str, target: Target | None = None, **details: Any) -> None:
+def fail(clause: str, message: str, target: Target | None = None, *, rule: dict[str, Any] | None = None,
+         **details: Any) -> None:
     """``clause`` fails (or, once it already failed in this test, goes on): a check whose condition is known
-    false."""
+    false. ``rule``: the shared rule that decided, which a reproducer replays."""
     current().fail(ConformanceFailure(clause, message, request=target.last_request if target else None,
                                       response=details or None, check=rule))
 
