@@ -22,7 +22,7 @@ from .faults import (
     TOKEN_CHECK_NOT_ATOMIC, TOKEN_REUSE_CREATES_SECOND, UPDATE_CHANGES_MODEL_UNITS,
     UPDATE_CROSS_BASE_ACCEPTED, UPDATE_KEEPS_LAST_MODIFIED, UPDATE_REWRITES_CREATION_TIME,
     UPDATE_SWITCHES_MODEL_AT_ONCE,
-    QUOTA_FAULT_UNITS, QUOTA_REFUSAL_LEAVES_RECORD, RENAME_REISSUES_ARN,
+    FAILED_NOT_DELETABLE, QUOTA_FAULT_UNITS, QUOTA_REFUSAL_LEAVES_RECORD, RENAME_REISSUES_ARN,
 )
 from .listing import Listing
 from .quirks import (
@@ -284,6 +284,8 @@ class Emulator(Dispatcher, Listing, Tagging):
 
     def _delete(self, request: Request, params: Document) -> tuple[int, Document | None]:
         pt = self._find(request, params["provisionedModelId"])  # CHOICE: in any status, Creating included
+        if pt.status == "Failed" and FAILED_NOT_DELETABLE in self.faults:
+            raise validation(f"Provisioned model {pt.name} is Failed")
         if pt.status in PENDING and DELETE_REFUSED_WHILE_PENDING in self.quirks:
             raise ApiError("ConflictException", f"Provisioned model {pt.name} is {pt.status}; try again later")
         expiration = pt.commitment_expiration

@@ -370,3 +370,5 @@ QUOTA_REFUSAL_LEAVES_RECORD = _fault("quota-refusal-leaves-record", "The account
     "QUOTA_FAULT_UNITS model units; a create past it is refused with ServiceQuotaExceededException, but its "
     "record is stored anyway (listed and gettable).")
 QUOTA_FAULT_UNITS = 1000
+FAILED_NOT_DELETABLE = _fault("failed-not-deletable", "Delete of a Provisioned Throughput in Failed answers "
+    "ValidationException: a failed create can never be removed.")

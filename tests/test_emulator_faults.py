@@ -519,6 +519,9 @@ CHECKS: dict[str, Check] = {
     "rename-reissues-arn": Check(renamed_arn_resolves, (200, "renamed"), (404, None)),
     "reserved-prefix-partial-write": Check(reserved_prefix, (200, ["aws:x", "ok"]), (400, ["ok"])),
     "quota-refusal-leaves-record": Check(quota_refusal, (201, ["big"]), (400, ["big"])),
+    "failed-not-deletable": Check(lambda w: (w.get().json["status"], w.delete().status, w.names()),
+                                  ("Failed", 200, []), ("Failed", 400, ["pt"]), create,
+                                  {"fail_models": (TITAN,)}),
 }
 
 CHECKS.update({

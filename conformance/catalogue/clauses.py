@@ -464,3 +464,8 @@ declare("CREATE-QUOTA-REFUSAL", "CREATE",
         "name is neither gettable nor listed.",
         UG + "prov-thru-purchase.html (request MUs first); apache/airflow example_bedrock.py "
         "(ServiceQuotaExceededException on accounts without MUs)", "observed", "billable")
+declare("DELETE-FAILED", "DELETE",
+        "A Provisioned Throughput whose create ended Failed is still listed (status Failed) and can be deleted; then "
+        "it is gone.",
+        "apache/airflow waiters/bedrock.json (Failed is terminal) and hashicorp/terraform-provider-aws (a Failed PT "
+        "stays in state to delete); unstated by AWS docs (team evidence N-11)", "inferred", "billable")

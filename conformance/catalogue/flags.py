@@ -74,6 +74,8 @@ FLAGS: tuple[Flag, ...] = (
     _setting("--account-id", "account_id", "account id expected in ARNs (default: discovered)"),
     _setting("--models", "models", "comma-separated model ids the target accepts for Provisioned Throughput"),
     _setting("--custom-models", "custom_models", "comma-separated CUSTOM_MODEL_ARN=BASE_MODEL_ID"),
+    _setting("--failing-models", "failing_models", "comma-separated model ids whose creates the target ends in "
+             "Failed (the reference is told so); judges DELETE-FAILED"),
     _setting("--create-timeout", "create_timeout", "seconds to wait for Creating/Updating to end", float),
     _setting("--poll-interval", "poll_interval", "seconds between status polls", float),
     _setting("--name-prefix", "name_prefix", "prefix of every name the run creates (default bc)"),

@@ -48,3 +48,18 @@ def test_quota_refusal_creates_nothing(target):
     if not any(judged):
         pytest.skip(f"not judged: the target has no quota that refuses {QUOTA_PROBE_UNITS} model units (it "
                     "accepted them, or refused otherwise)")
+
+
+@pytest.mark.clause("DELETE-FAILED")
+def test_failed_pt_walk(target):
+    failing = target.settings.failing_models
+    if not failing:
+        pytest.skip("the target settings name no model whose create ends Failed (failing_models)")
+    judged: list[bool] = []
+
+    def script(m: LifecycleMachine):
+        yield lambda: judged.append(m.do_failed_lifecycle(failing[0]))
+
+    stateful.walk(LifecycleMachine, target, script)
+    if not any(judged):
+        pytest.skip(f"not judged: a create of {failing[0]} did not end Failed")

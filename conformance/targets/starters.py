@@ -57,7 +57,7 @@ def expand_faults(settings: Settings) -> Settings:
 
 def _emulator_config(s: Settings) -> Any:
     from bedrock_emulator import faults as emulator_faults
-    from bedrock_emulator.config import EmulatorConfig
+    from bedrock_emulator.config import DEFAULT_FOUNDATION_MODELS, EmulatorConfig
     from bedrock_emulator.quirks import QUIRKS, expand
 
     faults = emulator_faults.expand(s.faults)
@@ -71,7 +71,9 @@ def _emulator_config(s: Settings) -> Any:
     try:
         return EmulatorConfig(region=s.region, account_id=s.account_id or REFERENCE_ACCOUNT, faults=faults,
                               quirks=quirks, account_modes=frozenset(s.account_modes),
-                              create_delay=s.create_delay, update_delay=s.update_delay, latency=s.latency)
+                              create_delay=s.create_delay, update_delay=s.update_delay, latency=s.latency,
+                              fail_models=tuple(s.failing_models), foundation_models=DEFAULT_FOUNDATION_MODELS + tuple(
+                                  m for m in s.failing_models if m not in DEFAULT_FOUNDATION_MODELS))
     except ValueError as exc:  # an unknown account mode
         raise SettingsError(str(exc)) from None
 

@@ -497,6 +497,27 @@ class LifecycleMachine(ProvisionedThroughputMachine):
         return True
 
 
+    def do_failed_lifecycle(self, model_id: str) -> bool:
+        """DELETE-FAILED: a create that ends Failed is still listed (status Failed) and can be deleted, after which
+        it is gone. False when the create did not end Failed (nothing to judge)."""
+        t, clause = self.t, "DELETE-FAILED"
+        name = self.new_name("fail")
+        arn = ok(t, clause, CREATE, provisionedModelName=name, modelId=model_id, modelUnits=1,
+                 tags=[dict(t.run_tag)])["provisionedModelArn"]
+        if expect.wait_settled(t, clause, arn).get("status") != "Failed":
+            ok(t, clause, "delete_provisioned_model_throughput", provisionedModelId=arn)
+            return False
+        listed = self.listed_with_name(clause, name)
+        check([(s.get("provisionedModelArn"), s.get("status")) for s in listed] == [(arn, "Failed")], clause,
+              f"the Failed {name} is listed as {[(s.get('provisionedModelArn'), s.get('status')) for s in listed]}",
+              t)
+        ok(t, clause, "delete_provisioned_model_throughput", provisionedModelId=arn)
+        t.forget(arn)
+        expect.wait_gone(t, arn)
+        refused(t, clause, GET, NOT_FOUND, client=t.sdk, provisionedModelId=arn)
+        return True
+
+
 class CustomModelMachine(LifecycleMachine):
     """The lifecycle on custom-model Provisioned Throughputs, moved between their base model and custom models of
     the same base (UPDATE-DESIRED-MODEL-CUSTOM)."""
