@@ -323,14 +323,18 @@ def test_billable_quick_run_follows_its_plan(fake_aws, tmp_path):
     report = load_report(tmp_path / "out")
     billable = [c for c in report["clauses"] if CATALOGUE[c["id"]].cost == "billable"]
     judged = [c for c in billable if c["status"] in ("passed", "failed")]
-    assert len(judged) >= 0.9 * len(billable), [(c["id"], c["message"]) for c in billable if c not in judged]
+    # of the billable clauses the plan can carry: some need what AWS cannot give (a custom model, a create that
+    # fails, a create past the quota) and are skipped as not in the AWS plan (checked below)
+    planned = [c for c in billable if "not in the AWS plan" not in c["message"]]
+    assert len(judged) >= 0.9 * len(planned), [(c["id"], c["message"]) for c in planned if c not in judged]
+    assert len(planned) >= len(billable) - 4
     assert recorder.max_live <= 2
     assert 1 <= len(recorder.created) <= 6, sorted(recorder.created)  # the plan's two and the families' own
     assert 2 + sum(step.own_creates for step in aws.SCHEDULE) <= 6
     assert all("commitmentDuration" not in body and body.get("modelUnits") == 1 for body in recorder.create_bodies)
     assert recorder.emulator.live() == {}
     skipped = {c["id"]: c["message"] for c in billable if c["status"] == "skipped"}
-    assert all("not in the AWS plan" in why for why in skipped.values()), skipped
+    assert all("not in the AWS plan" in why for why in skipped.values()), {c: w for c, w in skipped.items() if "not in the AWS plan" not in w}
 
 
 # Lifecycle faults, each on the clause its planned walk meets first on the plan's shared PTs (a billable test does
