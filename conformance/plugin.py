@@ -234,11 +234,13 @@ def judge_test(pyfuncitem: pytest.Function, state: Any) -> Any:
     """Run a clause test until every clause it names has its own verdict. When the test fails clause C, C is
     recorded and the test runs again with C muted (its checks no longer stop it; see
     conformance.checker.judgement), so the next independent clause gets judged; at most once per clause it
-    names. Against real AWS only free tests run again (a rerun of a billable test costs)."""
+    names. Against real AWS only free tests run again (a rerun of a billable test costs): a billable test records
+    each failure where it happens and goes on past it (Judgement.goes_on)."""
     clauses = item_clauses(pyfuncitem)
     rerun = not state.settings.kind.billable or all(CATALOGUE[c].cost == "free" for c in clauses if c in CATALOGUE)
     funcargs = {arg: pyfuncitem.funcargs[arg] for arg in pyfuncitem._fixtureinfo.argnames}
-    judgement = pyfuncitem.stash[JUDGEMENT] = Judgement(clauses)
+    # not run again (a billable test on AWS): it goes on past each failure instead (adoption, not a rerun)
+    judgement = pyfuncitem.stash[JUDGEMENT] = Judgement(clauses, goes_on=not rerun)
     error: BaseException | None = None
     # the test's calls, for the reproducers of its failures (a machine's step gives its own from its run)
     log = CallLog(state.target, what="the calls it needs of the test's run") if state.target is not None else None

@@ -337,9 +337,10 @@ def test_billable_quick_run_follows_its_plan(fake_aws, tmp_path):
     assert all("not in the AWS plan" in why for why in skipped.values()), {c: w for c, w in skipped.items() if "not in the AWS plan" not in w}
 
 
-# Lifecycle faults, each on the clause its planned walk meets first on the plan's shared PTs (a billable test does
-# not run again after a failure: a walk's first failure ends it). A faulty retry creates a second PT with PT 2's
-# name, which every later step on the shared PTs would meet: idempotency-ignored runs alone. DELETE-GONE selects the
+# Lifecycle faults on the plan's shared PTs, each named by its clause. A billable test does not run again after a
+# failure: it records the failure where it happens and goes on (Judgement.goes_on; the model adopts what the
+# server did), so faults one walk meets one after another do not hide each other. A faulty retry creates a second
+# PT with PT 2's name, which takes a max_live slot the later steps need: idempotency-ignored runs alone. DELETE-GONE selects the
 # step that deletes PT 2, so that the uniqueness walk's create with PT 1's name fits in max_live.
 WALK_FAULTS = {
     "walks": {"update-keeps-last-modified": "UPDATE-TIMESTAMPS", "duplicate-names-accepted": "CREATE-NAME-UNIQUE",
@@ -347,7 +348,14 @@ WALK_FAULTS = {
     "retry": {"idempotency-ignored": "CREATE-IDEMPOTENT"},
     # the create-to-delete walk adopts PT 2 and judges it as its create (adopt(judge=True))
     "record": {"model-arn-short-id": "CREATE-RECORD-FIELDS"},
+    # Faults one walk meets one after another on the shared PTs: the first failure does not end the walk (a
+    # billable test is not run again; its checks go on after a failure, and the model adopts what the server did)
+    "stacked": {"rename-duplicate-accepted": "UPDATE-RENAME-DUPLICATE", "update-keeps-last-modified":
+                "UPDATE-TIMESTAMPS", "untag-ignored": "UNTAG-REMOVE", "tag-limit-unchecked": "TAG-LIMIT"},
 }
+# ... and every group above at once, but the retry's (its second PT with PT 2's name takes a max_live slot)
+WALK_FAULTS["together"] = {fault: clause for group, faults in list(WALK_FAULTS.items()) if group != "retry"
+                           for fault, clause in faults.items()}
 
 
 @pytest.mark.parametrize("faults", sorted(WALK_FAULTS))

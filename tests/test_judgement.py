@@ -33,6 +33,21 @@ def test_a_first_failure_raises_then_is_muted_and_a_needed_check_blocks_saying_w
     assert judgement.unjudged() == ("CREATE-LIFECYCLE", blocked.value.explanation)
 
 
+def test_a_test_that_goes_on_records_each_first_failure_where_it_happens() -> None:
+    """A billable test on AWS is not run again (Judgement.goes_on): a failure is recorded and muted at once, the
+    test goes past it, and a check it cannot go on without still blocks, saying what it needed."""
+    judgement = Judgement(["CREATE-LIFECYCLE", "TAG-ADD"], goes_on=True)
+    first, second = failure(), failure("TAG-ADD")
+    judgement.fail(first)
+    judgement.fail(failure())  # the same clause again: judged, not recorded twice
+    judgement.fail(second)
+    assert judgement.failures == [first, second] and judgement.unmuted() == []
+    with pytest.raises(Blocked, match="needs a readable Get"):
+        judgement.fail(failure(), needed="a readable Get")
+    with pytest.raises(ConformanceFailure):  # not a clause of the catalogue: raised, as before
+        judgement.fail(failure("NOT-A-CLAUSE"))
+
+
 def test_a_test_that_stopped_at_a_failure_leaves_the_rest_unjudged_by_it() -> None:
     judgement = Judgement(["CREATE-LIFECYCLE", "TAG-ADD"])
     judgement.settle(failure("TAG-ADD"))

@@ -70,8 +70,12 @@ class Judgement:
       None), ``blocked_by``, and ``unjudged()``: why the clauses it never judged have no verdict.
     """
 
-    def __init__(self, clauses: Iterable[str] = ()) -> None:
+    def __init__(self, clauses: Iterable[str] = (), *, goes_on: bool = False) -> None:
         self.clauses = list(clauses)
+        # A test that is not run again after a failure (a billable test on AWS): a failure is recorded and muted
+        # where it happens, and the test goes on past it (the machines adopt what the server did), instead of
+        # ending it and leaving its later clauses blocked.
+        self.goes_on = goes_on
         self.judged: set[str] = set()
         self.muted: set[str] = set()
         self.failures: list[ConformanceFailure] = []
@@ -105,10 +109,15 @@ class Judgement:
 
     def fail(self, failure: ConformanceFailure, *, needed: str | bool = False) -> None:
         """A check of ``failure.clause_id`` failed: raise it, unless the clause already failed in this test; then
-        go on, or raise ``Blocked`` when the caller cannot go on without the check (``needed``: what it needs)."""
+        go on, or raise ``Blocked`` when the caller cannot go on without the check (``needed``: what it needs).
+        A test that ``goes_on`` records its first failure of the clause here and goes on as if it were muted."""
         self.judged.add(failure.clause_id)
         if failure.clause_id not in self.muted:
-            raise failure
+            if not self.goes_on or failure.clause_id not in CATALOGUE:
+                raise failure
+            with self._lock:
+                self.failures.append(failure)
+                self.muted.add(failure.clause_id)
         if needed:
             what = needed if isinstance(needed, str) else f"what {failure.clause_id} checks"
             raise self._block(Blocked(failure.clause_id, self._needs(what), message=failure.message,

@@ -103,6 +103,7 @@ def step(function: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
         judgement = self.t.judgement  # the test's (or, run outside one, the target's own)
         since = judgement.mark()
+        recorded = len(judgement.failures)
         self.involved.clear()
         try:
             return function(self, *args, **kwargs)
@@ -115,5 +116,9 @@ def step(function: Callable[..., Any]) -> Callable[..., Any]:
                 raise
             self.drop_involved(exc.request if isinstance(exc, Blocked) else None)
             return None
+        finally:  # failures a test that goes on recorded in this step (Judgement.goes_on): their reproducer
+            for failure in judgement.failures[recorded:]:
+                if failure.reproducer is None and self.log is not None:
+                    failure.reproducer = self.log.script(failure)
 
     return wrapper
