@@ -47,7 +47,7 @@ class Blocked(Exception):
 class Judgement:
     """Every piece of verdict state of one test (all its attempts), in one place.
 
-    Who holds it: the plugin's rerun loop makes one per clause test (``pytest_pyfunc_call``) and runs every attempt
+    Who holds it: the plugin's rerun loop makes one per clause test (``judge_test``) and runs every attempt
     inside ``active()``; code reaches it through ``current()`` (a ``contextvars.ContextVar``: ``Target.gather``
     runs each call in a copy of the caller's context, so its threads reach the same Judgement). Outside any test
     (fixtures, cleanup) the target's own ``Target.outside`` collects what the wire checker finds.
@@ -55,7 +55,8 @@ class Judgement:
     The API (for checks, machines and reproducers):
     - ``judge(clause)``: a check of ``clause`` passed. ``fail(failure, needed=...)``: a check failed: raises
       ``failure``, unless its clause is already muted; then it goes on, or, when ``needed`` (True, or the
-      precondition in words), raises ``Blocked`` naming the precondition.
+      precondition in words), raises ``Blocked`` naming the precondition. A Judgement made with ``goes_on`` (a
+      test that is not run again) records and mutes a clause's first failure right there instead of raising it.
     - ``with need("a readable Get of the PT"):`` names the precondition of the code inside: a ``Blocked`` raised
       there says it, and an unreadable answer (``UNREADABLE``) after a wire failure becomes ``Blocked``.
     - ``record_soft(failures, operation)``: the wire checker's failures on answers the test could still read (each
