@@ -286,3 +286,14 @@ def test_replay_runs_a_reproducer_through_the_suite(sort_failure, servers, tmp_p
     assert main(["replay", str(script), "--target", servers(None)]) == 0
     assert main(["replay", str(script), "--target", "reference", "--fault", "create-status-200"]) == 1  # wire
     assert main(["replay", str(tmp_path / "missing.py"), "--target", servers(None)]) == 2
+
+
+def test_concurrency_burst(make_target, servers, tmp_path):
+    """A burst of parallel creates: the script sends them at once (threads released by one barrier)."""
+    from conformance.suite import test_concurrency
+
+    target = make_target("name-check-not-atomic")
+    failure = logged(target, lambda: test_concurrency.test_create_name_unique_concurrent(target))
+    assert failure.clause_id == "CREATE-NAME-UNIQUE-CONCURRENT"
+    text = both_ways(failure, "name-check-not-atomic", servers, tmp_path)
+    assert "answer = burst([" in text and "threading.Barrier" in text

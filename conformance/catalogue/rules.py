@@ -67,6 +67,29 @@ def client_error(answer: Answer) -> str | None:
     return None if 400 <= status < 500 else f"answered HTTP {status}; expected a 4xx refusal"
 
 
+# -- requests sent at once -----------------------------------------------------------------------------------
+def burst_one_winner(answers: list[Answer], codes: list[str]) -> str | None:
+    """Of creates of one name sent at once (distinct tokens), exactly one succeeds; the others are refused with
+    one of ``codes``."""
+    wins = [a for a in answers if a["code"] is None]
+    wrong = sorted({str(a["code"]) for a in answers if a["code"] is not None and a["code"] not in codes})
+    if len(wins) == 1 and not wrong:
+        return None
+    return f"{len(wins)} of {len(answers)} parallel creates succeeded (exactly one must)" + (
+        f"; losers answered {wrong}, not one of {codes}" if wrong else "")
+
+
+def burst_one_arn(answers: list[Answer], codes: list[str]) -> str | None:
+    """Identical creates sent at once (one clientRequestToken): at least one succeeds, every success names the same
+    ARN, the others are refused with one of ``codes``."""
+    arns = sorted({str((a["body"] or {}).get("provisionedModelArn")) for a in answers if a["code"] is None})
+    wrong = sorted({str(a["code"]) for a in answers if a["code"] is not None and a["code"] not in codes})
+    if len(arns) == 1 and not wrong:
+        return None
+    return f"the successes named {len(arns)} ARNs {arns} (exactly one)" + (
+        f"; losers answered {wrong}, not one of {codes}" if wrong else "")
+
+
 # -- the record's members ----------------------------------------------------------------------------------
 def member_is(answer: Answer, member: str, want: Any) -> str | None:
     """A success whose ``member`` is ``want`` (a refusal judges nothing: the clause holds)."""
@@ -227,6 +250,6 @@ def absent_omitted(answer: Answer, schema: dict[str, Any], null_members: Any) ->
 
 
 RULES = {rule.__name__: rule for rule in (
-    refused, succeeded, success_or, not_server_error, client_error, member_is, not_before, tags_are, tag_values, listed, not_listed, no_repeats, page_sizes, names_contain, created_within,
+    refused, succeeded, success_or, not_server_error, client_error, burst_one_winner, burst_one_arn, member_is, not_before, tags_are, tag_values, listed, not_listed, no_repeats, page_sizes, names_contain, created_within,
     listed_pass_filter, creation_order,
     wire_status, error_message, error_documented, json_content_type, body_schema, absent_omitted)}

@@ -18,6 +18,7 @@ import json
 import random
 import string
 import sys
+import threading
 import time
 
 import boto3
@@ -66,6 +67,25 @@ def pages(**params):
         found.append(call("list_provisioned_model_throughputs", True, **params,
                           nextToken=found[-1]["body"]["nextToken"]))
     return found
+
+
+def burst(calls):
+    """The calls at once: one thread each, all released by one barrier (as the suite's concurrency tests send)."""
+    barrier, answers = threading.Barrier(len(calls)), [None] * len(calls)
+
+    def one(index, operation, params):
+        call("list_provisioned_model_throughputs", maxResults=1)  # the connection is open before the barrier
+        barrier.wait(timeout=60)
+        answers[index] = call(operation, **params)
+
+    threads = [threading.Thread(target=one, args=(i, *c), daemon=True) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    if None in answers:
+        raise Unreproducible(f"{answers.count(None)} of the {len(calls)} parallel calls got no answer")
+    return answers
 
 
 def settle(ident):

@@ -186,11 +186,11 @@ def _script(clause_id: str, rule: str, failure: dict[str, Any], settings: dict[s
            where]
     text = "\n".join(doc).replace(_QUOTES, "'''").replace("\\", "\\\\")
     text_of = "\n".join(body)
-    helpers = [h for h in ("call", "step", "pages", "settle", "send") if f"{h}(" in text_of] + (
+    helpers = [h for h in ("call", "step", "pages", "settle", "send", "burst") if f"{h}(" in text_of] + (
         ["sleep"] if "time.sleep(" in text_of else [])
-    helpers += ["call"] if {"step", "pages"} & set(helpers) and "call" not in helpers else []
+    helpers += ["call"] if {"step", "pages", "burst"} & set(helpers) and "call" not in helpers else []
     modules = {"contextlib", "random", "string", "sys"} | ({"re"} if rule == "body_schema" else set()) | names.imports | ({"json"} if "send" in helpers else set()) | (
-        {"time"} if {"settle", "sleep"} & set(helpers) else set())
+        {"time"} if {"settle", "sleep"} & set(helpers) else set()) | ({"threading"} if "burst" in helpers else set())
     imports = ["import " + ", ".join(sorted(modules)) + "  # noqa: E401", "import boto3"]
     if "send" in helpers:
         imports.append("import botocore.awsrequest, botocore.httpsession  # noqa: E401")
@@ -203,7 +203,7 @@ def _script(clause_id: str, rule: str, failure: dict[str, Any], settings: dict[s
         code.append(_function(checks, "null_members"))
     code += _rule_code(rule)
     code.append(_function(replay_judge, "Unreproducible"))
-    code += [_function(replay_judge, h) for h in ("call", "step", "pages", "settle") if h in helpers]
+    code += [_function(replay_judge, h) for h in ("call", "step", "pages", "burst", "settle") if h in helpers]
     if "send" in helpers and _reads_code(rule):
         code += [_function(checks, "error_name"), _function(checks, "error_code")]
     elif "send" in helpers:
@@ -453,6 +453,18 @@ def calls_script(calls: Sequence[Any], failure: dict[str, Any], settings: dict[s
                    helpers=helpers, billable=billable)
 
 
+# -- requests at once ----------------------------------------------------------------------------------------
+def burst_script(failure: dict[str, Any], settings: dict[str, Any], check: dict[str, Any], *,
+                 run_id: str = "") -> str:
+    """The burst of a concurrency test (its calls, one thread each, released by one barrier), then the rule."""
+    names = _Names(run_id)
+    calls = "".join(f"\n    ({operation!r}, {names.literal(params)})," for operation, params in check["on"]["burst"])
+    lines = [f"answer = burst([{calls}\n])", _judge_line(check, names)]
+    return _script(str(failure.get("clause", "")), check["rule"], failure, settings,
+                   f"the {len(check['on']['burst'])} requests the run sent at once", lines, names, helpers=[],
+                   billable=True)
+
+
 # -- the one entry point -------------------------------------------------------------------------------------
 def make(failure: dict[str, Any], settings: dict[str, Any], *, calls: Sequence[Any] = (), run_id: str = "",
          what: str = "the calls it needs of the run") -> tuple[str | None, str | None]:
@@ -462,6 +474,8 @@ def make(failure: dict[str, Any], settings: dict[str, Any], *, calls: Sequence[A
         return None, (f"the check that failed {failure.get('clause')} here is not one of the shared rules "
                       "(conformance.catalogue.rules) yet")
     on = check["on"]
+    if "burst" in on:
+        return burst_script(failure, settings, check, run_id=run_id), None
     if "request" not in on and calls:
         script = calls_script(calls, failure, settings, check, run_id=run_id, what=what)
         if script:

@@ -185,13 +185,22 @@ def _delete(target: Any, arns: set[str]) -> None:
         _call(target, target.sdk, DELETE, provisionedModelId=arn)
 
 
-def _fail(clause: str, problems: list[str], answers: list[Answer], culprit: Answer | None = None) -> None:
+def _fail(clause: str, problems: list[str], answers: list[Answer], culprit: Answer | None = None,
+          rule: dict[str, Any] | None = None) -> None:
+    """``rule``: the shared rule on the burst's answers, when it is what failed (a reproducer replays the burst)."""
     if not problems:
         return
     shown = culprit or next((a for a in answers if not a.ok), answers[0] if answers else None)
     raise ConformanceFailure(
         clause, "; ".join(problems), request=shown.request if shown else None,
-        response={**(shown.shown() if shown else {}), "burst": [a.summary() for a in answers]})
+        response={**(shown.shown() if shown else {}), "burst": [a.summary() for a in answers]}, check=rule)
+
+
+def _burst_rule(rule: str, answers: list[Answer], codes: tuple[str, ...]) -> dict[str, Any] | None:
+    """The shared rule judging a burst (conformance.catalogue.rules), when it fails on these answers."""
+    check = rules.spec(rule, {"burst": [[a.operation, a.params] for a in answers]}, codes=list(codes))
+    ruled = [{"status": a.status, "code": None if a.ok else a.code or "no answer", "body": a.body} for a in answers]
+    return check if rules.apply(check, ruled) is not None else None
 
 
 def _named(target: Any, clause: str, name: str) -> list[dict[str, Any]]:
@@ -242,7 +251,9 @@ def test_create_name_unique_concurrent(target):
     try:
         if not wins:
             _quota_refused(answers)
-        problems, culprit = _losers(answers, documented_refusals(CREATE_OP))
+        codes = documented_refusals(CREATE_OP)
+        problems, culprit = _losers(answers, codes)
+        rule = _burst_rule("burst_one_winner", answers, codes)
         if len(wins) != 1:
             problems.insert(0, f"{len(wins)} of {width} parallel creates named {name} (distinct tokens) succeeded "
                                f"{[a.arn for a in wins]}; exactly one must")
@@ -250,7 +261,7 @@ def test_create_name_unique_concurrent(target):
         if wins:
             problems += _state_problems(target, clause, name, [wins[0].arn] if len(wins) == 1
                                         else [a.arn for a in wins])
-        _fail(clause, problems, answers, culprit)
+        _fail(clause, problems, answers, culprit, rule)
     finally:
         _delete(target, {a.arn for a in wins if a.arn})
 
@@ -268,7 +279,9 @@ def test_create_idempotent_concurrent(target):
     try:
         if not wins:
             _quota_refused(answers)
-        problems, culprit = _losers(answers, documented_refusals(CREATE_OP))
+        codes = documented_refusals(CREATE_OP)
+        problems, culprit = _losers(answers, codes)
+        rule = _burst_rule("burst_one_arn", answers, codes)
         if not wins:
             problems.insert(0, f"none of {width} identical parallel creates (one clientRequestToken) succeeded")
         elif len(arns) != 1:
@@ -277,7 +290,7 @@ def test_create_idempotent_concurrent(target):
             culprit = wins[-1]
         if wins:
             problems += _state_problems(target, clause, name, arns[:1])
-        _fail(clause, problems, answers, culprit)
+        _fail(clause, problems, answers, culprit, rule)
     finally:
         _delete(target, set(arns))
 
