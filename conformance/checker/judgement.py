@@ -10,6 +10,8 @@ and goes on; a plain test ends, and the clauses it never judged are reported blo
 
 from __future__ import annotations
 
+import collections
+
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -80,6 +82,8 @@ class Judgement:
         self.judged: set[str] = set()
         self.muted: set[str] = set()
         self.failures: list[ConformanceFailure] = []
+        # later failures of clauses already failed (muted): a reproducer names the steps that were deviations
+        self.deviations: collections.deque[ConformanceFailure] = collections.deque(maxlen=200)
         self.blocked: Blocked | None = None
         self._soft: dict[str, ConformanceFailure] = {}  # clause -> its first wire failure not yet taken
         self._soft_seen = 0
@@ -119,6 +123,8 @@ class Judgement:
             with self._lock:
                 self.failures.append(failure)
                 self.muted.add(failure.clause_id)
+        else:
+            self.deviations.append(failure)
         if needed:
             what = needed if isinstance(needed, str) else f"what {failure.clause_id} checks"
             raise self._block(Blocked(failure.clause_id, self._needs(what), message=failure.message,

@@ -358,7 +358,8 @@ def _succeeded(call: Any) -> bool:
 
 
 def calls_script(calls: Sequence[Any], failure: dict[str, Any], settings: dict[str, Any], check: dict[str, Any],
-                 *, run_id: str = "", what: str = "the calls it needs of the run") -> str | None:
+                 *, run_id: str = "", what: str = "the calls it needs of the run",
+                 deviations: Sequence[tuple[str, dict[str, Any]]] = ()) -> str | None:
     """The steps of ``calls`` the check needs, the judged call(s), the rule; None when the judged call is not
     among ``calls``."""
     judged = _judged(calls, check["on"])
@@ -423,6 +424,10 @@ def calls_script(calls: Sequence[Any], failure: dict[str, Any], settings: dict[s
         # a step refused in the run is sent as it was; whatever it answers now (a retry a fixed target now takes
         # as idempotent, a name no longer taken), the steps that succeeded build what the check needs
         text = f"step({call.operation!r}, {ok}{args})" if ok == "" else f"call({call.operation!r}, {args})"
+        broke = sorted({clause for clause, other in deviations if "request" not in other["on"]
+                        and "burst" not in other["on"] and _matches(call, other["on"])} - {failure.get("clause")})
+        if broke:  # a fixed target answers it otherwise: the steps may then be impossible (exit 2, this call)
+            text += f"  # in the run its answer broke {', '.join(broke)}"
         outcome = call.outcome if isinstance(call.outcome, dict) else {}
         if index in readers:
             variable = names.bind(None, "seen")
@@ -467,7 +472,8 @@ def burst_script(failure: dict[str, Any], settings: dict[str, Any], check: dict[
 
 # -- the one entry point -------------------------------------------------------------------------------------
 def make(failure: dict[str, Any], settings: dict[str, Any], *, calls: Sequence[Any] = (), run_id: str = "",
-         what: str = "the calls it needs of the run") -> tuple[str | None, str | None]:
+         what: str = "the calls it needs of the run", deviations: Sequence[tuple[str, dict[str, Any]]] = ()
+         ) -> tuple[str | None, str | None]:
     """(the script, None) for a failure (``ConformanceFailure.details()`` with its ``check``), or (None, why not)."""
     check = failure.get("check")
     if not check:
@@ -477,7 +483,7 @@ def make(failure: dict[str, Any], settings: dict[str, Any], *, calls: Sequence[A
     if "burst" in on:
         return burst_script(failure, settings, check, run_id=run_id), None
     if "request" not in on and calls:
-        script = calls_script(calls, failure, settings, check, run_id=run_id, what=what)
+        script = calls_script(calls, failure, settings, check, run_id=run_id, what=what, deviations=deviations)
         if script:
             return script, None
     if failure.get("request") and ("request" in on or "params" in on):
@@ -486,13 +492,14 @@ def make(failure: dict[str, Any], settings: dict[str, Any], *, calls: Sequence[A
 
 
 def attach(failure: Any, settings: dict[str, Any], *, calls: Sequence[Any] = (), run_id: str = "",
-           what: str = "the calls it needs of the run") -> None:
+           what: str = "the calls it needs of the run", deviations: Sequence[tuple[str, dict[str, Any]]] = ()
+           ) -> None:
     """Give a ``ConformanceFailure`` its reproducer (or the reason it has none), once."""
     if failure.reproducer is not None or getattr(failure, "no_reproducer", None):
         return
     try:
         failure.reproducer, failure.no_reproducer = make(failure.details(), settings, calls=calls, run_id=run_id,
-                                                         what=what)
+                                                         what=what, deviations=deviations)
     except Exception as exc:  # noqa: BLE001 - a reproducer is evidence, never the reason a run breaks
         failure.no_reproducer = f"the generator failed: {type(exc).__name__}: {exc}"
 

@@ -13,7 +13,7 @@ from typing import Any
 from botocore import xform_name
 
 from conformance.catalogue.clauses import ConformanceFailure
-from conformance.checker.judgement import Blocked
+from conformance.checker.judgement import Blocked, current
 from conformance.checker.outcomes import BLOCKED
 from conformance.drivers.stateful.common import response_body
 from conformance.report import reproducer
@@ -83,8 +83,11 @@ class CallLog:
         """Give ``failure`` its reproducer: the logged calls its check needs, then the check
         (conformance.report.reproducer, the one generator); returns it (None: ``failure.no_reproducer`` says
         why)."""
+        judgement = current()
+        others = [(f.clause_id, f.check) for f in [*judgement.failures, *judgement.deviations]
+                  if f is not failure and f.check]
         reproducer.attach(failure, self.target.settings.public(), calls=self.calls, run_id=self.target.run_id,
-                          what=self.what)
+                          what=self.what, deviations=others)
         return failure.reproducer
 
 
