@@ -15,6 +15,16 @@ BLOCKED = "blocked"
 # judged the clause knows more than one that could not).
 _RANK = {SKIPPED: 0, BLOCKED: 1, PASSED: 2, NOT_IMPLEMENTED: 3, FAILED: 4, ERROR: 5}
 STATUSES = (PASSED, FAILED, NOT_IMPLEMENTED, BLOCKED, SKIPPED, ERROR)
+# How a reproducer marks a step whose answer in the run broke another clause (conformance.report.reproducer): a
+# target fixed there may answer it otherwise, so a failure of the clause without such steps is the better evidence.
+DEVIATION_NOTE = "in the run its answer broke"
+
+
+def _evidence(failure: dict[str, Any] | None) -> int:
+    """How well a failure reproduces: 2 a reproducer of steps that held in the run, 1 one with a step that broke
+    another clause, 0 none."""
+    script = (failure or {}).get("reproducer")
+    return 0 if not script else 1 if DEVIATION_NOTE in script else 2
 # Judged: the run reached a verdict on the clause. Blocked and skipped clauses were not judged.
 JUDGED = (PASSED, FAILED, NOT_IMPLEMENTED)
 
@@ -39,6 +49,8 @@ class Outcome:
             self.blocked_by = blocked_by if status == BLOCKED else None
             if failure is not None:
                 self.failure = failure
+        elif status == self.status == FAILED and _evidence(failure) > _evidence(self.failure):
+            self.message, self.failure = message or self.message, failure  # another test's failure: better evidence
         elif status == self.status == SKIPPED and message and message not in self.message:
             self.message = f"{self.message}; {message}"  # every test's reason, e.g. cost class and quota
 

@@ -33,6 +33,7 @@ from urllib.parse import unquote, urlsplit
 from conformance.catalogue import kinds, rules
 from conformance.catalogue.clauses import CATALOGUE
 from conformance.checker import checks, fastschema
+from conformance.checker.outcomes import DEVIATION_NOTE
 from conformance.report import replay_judge
 
 DIRECTORY = "reproducers"
@@ -427,7 +428,7 @@ def calls_script(calls: Sequence[Any], failure: dict[str, Any], settings: dict[s
         broke = sorted({clause for clause, other in deviations if "request" not in other["on"]
                         and "burst" not in other["on"] and _matches(call, other["on"])} - {failure.get("clause")})
         if broke:  # a fixed target answers it otherwise: the steps may then be impossible (exit 2, this call)
-            text += f"  # in the run its answer broke {', '.join(broke)}"
+            text += f"  # {DEVIATION_NOTE} {', '.join(broke)}"
         outcome = call.outcome if isinstance(call.outcome, dict) else {}
         if index in readers:
             variable = names.bind(None, "seen")
