@@ -1,8 +1,9 @@
 """Throughput benchmark: schema-checked requests per second against the in-process reference target, next to
 the floor of plain boto3 calls answered by a canned response in the same process; wall time of the quick and
-standard profiles with -n 1 and -n 2; slow servers (the quick profile on reference-http answering in 150 ms,
-throttling 10% of answers, or with an Updating that never ends), each as a ratio to the plain reference-http run
-of the same invocation (alternating); peak memory.
+standard profiles with -n 1 and -n 2; slow servers: the quick profile on reference-http answering after 50, 150 and
+300 ms (the default invocation and -n 4), with Creating and Updating lasting 4 s, throttling 10% of answers, or with
+an Updating that never ends, each as a ratio to the plain reference-http run of the same invocation (alternating
+rounds, medians); peak memory.
 
     python -m benchmarks.throughput [--skip-profiles] [--skip-slow] [--only-slow]
 
@@ -135,22 +136,25 @@ def profile_time(profile: str, workers: str) -> dict:
                             if c["id"].endswith(("-WIRE-STATUS", "-WIRE-ERROR-DOCUMENTED")))}
 
 
-# (row, the variant's run flags, goal): the quick profile on reference-http, plain vs the variant.
+# The default invocation (no -n: the suite keeps tests and requests in flight itself) and -n 4, each on
+# reference-http at these latencies (seconds per answer) against itself without latency; goals of issue 25.
+INVOCATIONS = (("default (no -n)", ()), ("-n 4", ("-n", "4")))
+LATENCIES = ((0.05, "<= 3x"), (0.15, "<= 4x"), (0.3, ""))
+# (row, the variant's run flags, goal): the default invocation on reference-http, plain vs the variant.
 SLOW_VARIANTS = (
-    ("latency 0.15 s per answer", ("--latency", "0.15"), "<= 6x"),
+    ("Creating and Updating last 4 s", ("--create-delay", "4", "--update-delay", "4"), "<= 3x"),
     ("10% of answers ThrottlingException 429 (quirk throttling)", ("--quirk", "throttling"), "<= 2.5x"),
     ("an Updating that never ends (fault status-stuck-updating, default 60 s create timeout)",
      ("--fault", "status-stuck-updating"), "one timeout per run"),
 )
-SLOW_WORKERS = "4"
 
 
-def slow_run(flags: tuple[str, ...], workers: str) -> dict:
+def slow_run(flags: tuple[str, ...], invocation: tuple[str, ...] = ()) -> dict:
     """One quick run on reference-http; its wall time, exit code and how its failed status waits ended."""
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
         result = subprocess.run([sys.executable, "-m", "conformance", "run", "--target", "reference-http",
-                                 "--profile", "quick", "-n", workers, "--report-dir", tmp, "-q", "--seed", "1",
+                                 "--profile", "quick", *invocation, "--report-dir", tmp, "-q", "--seed", "1",
                                  *flags], capture_output=True, text=True)
         seconds = time.perf_counter() - start
     # one line per failed test, "<CLAUSE> FAILED: <message>": expect.wait_until's two endings of a status wait
@@ -160,19 +164,50 @@ def slow_run(flags: tuple[str, ...], workers: str) -> dict:
             "failed_at_once": sum("not waited for again" in line for line in failures)}
 
 
-def slow_rows(workers: str = SLOW_WORKERS, rounds: int = 2) -> list[dict]:
-    """Each variant in alternating rounds with the plain run (same invocation, same load); medians."""
+def _load() -> float:
+    return round(os.getloadavg()[0], 2)
+
+
+def latency_rows(rounds: int = 3) -> list[dict]:
+    """Each invocation without latency and at every latency, in alternating rounds (each round runs them all,
+    so all see the same load); medians, and the ratio of each latency's median to the one without."""
+    rows = []
+    for name, invocation in INVOCATIONS:
+        runs: dict[float, list[dict]] = {0.0: [], **{latency: [] for latency, _ in LATENCIES}}
+        for n in range(rounds):
+            for latency in runs:
+                print(f"timing {name} at {latency * 1000:.0f} ms (round {n + 1} of {rounds}) ...", file=sys.stderr,
+                      flush=True)
+                flags = ("--latency", str(latency)) if latency else ()
+                runs[latency].append({**slow_run(flags, invocation), "load": _load()})
+        plain = statistics.median(r["seconds"] for r in runs[0.0])
+        row = {"invocation": name, "flags": " ".join(invocation), "rounds": rounds, "plain_seconds": plain,
+               "exit_codes": sorted({r["exit_code"] for rs in runs.values() for r in rs}),
+               "loads": [r["load"] for rs in runs.values() for r in rs],
+               "all_seconds": {f"{latency:g}": [r["seconds"] for r in rs] for latency, rs in runs.items()},
+               "latencies": []}
+        for latency, goal in LATENCIES:
+            seconds = statistics.median(r["seconds"] for r in runs[latency])
+            row["latencies"].append({"latency": latency, "seconds": seconds, "ratio": round(seconds / plain, 2),
+                                     "goal": goal})
+        rows.append(row)
+    return rows
+
+
+def slow_rows(rounds: int = 3) -> list[dict]:
+    """Each variant in alternating rounds with the plain run (the default invocation, same load); medians."""
     rows = []
     for name, flags, goal in SLOW_VARIANTS:
         plains, variants = [], []
         for n in range(rounds):
             print(f"timing slow server: {name} (round {n + 1} of {rounds}) ...", file=sys.stderr, flush=True)
-            plains.append(slow_run((), workers))
-            variants.append(slow_run(flags, workers))
+            plains.append(slow_run(()))
+            variants.append(slow_run(flags))
         plain = statistics.median(r["seconds"] for r in plains)
         variant = statistics.median(r["seconds"] for r in variants)
-        rows.append({"variant": name, "flags": " ".join(flags), "workers": workers, "goal": goal, "rounds": rounds,
-                     "plain_seconds": round(plain, 1), "plain_exit_codes": [r["exit_code"] for r in plains],
+        rows.append({"variant": name, "flags": " ".join(flags), "workers": "default", "goal": goal,
+                     "rounds": rounds, "plain_seconds": round(plain, 1),
+                     "plain_exit_codes": [r["exit_code"] for r in plains],
                      "seconds": round(variant, 1), "exit_code": variants[-1]["exit_code"],
                      "all_seconds": {"plain": [r["seconds"] for r in plains],
                                      "variant": [r["seconds"] for r in variants]},
@@ -187,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-profiles", action="store_true", help="skip the profile wall times")
     parser.add_argument("--skip-slow", action="store_true", help="skip the slow-server rows")
     parser.add_argument("--only-slow", action="store_true", help="only the slow-server rows")
-    parser.add_argument("--slow-rounds", type=int, default=2, help="alternating rounds per slow-server row")
+    parser.add_argument("--slow-rounds", type=int, default=3, help="alternating rounds per slow-server row")
     args = parser.parse_args(argv)
     machine = (f"{platform.machine()} {platform.processor() or ''} {platform.python_implementation()} "
                f"{platform.python_version()}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}")
@@ -204,9 +239,11 @@ def main(argv: list[str] | None = None) -> int:
                     results["profiles"].append(profile_time(profile, workers))
     if args.skip_slow and previous.exists() and "slow" not in results:  # keep the last slow-server rows
         last = json.loads(previous.read_text())
-        results.update({k: last[k] for k in ("slow", "slow_machine") if k in last})
+        results.update({k: last[k] for k in ("slow", "slow_machine", "latency") if k in last})
     results.setdefault("slow", [])
+    results.setdefault("latency", [])
     if not args.skip_slow:
+        results["latency"] = latency_rows(rounds=args.slow_rounds)
         results["slow"] = slow_rows(rounds=args.slow_rounds)
         results["slow_machine"] = f"{machine} before, {os.getloadavg()[0]:.2f} after ({time.strftime('%Y-%m-%d')})"
     peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -237,6 +274,18 @@ def write(results: dict) -> None:
         lines += [f"| {p['profile']} | {p['workers']} | {p['seconds']} | {p['exit_code']} | {p['clauses_passed']} | "
                   f"{p['requests']} | {round(p['requests'] / p['seconds']) if p['seconds'] else '-'} |"
                   for p in results["profiles"]]
+    if results.get("latency"):
+        lines += ["", f"Latency ({results.get('slow_machine', results['machine'])}): the quick profile (seed 1) on "
+                  "reference-http answering each request after the latency, as invoked (the default: no -n; or -n 4), "
+                  "in alternating rounds with the same invocation without latency; medians of wall seconds, the load "
+                  "average of every run in throughput.json.", "",
+                  "| invocation | no latency s | " + " | ".join(f"{l * 1000:.0f} ms s (ratio, goal)" for l, _ in
+                                                          LATENCIES) + " | exit codes |",
+                  "|---|---|" + "---|" * len(LATENCIES) + "---|"]
+        for row in results["latency"]:
+            cells = [f"{c['seconds']} ({c['ratio']}x{', ' + c['goal'] if c['goal'] else ''})" for c in row["latencies"]]
+            lines.append(f"| {row['invocation']} | {row['plain_seconds']} | " + " | ".join(cells) +
+                         f" | {row['exit_codes']} |")
     if results["slow"]:
         lines += ["", f"Slow servers ({results.get('slow_machine', results['machine'])}): the quick profile (seed 1) "
                   "on reference-http with the variant's flags, in alternating rounds with the same run without them; "
