@@ -62,9 +62,9 @@ def step(operation, ok=True, **params):
 
 def pages(**params):
     """A List query's pages, following nextToken (at most 100)."""
-    found = [call("list_provisioned_model_throughputs", True, **params)]
+    found = [call("list_provisioned_model_throughputs", ok=True, **params)]
     while found[-1]["body"].get("nextToken") and len(found) < 100:
-        found.append(call("list_provisioned_model_throughputs", True, **params,
+        found.append(call("list_provisioned_model_throughputs", ok=True, **params,
                           nextToken=found[-1]["body"]["nextToken"]))
     return found
 
