@@ -365,6 +365,28 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
                   f"modelArn of {who} is {got.get('modelArn')!r} while {status}; expected {rec.model_arn!r}, the "
                   f"model it served before the update (desiredModelArn carries {rec.desired_model_arn!r})", t)
 
+        created, modified = self.verify_times(rec, got, who, on, answer, settled=settled)
+        self.verify_commitment(rec, got, who, status, created)
+
+        rec.creation_time = created
+        rec.last_modified = modified
+        rec.seen_at = time.monotonic()
+        rec.status = status
+        self.fresh.add(rec.arn)
+        self.involved.add(rec.arn)
+        if settled:
+            rec.pending = None
+            rec.model_arn = got["modelArn"]
+            # a modelArn that failed its check above: the model adopts the one the server serves, so that later
+            # Gets are not judged as an update in progress (UPDATE-DESIRED-MODEL-CUSTOM) that nobody asked for
+            rec.desired_model_arn = rec.model_arn
+        self.observe(created, modified)
+
+    def verify_times(self, rec: Record, got: dict[str, Any], who: str, on: dict[str, Any], answer: Any, *,
+                     settled: bool) -> tuple[datetime, datetime]:
+        """verify(): creationTime never changes, lastModifiedTime never goes back and an update advances it;
+        returns (creationTime, lastModifiedTime). ``on`` and ``answer``: what the rules judge (verify's)."""
+        t = self.t
         created, modified = utc(got["creationTime"]), utc(got["lastModifiedTime"])
         times = "UPDATE-TIMESTAMPS" if rec.updated else "CREATE-TIMESTAMPS"
         if rec.creation_time is not None:
@@ -391,7 +413,11 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
                       "advance it", t)
                 rec.advance_past = None
             rec.floor_pending = None
+        return created, modified
 
+    def verify_commitment(self, rec: Record, got: dict[str, Any], who: str, status: str, created: datetime) -> None:
+        """verify(): commitmentExpirationTime is there exactly with a commitment, after creationTime, fixed."""
+        t = self.t
         expiration = got.get("commitmentExpirationTime")
         if rec.commitment is None:
             check(expiration is None, "CREATE-RECORD-FIELDS",
@@ -411,20 +437,6 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
         else:
             check(status != "InService" and rec.expiration is None, "CREATE-COMMITMENT",
                   f"{who} has commitmentDuration {rec.commitment} but no commitmentExpirationTime while {status}", t)
-
-        rec.creation_time = created
-        rec.last_modified = modified
-        rec.seen_at = time.monotonic()
-        rec.status = status
-        self.fresh.add(rec.arn)
-        self.involved.add(rec.arn)
-        if settled:
-            rec.pending = None
-            rec.model_arn = got["modelArn"]
-            # a modelArn that failed its check above: the model adopts the one the server serves, so that later
-            # Gets are not judged as an update in progress (UPDATE-DESIRED-MODEL-CUSTOM) that nobody asked for
-            rec.desired_model_arn = rec.model_arn
-        self.observe(created, modified)
 
     def check_tags(self, rec: Record, clause: str | None = None, fetched: Callable[[], Any] | None = None) -> None:
         """ListTagsForResource of ``rec`` agrees with the model (``fetched``: a reader of ``together`` whose call is

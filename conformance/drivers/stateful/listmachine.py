@@ -337,21 +337,28 @@ class ListMachine(ProvisionedThroughputMachine):
 
         # 4. exactly the model's set (records whose membership is undecided may go either way)
         if complete:
-            returned = {s.get("provisionedModelArn") for s in own}
-            for arn, record in snap.items():
-                verdict = matches(query, record)
-                if verdict is True and arn not in returned:
-                    self.blame_missing(query, record)
-                if verdict is False and arn in returned:
-                    failing = [k for k in ("status", "model", "name", "time") if match_one(query, k, record) is False]
-                    if len(failing) != 1:
-                        self.query_failed("LIST-FILTER-COMBINED" if failing else "LIST-FILTER-NAME",
-                                          f"List with {describe_query(query)} returned {record.name}, which fails "
-                                          f"{failing or ['the namespace filter']}")
-                        continue
-                    self.blame(query, failing[0], arn, present=True, why=f"{record.name} (by the model)")
-
+            self.judge_membership(query, own, snap)
         # 5. order by creationTime across pages (ties in any order): rules.creation_order decides
+        self.judge_order(query, own)
+
+    def judge_membership(self, query: Query, own: list[dict[str, Any]], snap: dict[str, Snapshot]) -> None:
+        """judge(), on a complete listing: exactly the records the model says the query selects."""
+        returned = {s.get("provisionedModelArn") for s in own}
+        for arn, record in snap.items():
+            verdict = matches(query, record)
+            if verdict is True and arn not in returned:
+                self.blame_missing(query, record)
+            if verdict is False and arn in returned:
+                failing = [k for k in ("status", "model", "name", "time") if match_one(query, k, record) is False]
+                if len(failing) != 1:
+                    self.query_failed("LIST-FILTER-COMBINED" if failing else "LIST-FILTER-NAME",
+                                      f"List with {describe_query(query)} returned {record.name}, which fails "
+                                      f"{failing or ['the namespace filter']}")
+                    continue
+                self.blame(query, failing[0], arn, present=True, why=f"{record.name} (by the model)")
+
+    def judge_order(self, query: Query, own: list[dict[str, Any]]) -> None:
+        """judge(): the order by creationTime across pages (ties in any order), asked or default."""
         created = [utc(s["creationTime"]) for s in own]
         answers = [{"status": 200, "code": None, "body": {"provisionedModelSummaries": [
             {**s, "creationTime": utc(s["creationTime"])} for s in own]}}]
