@@ -30,9 +30,10 @@ from bedrock_emulator.server import start
 from conformance.catalogue.fault_catalogue import EXPECTED
 
 
-def suite_run(directory: Path, faults: str) -> dict[str, Any]:
+def suite_run(directory: Path, faults: str, seed: int | None = None) -> dict[str, Any]:
     subprocess.run([sys.executable, "-m", "conformance", "run", "--profile", "quick", "--fault", faults,
-                    "--report-dir", str(directory)], capture_output=True, text=True, timeout=900, check=False)
+                    "--report-dir", str(directory), *(["--seed", str(seed)] if seed is not None else [])],
+                   capture_output=True, text=True, timeout=900, check=False)
     return json.loads((directory / "report.json").read_text(encoding="utf-8"))
 
 
@@ -91,6 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--report-dir", type=Path, help="a run's report directory (default: run the suite now)")
     parser.add_argument("--preset", default="many")
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=None, help="the suite run's seed (default: a random one)")
     args = parser.parse_args(argv)
     preset = PRESETS[args.preset]
     servers = Servers()
@@ -98,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory() as scratch:
             directory = args.report_dir or Path(scratch) / "many"
             doc = (json.loads((directory / "report.json").read_text(encoding="utf-8")) if args.report_dir
-                   else suite_run(directory, args.preset))
+                   else suite_run(directory, args.preset, args.seed))
             rows = judge(doc, directory, preset, servers, args.jobs)
             example = suite_run(Path(scratch) / "example", "list-sort-ignored,create-status-200")
             sort_script = Path(scratch) / "example" / "reproducers" / "LIST-SORT-ORDER.py"
@@ -114,7 +116,8 @@ def main(argv: list[str] | None = None) -> int:
               + (f"  ({row.get('why') or row.get('said') if not ok else ''})" if not ok else ""))
     lines = [r["lines"] for r in rows if r["lines"]]
     both = sum(1 for r in rows if r["faulty"] == 1 and r["clean"] == 0)
-    print(f"\nfailed clauses {len(rows)}, reproducers {len(lines)}, reproduced both ways {both}/{len(rows)}")
+    print(f"\nseed {doc.get('seed')}: failed clauses {len(rows)}, reproducers {len(lines)}, reproduced both ways "
+          f"{both}/{len(rows)}")
     if lines:
         print(f"lines: median {statistics.median(lines):.0f}, longest {max(lines)}, over 150: "
               f"{sum(1 for n in lines if n > 150)}")

@@ -354,6 +354,12 @@ def _ids(call: Any) -> set[str]:
     return found
 
 
+def _broke(call: Any, deviations: Sequence[tuple[str, dict[str, Any]]], failure: dict[str, Any]) -> list[str]:
+    """The other clauses whose failure was judged on ``call``'s answer in the run."""
+    return sorted({clause for clause, other in deviations if "request" not in other["on"]
+                   and "burst" not in other["on"] and _matches(call, other["on"])} - {failure.get("clause")})
+
+
 def _succeeded(call: Any) -> bool:
     return not (isinstance(call.outcome, dict) and "Code" in call.outcome) and (call.status or 200) < 300
 
@@ -377,13 +383,14 @@ def calls_script(calls: Sequence[Any], failure: dict[str, Any], settings: dict[s
     # a value the check takes from an earlier answer (a server time): the last answer before it that holds it
     readers: dict[int, list[tuple[str, Any]]] = {}
     for value in [*_times(check["args"]), *(t for i in judged for t in _times(calls[i].params))]:
-        for index in range(first - 1, -1, -1):
-            outcome = calls[index].outcome if isinstance(calls[index].outcome, dict) else {}
-            member = next((m for m, v in outcome.items() if _key(v) == _key(value)), None)
-            if member is not None:
-                readers.setdefault(index, []).append((member, value))
-                wanted |= _ids(calls[index]) | {outcome.get("provisionedModelArn")} - {None}
-                break
+        holding = [(index, member) for index in range(first - 1, -1, -1)
+                   for member in [next((m for m, v in (calls[index].outcome or {}).items() if _key(v) == _key(value)),
+                                       None) if isinstance(calls[index].outcome, dict) else None] if member]
+        # the last answer holding it, unless it broke another clause and an earlier one holds it too
+        sound = [(i, m) for i, m in holding if not _broke(calls[i], deviations, failure)]
+        for index, member in (sound or holding)[:1]:
+            readers.setdefault(index, []).append((member, value))
+            wanted |= _ids(calls[index]) | {calls[index].outcome.get("provisionedModelArn")} - {None}
     kinds = set(check.get("steps") or _MUTATING)
     keep: set[int] = set(readers)
     changed = True
@@ -425,8 +432,7 @@ def calls_script(calls: Sequence[Any], failure: dict[str, Any], settings: dict[s
         # a step refused in the run is sent as it was; whatever it answers now (a retry a fixed target now takes
         # as idempotent, a name no longer taken), the steps that succeeded build what the check needs
         text = f"step({call.operation!r}, {ok}{args})" if ok == "" else f"call({call.operation!r}, {args})"
-        broke = sorted({clause for clause, other in deviations if "request" not in other["on"]
-                        and "burst" not in other["on"] and _matches(call, other["on"])} - {failure.get("clause")})
+        broke = _broke(call, deviations, failure)
         if broke:  # a fixed target answers it otherwise: the steps may then be impossible (exit 2, this call)
             text += f"  # {DEVIATION_NOTE} {', '.join(broke)}"
         outcome = call.outcome if isinstance(call.outcome, dict) else {}
