@@ -57,3 +57,8 @@ def test_the_rules_can_fail() -> None:
                      + "    pass\n" * 80)
     assert bare_booleans({"x.py": tree}) == ["x.py:2: make(0, False, word='x')"]
     assert long_functions({"x.py": tree}) == ["x.py:1: f has 84 lines"]
+
+
+def test_no_function_is_over_80_lines() -> None:
+    found = long_functions(_trees())
+    assert not found, "split these functions:\n" + "\n".join(found)

@@ -28,7 +28,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from conformance.catalogue import kinds, rules
 from conformance.catalogue.clauses import CATALOGUE
@@ -364,14 +364,18 @@ def _succeeded(call: Any) -> bool:
     return not (isinstance(call.outcome, dict) and "Code" in call.outcome) and (call.status or 200) < 300
 
 
-def calls_script(calls: Sequence[Any], failure: dict[str, Any], settings: dict[str, Any], check: dict[str, Any],
-                 *, run_id: str = "", what: str = "the calls it needs of the run",
-                 deviations: Sequence[tuple[str, dict[str, Any]]] = ()) -> str | None:
-    """The steps of ``calls`` the check needs, the judged call(s), the rule; None when the judged call is not
-    among ``calls``."""
-    judged = _judged(calls, check["on"])
-    if not judged:
-        return None
+def _pause(lines: list[str], helpers: list[str], previous: float | None, at: float | None) -> float | None:
+    """A sleep line where the run waited a second or more before the call sent at ``at``; the new last time."""
+    if previous is not None and at is not None and at - previous >= 1.0:
+        lines.append(f"time.sleep({min(at - previous, 5.0):.1f})  # the run waited as long here")
+        helpers.append("sleep")
+    return at if at is not None else previous
+
+
+def _needed(calls: Sequence[Any], judged: list[int], *, failure: dict[str, Any], check: dict[str, Any],
+            deviations: Sequence[tuple[str, dict[str, Any]]]) -> tuple[set[int], dict[int, list[tuple[str, Any]]]]:
+    """The indices of the steps the check needs (the changes of what it is about) and the answers it takes a
+    value from (index -> [(member, value)])."""
     first = judged[0]
     # the identifiers the check is about: the judged calls' and the check's own, and (a List) what it listed
     wanted = set().union(*(_ids(calls[i]) for i in judged)) | {
@@ -404,7 +408,15 @@ def calls_script(calls: Sequence[Any], failure: dict[str, Any], settings: dict[s
                 keep.add(index)
                 wanted |= _ids(call)
                 changed = True
-    names = _Names(run_id)
+    return keep, readers
+
+
+def _step_lines(calls: Sequence[Any], judged: list[int], *, keep: set[int],
+               readers: dict[int, list[tuple[str, Any]]], failure: dict[str, Any], check: dict[str, Any],
+               settings: dict[str, Any], names: Any, deviations: Sequence[tuple[str, dict[str, Any]]]) -> tuple[list[str], list[str], float | None]:
+    """The script's lines up to the judged call: a PT of its own for each the calls name but none created, then
+    each needed step; the helpers they use and when the last one was sent."""
+    first = judged[0]
     lines: list[str] = []
     helpers = ["step", "call"]
     previous = None
@@ -422,11 +434,7 @@ def calls_script(calls: Sequence[Any], failure: dict[str, Any], settings: dict[s
                      f"modelId={model!r}, modelUnits=1)['provisionedModelArn']  # a PT of the replay's own")
     for index in sorted(keep):
         call = calls[index]
-        at = getattr(call, "at", None)
-        if previous is not None and at is not None and at - previous >= 1.0:
-            lines.append(f"time.sleep({min(at - previous, 5.0):.1f})  # the run waited as long here")
-            helpers.append("sleep")
-        previous = at if at is not None else previous
+        previous = _pause(lines, helpers, previous, getattr(call, "at", None))
         args = names.params(call.params)
         ok = "" if _succeeded(call) else "ok=False, "
         # a step refused in the run is sent as it was; whatever it answers now (a retry a fixed target now takes
@@ -445,11 +453,23 @@ def calls_script(calls: Sequence[Any], failure: dict[str, Any], settings: dict[s
             variable = names.bind(outcome["provisionedModelArn"], "arn")
             text = f"{variable} = {text}['provisionedModelArn']"
         lines.append(text)
-    judged_call = calls[first]
-    at = getattr(judged_call, "at", None)
-    if previous is not None and at is not None and at - previous >= 1.0:
-        lines.append(f"time.sleep({min(at - previous, 5.0):.1f})  # the run waited as long here")
-        helpers.append("sleep")
+    return lines, helpers, previous
+
+
+def calls_script(calls: Sequence[Any], failure: dict[str, Any], settings: dict[str, Any], check: dict[str, Any],
+                 *, run_id: str = "", what: str = "the calls it needs of the run",
+                 deviations: Sequence[tuple[str, dict[str, Any]]] = ()) -> str | None:
+    """The steps of ``calls`` the check needs, the judged call(s), the rule; None when the judged call is not
+    among ``calls``."""
+    judged = _judged(calls, check["on"])
+    if not judged:
+        return None
+    keep, readers = _needed(calls, judged, failure=failure, check=check, deviations=deviations)
+    names = _Names(run_id)
+    lines, helpers, previous = _step_lines(calls, judged, keep=keep, readers=readers, failure=failure, check=check,
+                                           settings=settings, names=names, deviations=deviations)
+    judged_call = calls[judged[0]]
+    _pause(lines, helpers, previous, getattr(judged_call, "at", None))
     must = "True, " if check["on"].get("success") else ""
     if "pages" in check["on"]:
         helpers.append("pages")
