@@ -13,6 +13,9 @@ from conformance.catalogue import kinds, settings
 
 PACKAGE = Path(conformance.__file__).resolve().parent
 TABLE = PACKAGE / "catalogue" / "kinds.py"
+# The reproducers' harness, copied verbatim into scripts that run with python and boto3 alone: it cannot ask
+# the kinds table, and its "aws" is the script's own command-line word (`python CLAUSE.py aws --allow-billable`).
+STANDALONE = {PACKAGE / "report" / "replay_judge.py"}
 
 
 def test_every_named_target_has_its_row():
@@ -58,7 +61,7 @@ def test_no_module_compares_a_target_to_a_kind_name():
     assert TABLE.is_file(), TABLE  # the one module allowed to spell the names
     found = []
     for path in sorted(PACKAGE.rglob("*.py")):
-        if path == TABLE:
+        if path == TABLE or path in STANDALONE:
             continue
         for node in ast.walk(ast.parse(path.read_text(), str(path))):
             if isinstance(node, ast.Compare) and not all(isinstance(op, (ast.Is, ast.IsNot)) for op in node.ops):
