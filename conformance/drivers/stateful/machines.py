@@ -112,15 +112,20 @@ class LifecycleMachine(ProvisionedThroughputMachine):
                   answer_of(answer), "CREATE-IDEMPOTENT",
                   f"a retry of the create of {rec.name} (same clientRequestToken {rec.token}) answered "
                   f"{answer.get('provisionedModelArn')}; the first answer was {rec.arn}", self.t)
+        self.verify(rec, self.no_second_holder(rec, "after a retry"))
+
+    def no_second_holder(self, rec: Record, after: str) -> dict[str, Any]:
+        """CREATE-IDEMPOTENT after a create that repeated ``rec``'s token: List shows no new holder of its name
+        (read together with its Get, which is returned)."""
         read_listed, read_got = self.together(
             functools.partial(self.listed_with_name, "CREATE-IDEMPOTENT", rec.name),
             functools.partial(self.get, "CREATE-IDEMPOTENT", rec.arn))
         listed = read_listed()
         check(sorted(s.get("provisionedModelArn") for s in listed) == self.holder_arns(rec.name),
               "CREATE-IDEMPOTENT",
-              f"after a retry List shows {len(listed)} Provisioned Throughputs named {rec.name}: "
+              f"{after} List shows {len(listed)} Provisioned Throughputs named {rec.name}: "
               f"{[s.get('provisionedModelArn') for s in listed]}", self.t)
-        self.verify(rec, read_got())
+        return read_got()
 
     def do_reuse_token(self, rec: Record, units: int) -> None:
         """Open question 2: a reused token with other parameters. 201 with the same ARN (changing nothing) or a
@@ -133,14 +138,7 @@ class LifecycleMachine(ProvisionedThroughputMachine):
                   answer_of(answer), "CREATE-IDEMPOTENT",
                   f"a create reusing the clientRequestToken of {rec.name} with other modelUnits answered a new "
                   f"ARN {answer.get('provisionedModelArn')} (the first create answered {rec.arn})", self.t)
-        read_listed, read_got = self.together(
-            functools.partial(self.listed_with_name, "CREATE-IDEMPOTENT", rec.name),
-            functools.partial(self.get, "CREATE-IDEMPOTENT", rec.arn))
-        listed = read_listed()
-        check(sorted(s.get("provisionedModelArn") for s in listed) == self.holder_arns(rec.name),
-              "CREATE-IDEMPOTENT",
-              f"after reusing a token List shows {len(listed)} Provisioned Throughputs named {rec.name}", self.t)
-        got = read_got()
+        got = self.no_second_holder(rec, "after reusing a token")
         check(got.get("desiredModelUnits") == rec.units
               and contract.units_ok(got.get("modelUnits"), got.get("status"), rec.units), "CREATE-IDEMPOTENT",
               f"a create reusing the clientRequestToken of {rec.name} with modelUnits={params['modelUnits']} "
