@@ -233,8 +233,8 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> Any:
 def judge_test(pyfuncitem: pytest.Function, state: Any) -> Any:
     """Run a clause test until every clause it names has its own verdict. When the test fails clause C, C is
     recorded and the test runs again with C muted (its checks no longer stop it; see
-    conformance.checker.judgement), so the next independent clause gets judged; at most once per clause it
-    names. Against real AWS only free tests run again (a rerun of a billable test costs): a billable test records
+    conformance.checker.judgement), so the next independent clause gets judged; at most once per clause that
+    fails. Against real AWS only free tests run again (a rerun of a billable test costs): a billable test records
     each failure where it happens and goes on past it (Judgement.goes_on)."""
     clauses = item_clauses(pyfuncitem)
     rerun = not state.settings.kind.billable or all(CATALOGUE[c].cost == "free" for c in clauses if c in CATALOGUE)
@@ -248,7 +248,9 @@ def judge_test(pyfuncitem: pytest.Function, state: Any) -> Any:
         log.attach()
     try:
         with judgement.active():
-            for _ in range(len(clauses) + 1):
+            # every attempt that ends FAILED mutes one more clause (named by the test or not, such as the create
+            # clauses a walk's first step judges), so the catalogue's size bounds the attempts
+            for _ in range(len(CATALOGUE) + 1):
                 since = judgement.mark()
                 if log is not None:
                     log.reset()
