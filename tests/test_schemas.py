@@ -196,8 +196,8 @@ def test_the_operation_table_matches_the_botocore_model_and_the_emulator():
 
 
 # Values AWS itself issued that older botocore models' patterns rejected (aws/aws-sdk#744, aws/aws-cli#8678,
-# #9027; hashicorp/terraform-provider-aws docs): pyproject requires botocore>=1.40, whose bedrock model has the
-# relaxed patterns, so the schemas the suite checks answers against accept them.
+# #9027; hashicorp/terraform-provider-aws docs): pyproject requires botocore>=1.44 (>=1.40 for these patterns),
+# whose bedrock model has the relaxed patterns, so the schemas the suite checks answers against accept them.
 REAL_ARNS = {
     "modelArn": ["arn:aws:bedrock:us-east-1:123456789012:custom-model/amazon.titan-text-express-v1:0:8k/1y5n57gh5y2e",
                  "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-sonnet-20240229-v1:0:28k",
