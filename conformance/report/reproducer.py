@@ -126,26 +126,24 @@ def _utc(value: datetime) -> datetime:
     return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def _strings(value: Any) -> Iterable[str]:
-    if isinstance(value, str):
+def _leaves(value: Any, kind: type) -> Iterable[Any]:
+    """The values of type ``kind`` anywhere in ``value`` (dicts' values, lists' and tuples' items)."""
+    if isinstance(value, kind):
         yield value
     elif isinstance(value, dict):
         for item in value.values():
-            yield from _strings(item)
+            yield from _leaves(item, kind)
     elif isinstance(value, (list, tuple)):
         for item in value:
-            yield from _strings(item)
+            yield from _leaves(item, kind)
+
+
+def _strings(value: Any) -> Iterable[str]:
+    return _leaves(value, str)
 
 
 def _times(value: Any) -> Iterable[datetime]:
-    if isinstance(value, datetime):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _times(item)
-    elif isinstance(value, (list, tuple)):
-        for item in value:
-            yield from _times(item)
+    return _leaves(value, datetime)
 
 
 # -- the embedded code ---------------------------------------------------------------------------------------
