@@ -39,7 +39,10 @@ def _caught(fault, tmp_path, *target):
     report = load_report(tmp_path / "out")
     failed = {c["id"] for c in report["clauses"] if c["status"] in CAUGHT}
     assert result.returncode == 1, f"{fault}: exit {result.returncode}; failed {sorted(failed)}\n{result.stdout[-2000:]}"
-    assert failed & clauses, f"{fault} was caught by {sorted(failed)}, none of the expected {sorted(clauses)}"
+    others = [f"{c['id']} {c['status']}: {str(c.get('message'))[:300]}" for c in report["clauses"]
+              if c["status"] not in ("passed", "skipped", *CAUGHT)]
+    assert failed & clauses, (f"{fault} was caught by {sorted(failed)}, none of the expected {sorted(clauses)}; "
+                              f"neither passed nor failed: {others}\n{result.stdout[-2000:]}")
     assert "Traceback" not in result.stderr
 
 
