@@ -112,7 +112,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if reason:
             item.add_marker(pytest.mark.skip(reason=reason))
         elif planned and "billable" in costs:
-            state.plan_tests.append(test)
+            state.scheduled_tests.append(test)
         (billable if planned and "billable" in costs else free).append(item)
     if planned:
         # The plan's creates go out when the target opens: the free clauses run while they are Creating, then
@@ -162,10 +162,10 @@ def target(request: pytest.FixtureRequest) -> Any:
         pytest.skip("no --target given: bedrock-conformance tests are not active")
     opened = state.open_target()
     opened.canonical_models = state.canonical_models
-    if state.plan_tests and opened.plan is None and state.settings.billable_run:
+    if state.scheduled_tests and opened.plan is None and state.settings.billable_run:
         from conformance.drivers.plan import Plan
 
-        opened.plan = Plan(opened, state.plan_tests)
+        opened.plan = Plan(opened, state.scheduled_tests)
         opened.plan.start()
         stop_if_refused(state, opened.plan)
     if state.ahead_items and state.ahead is None:

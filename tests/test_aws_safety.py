@@ -401,7 +401,7 @@ def test_plan_estimate_counts_registered_families():
     grown = aws.estimate(settings, family)
     assert grown.creates == 4 and grown.most_alive == 2 and grown.minutes[0] > base.minutes[0]
     assert grown.pt_hours > base.pt_hours
-    assert "test_concurrent_family: 2 of its own" in aws.plan(settings, family)
+    assert "test_concurrent_family: 2 of its own" in aws.describe_schedule(settings, family)
 
 
 CONCURRENCY = "CREATE-NAME-UNIQUE-CONCURRENT,CREATE-IDEMPOTENT-CONCURRENT,API-NO-5XX-UNDER-LOAD," \
@@ -481,9 +481,9 @@ def test_plan_warns_when_the_budget_is_shorter_than_the_plan():
     from conformance.targets import aws
 
     est = aws.estimate(Settings(target="aws"))
-    short = aws.plan(Settings(target="aws", budget_seconds=est.minutes[1] * 60 - 1))
+    short = aws.describe_schedule(Settings(target="aws", budget_seconds=est.minutes[1] * 60 - 1))
     assert f"--budget-seconds {est.minutes[1] * 60} covers the whole plan" in short
-    assert "warning" not in aws.plan(Settings(target="aws", budget_seconds=est.minutes[1] * 60))
+    assert "warning" not in aws.describe_schedule(Settings(target="aws", budget_seconds=est.minutes[1] * 60))
 
 
 # -- against the reference answering as real accounts do (bedrock_emulator.accounts) -------------------------------
@@ -555,4 +555,4 @@ def test_aws_waits_an_hour_by_default_and_settings_still_win(tmp_path):
     hour = aws.estimate(defaults)
     short = aws.estimate(settings_mod.load({"target": "aws", "create_timeout": "1800"}, environ={}, cwd=tmp_path))
     assert hour.minutes[1] > short.minutes[1] and hour.minutes[0] == short.minutes[0]
-    assert "waited for up to create_timeout 3600s" in aws.plan(defaults)
+    assert "waited for up to create_timeout 3600s" in aws.describe_schedule(defaults)

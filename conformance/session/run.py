@@ -142,7 +142,7 @@ class RunState:
         self.started = time.time()
         self.target: Any = None
         self._shared_stop: Any = None
-        self.plan_tests: list[str] = []  # aws --allow-billable: the selected tests of the billable plan
+        self.scheduled_tests: list[str] = []  # aws --allow-billable: the selected tests of aws.SCHEDULE
         self.shared_dir: str | None = None  # under xdist: made by the controller, removed when it closes
         self.canonical_models: dict[str, str] = {}  # aws: model id -> the ARN ListFoundationModels lists
         self.ahead_items: list[Any] = []  # the tests that run side by side (conformance.session.sidebyside)

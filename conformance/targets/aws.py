@@ -92,7 +92,7 @@ class BillableGuard:
             return self.settings.max_live - self.live() - self.in_flight
 
 
-# -- the billable plan -------------------------------------------------------------------------------------
+# -- the billable schedule ----------------------------------------------------------------------------------
 # A create on AWS stays Creating for 15-30 minutes (docs/aws.md) and bills at least an hour, so a billable run is
 # a fixed schedule over at most max_live shared Provisioned Throughputs ("slots"), created at the start while the
 # free clauses run. Each billable test of the schedule names the slots it uses and the slot it deletes last;
@@ -221,7 +221,7 @@ def hourly_price(settings: Settings) -> float:
     return max((HOURLY_PER_MODEL_UNIT.get(m, FALLBACK_HOURLY) for m in settings.models), default=FALLBACK_HOURLY)
 
 
-def plan(settings: Settings, steps: list[Step] | None = None, notes: tuple[str, ...] = ()) -> str:
+def describe_schedule(settings: Settings, steps: list[Step] | None = None, notes: tuple[str, ...] = ()) -> str:
     """What a billable run creates, in which order, how long it takes and what it may cost."""
     steps = SCHEDULE if steps is None else steps
     est = estimate(settings, steps)
@@ -269,7 +269,7 @@ def plan(settings: Settings, steps: list[Step] | None = None, notes: tuple[str, 
 def confirm(settings: Settings, *, assume_yes: bool, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout,
             notes: tuple[str, ...] = ()) -> bool:
     """Print the plan (after the preflight's ``notes``: the model chosen and why, the quota) and ask."""
-    stdout.write(plan(settings, notes=notes) + "\n")
+    stdout.write(describe_schedule(settings, notes=notes) + "\n")
     if assume_yes:
         return True
     if stdin is None or not stdin.isatty():
