@@ -80,7 +80,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     # Progress lines name the suite's files from the package root (conformance/suite/test_x.py), wherever the
     # package is installed and whatever the working directory (not ../../venv/lib/.../site-packages/...).
     reporter.startpath = Path(__file__).resolve().parent.parent
-    variants = "".join(f" · {kind} {','.join(names)}" for kind, names in
+    variants = "".join(f" · {variant} {','.join(names)}" for variant, names in
                        (("faults", state.settings.faults), ("quirks", state.settings.quirks)) if names)
     reporter.write_line(f"bedrock-conformance: target {state.settings.target} · profile {state.profile} · "
                         f"seed {state.seed} (repeat with --seed {state.seed}) · run id {state.run_id}{variants}")

@@ -227,10 +227,10 @@ def error_documented(answer: Answer, documented: dict[str, int], typical: dict[s
 def json_content_type(answer: Answer) -> str | None:
     """A body, and every error, comes as JSON (Content-Type)."""
     lowered = {str(k).lower(): str(v) for k, v in (answer["headers"] or {}).items()}
-    kind = lowered.get("content-type", "")
+    content_type = lowered.get("content-type", "")
     if not (answer["content"] or b"").strip() and answer["status"] < 300:
         return None
-    return None if "json" in kind.lower() else f"Content-Type is {kind!r}, not JSON"
+    return None if "json" in content_type.lower() else f"Content-Type is {content_type!r}, not JSON"
 
 
 def body_schema(answer: Answer, schema: dict[str, Any], compile_schema: Any) -> str | None:

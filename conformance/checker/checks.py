@@ -213,10 +213,10 @@ class _Answer:
                 "headers": self.headers, "content": self.body}
 
     def failure(self, suffix: str, message: str, schema_path: str | None = None,
-                kind: type[ConformanceFailure] = ConformanceFailure, rule: str | None = None,
+                failure_type: type[ConformanceFailure] = ConformanceFailure, rule: str | None = None,
                 **args: Any) -> ConformanceFailure:
         """``rule``: the shared rule that decided, with its arguments (what the failure's reproducer applies)."""
-        return kind(f"{self.op.key}-WIRE-{suffix}", message,
+        return failure_type(f"{self.op.key}-WIRE-{suffix}", message,
                     request=self.request() if callable(self.request) else self.request,
                     response=describe_response(self.status, self.headers, self.body), schema_path=schema_path,
                     check=rules.spec(rule, {"request": True}, **args) if rule else None)
@@ -283,7 +283,7 @@ class ResponseChecker:
                 not answer.decoded and body.strip() and _NOT_IMPLEMENTED_TEXT.search(body[:2000])) or (
                 route_missed(status, code, answer.data)))) or (status == 404 and not answer.decoded and code is None):
             what = ROUTE_MISS_ON_AWS if self.real_aws else f"{answer.op.name} is not implemented by the target"
-            raise answer.failure("STATUS", f"{what} (HTTP {status})", kind=NotImplementedOutcome)
+            raise answer.failure("STATUS", f"{what} (HTTP {status})", failure_type=NotImplementedOutcome)
 
     def _check_content_type(self, answer: _Answer) -> None:
         if not (answer.body.strip() or answer.status >= 300):

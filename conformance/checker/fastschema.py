@@ -40,15 +40,15 @@ def compile_schema(schema: dict[str, Any]) -> Predicate:
     if not isinstance(schema, dict) or set(schema) - _KNOWN:
         return _never
     checks: list[Predicate] = []
-    kind = schema.get("type")
-    if kind is not None:
-        kinds = [kind] if isinstance(kind, str) else kind
-        if not isinstance(kinds, list) or not kinds or not all(isinstance(k, str) and k in _TYPES for k in kinds):
+    declared = schema.get("type")
+    if declared is not None:
+        types = [declared] if isinstance(declared, str) else declared
+        if not isinstance(types, list) or not types or not all(isinstance(t, str) and t in _TYPES for t in types):
             return _never
-        if len(kinds) == 1:
-            checks.append(_TYPES[kinds[0]])
+        if len(types) == 1:
+            checks.append(_TYPES[types[0]])
         else:  # a type list: one of them (the generator's optional response members: a type and null)
-            alternatives = tuple(_TYPES[k] for k in kinds)
+            alternatives = tuple(_TYPES[t] for t in types)
             checks.append(lambda x: any(one(x) for one in alternatives))
     if "enum" in schema:
         values = schema["enum"]

@@ -99,9 +99,9 @@ def _testcase(suite: ET.Element, clause: Clause, status: str) -> None:
             message = f"accepted by baseline: {clause['status']}: {message}"
         ET.SubElement(case, "skipped", message=message)
     elif status != PASSED:
-        tag, kind = ("error", "error") if status == ERROR else ("failure", slug(status))
+        tag, junit_type = ("error", "error") if status == ERROR else ("failure", slug(status))
         body = [clause["statement"], *(f"{title}:\n{text}" for title, text in failure_sections(clause))]
-        ET.SubElement(case, tag, message=message, type=kind).text = _x("\n\n".join(body))
+        ET.SubElement(case, tag, message=message, type=junit_type).text = _x("\n\n".join(body))
 
 
 def junit(doc: dict[str, Any]) -> str:

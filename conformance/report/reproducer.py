@@ -126,16 +126,16 @@ def _utc(value: datetime) -> datetime:
     return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def _leaves(value: Any, kind: type) -> Iterable[Any]:
-    """The values of type ``kind`` anywhere in ``value`` (dicts' values, lists' and tuples' items)."""
-    if isinstance(value, kind):
+def _leaves(value: Any, of_type: type) -> Iterable[Any]:
+    """The values of type ``of_type`` anywhere in ``value`` (dicts' values, lists' and tuples' items)."""
+    if isinstance(value, of_type):
         yield value
     elif isinstance(value, dict):
         for item in value.values():
-            yield from _leaves(item, kind)
+            yield from _leaves(item, of_type)
     elif isinstance(value, (list, tuple)):
         for item in value:
-            yield from _leaves(item, kind)
+            yield from _leaves(item, of_type)
 
 
 def _strings(value: Any) -> Iterable[str]:
@@ -393,7 +393,7 @@ def _needed(calls: Sequence[Any], judged: list[int], *, failure: dict[str, Any],
         for index, member in (sound or holding)[:1]:
             readers.setdefault(index, []).append((member, value))
             wanted |= _ids(calls[index]) | {calls[index].outcome.get("provisionedModelArn")} - {None}
-    kinds = set(check.get("steps") or _MUTATING)
+    operations = set(check.get("steps") or _MUTATING)
     keep: set[int] = set(readers)
     changed = True
     while changed:  # the changes of what the check is about, and of what those changes are about
@@ -402,7 +402,7 @@ def _needed(calls: Sequence[Any], judged: list[int], *, failure: dict[str, Any],
             call = calls[index]
             sibling = not _succeeded(call) and call.operation == calls[first].operation and check["rule"] in (
                 "refused", "success_or")  # an earlier invalid case of the same test: it changed nothing
-            if index not in keep and call.operation in kinds and _ids(call) & wanted and not sibling:
+            if index not in keep and call.operation in operations and _ids(call) & wanted and not sibling:
                 keep.add(index)
                 wanted |= _ids(call)
                 changed = True

@@ -146,9 +146,9 @@ def _raise_errors(answers: list[Answer]) -> None:
     """What is not an answer is raised in the test's thread: the guard's refusal (a skip), a wire clause failure,
     an unreachable target."""
     errors = [a.error for a in answers if a.error is not None]
-    for kind in (BillableRefused, ConformanceFailure, TargetUnavailable):
+    for error_type in (BillableRefused, ConformanceFailure, TargetUnavailable):
         for error in errors:
-            if isinstance(error, kind):
+            if isinstance(error, error_type):
                 raise error
     if errors:
         raise errors[0]

@@ -128,8 +128,8 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
         return chosen
 
     def model_id_for(self, choice: int, *, foundation_form: bool) -> tuple[str, bool]:
-        kind, value = self.pick(self.choices, choice)
-        if kind == "custom":
+        origin, value = self.pick(self.choices, choice)
+        if origin == "custom":
             return value, True
         return (contract.foundation_arn(value, self.region) if foundation_form else value), False
 

@@ -61,7 +61,7 @@ class ListMachine(ProvisionedThroughputMachine):
             self.act(action)  # its own step: a blocked query drops its records, the sweep goes on
 
     def sweep(self) -> list[Callable[[], None]]:
-        """Each kind of query once (common.switched_on says which stay on)."""
+        """One query of each form (common.switched_on says which stay on)."""
         live = self.live()
         first, middle = live[0], live[len(live) // 2]
         times = sorted(set(self.times))
@@ -151,18 +151,18 @@ class ListMachine(ProvisionedThroughputMachine):
         """Every record once across pages, no page over maxResults, no token on the last page, the order."""
         self.do_query(max_results=max_results, order=order, sort_by=sort_by, isolate=isolate)
 
-    @rule(kind=st.sampled_from(("status", "model", "name", "time")), value=INDEX, other=INDEX,
+    @rule(facet=st.sampled_from(("status", "model", "name", "time")), value=INDEX, other=INDEX,
           max_results=st.one_of(st.none(), st.integers(1, 4)), order=st.sampled_from((None, "Ascending", "Descending")),
           isolate=st.booleans())
     @step
-    def filter_one(self, kind: str, value: int, other: int, max_results: int | None, order: str | None,
+    def filter_one(self, facet: str, value: int, other: int, max_results: int | None, order: str | None,
                    isolate: bool) -> None:
         """One filter: exactly the records it selects."""
-        status = contract.STATUSES[value % len(contract.STATUSES)] if kind == "status" else None
-        model = value if kind == "model" else None
-        name = (value, other, isolate) if kind == "name" else None
-        after = value if kind == "time" and other % 3 != 1 else None
-        before = other if kind == "time" and other % 3 != 0 else None
+        status = contract.STATUSES[value % len(contract.STATUSES)] if facet == "status" else None
+        model = value if facet == "model" else None
+        name = (value, other, isolate) if facet == "name" else None
+        after = value if facet == "time" and other % 3 != 1 else None
+        before = other if facet == "time" and other % 3 != 0 else None
         self.do_query(max_results=max_results, order=order, sort_by=False, status=status, model=model, name=name,
                       after=after, before=before, isolate=isolate)
 
@@ -328,11 +328,11 @@ class ListMachine(ProvisionedThroughputMachine):
 
         # 3. every summary passes every filter it was listed under
         for summary in summaries:
-            for kind in ("name", "status", "model", "time"):
-                if summary_fails(query, kind, summary):
-                    self.blame(query, kind, summary.get("provisionedModelArn"), present=True, rule=_filter_rule(
-                        query, kind),
-                               why=f"{summary.get('provisionedModelName')} ({kind} filter; summary "
+            for facet in ("name", "status", "model", "time"):
+                if summary_fails(query, facet, summary):
+                    self.blame(query, facet, summary.get("provisionedModelArn"), present=True, rule=_filter_rule(
+                        query, facet),
+                               why=f"{summary.get('provisionedModelName')} ({facet} filter; summary "
                                    f"{jsonable({k: summary.get(k) for k in ('status', 'modelArn', 'creationTime')})})")
 
         # 4. exactly the model's set (records whose membership is undecided may go either way)
@@ -391,13 +391,13 @@ class ListMachine(ProvisionedThroughputMachine):
                              **times)
                 self.default_order = seen
 
-    def blame(self, query: Query, kind: str, arn: str | None, *, present: bool, why: str,
+    def blame(self, query: Query, facet: str, arn: str | None, *, present: bool, why: str,
               rule: dict[str, Any] | None = None) -> None:
-        """A record was listed against filter ``kind``: that filter's clause, or LIST-FILTER-COMBINED when the
+        """A record was listed against the filter on ``facet``: that filter's clause, or LIST-FILTER-COMBINED when the
         filter alone works."""
-        clause = FILTER_CLAUSES[kind]
-        if len(query.filters()) > 1 and kind in query.filters():
-            alone = self.pages(query.only(kind), check_duplicates=False)
+        clause = FILTER_CLAUSES[facet]
+        if len(query.filters()) > 1 and facet in query.filters():
+            alone = self.pages(query.only(facet), check_duplicates=False)
             if arn not in {s.get("provisionedModelArn") for page in alone for s in page}:
                 clause = "LIST-FILTER-COMBINED"
         self.query_failed(clause, f"List with {describe_query(query)} returned {why}", rule=rule)
@@ -412,10 +412,10 @@ class ListMachine(ProvisionedThroughputMachine):
             return
         clause = query.primary_clause()
         if len(query.filters()) > 1:
-            for kind in query.filters():
-                alone = self.pages(query.only(kind), check_duplicates=False)
+            for facet in query.filters():
+                alone = self.pages(query.only(facet), check_duplicates=False)
                 if record.arn not in {s.get("provisionedModelArn") for page in alone for s in page}:
-                    clause = FILTER_CLAUSES[kind]
+                    clause = FILTER_CLAUSES[facet]
                     break
         self.query_failed(clause, f"List with {describe_query(query)} left out {record.name} ({record.arn}), which "
                           "matches every filter", rule=rule)
@@ -444,14 +444,14 @@ class PlannedListMachine(ListMachine):
         for action in self.sweep():
             action()
 
-def _filter_rule(query: Query, kind: str) -> dict[str, Any] | None:
+def _filter_rule(query: Query, facet: str) -> dict[str, Any] | None:
     """The shared rule of a filter that keys on one member (statusEquals, modelArnEquals), for the reproducer."""
     on = {"pages": query.params()}
-    if kind == "name":
+    if facet == "name":
         return rules.spec("names_contain", on, fragment=query.name or query.isolation or "")
-    if kind == "time":
+    if facet == "time":
         return rules.spec("created_within", on, after=query.after, before=query.before)
-    member, want = {"status": ("status", query.status), "model": ("modelArn", query.model)}.get(kind, (None, None))
+    member, want = {"status": ("status", query.status), "model": ("modelArn", query.model)}.get(facet, (None, None))
     if member is None:
         return None
     return rules.spec("listed_pass_filter", on, member=member, want=want)

@@ -1,5 +1,8 @@
 """The List query model: one query's parameters, which records it must, must not or may return, and which
-clause a wrong answer fails."""
+clause a wrong answer fails.
+
+A *facet* is one of the four user filters a query can set: "status" (statusEquals), "model" (modelArnEquals),
+"name" (nameContains) and "time" (creationTimeAfter/Before); common.FILTER_CLAUSES maps each to its clause."""
 
 from __future__ import annotations
 
@@ -48,18 +51,18 @@ class Query:
 
     def filters(self) -> list[str]:
         """The user's filters (the namespace isolation is not one)."""
-        kinds = [("status", self.status), ("model", self.model), ("name", self.name),
+        facets = [("status", self.status), ("model", self.model), ("name", self.name),
                  ("time", self.after or self.before)]
-        return [kind for kind, value in kinds if value]
+        return [facet for facet, value in facets if value]
 
-    def only(self, kind: str) -> Query:
+    def only(self, facet: str) -> Query:
         """This query with one user filter kept (and the isolation), as one page: for attribution."""
         kept: dict[str, dict[str, Any]] = {
             "status": {"status": self.status}, "model": {"model": self.model}, "name": {"name": self.name},
             "time": {"after": self.after, "before": self.before}}
-        keep = kept[kind]
+        keep = kept[facet]
         return Query(**keep, order=self.order, max_results=1000,
-                     isolation=None if kind == "name" else self.isolation)
+                     isolation=None if facet == "name" else self.isolation)
 
     def single_page(self) -> Query:
         return Query(self.status, self.model, self.name, self.after, self.before, 1000, self.order, self.sort_by,
@@ -76,7 +79,7 @@ class Query:
 
 def matches(query: Query, snap: Snapshot) -> bool | None:
     """Whether a record must (True), must not (False) or may (None) be in the query's answer."""
-    results = [match_one(query, kind, snap) for kind in ("status", "model", "name", "time")]
+    results = [match_one(query, facet, snap) for facet in ("status", "model", "name", "time")]
     if query.isolation and query.isolation not in snap.name:
         results.append(False)
     if False in results:
@@ -84,14 +87,14 @@ def matches(query: Query, snap: Snapshot) -> bool | None:
     return None if None in results else True
 
 
-def match_one(query: Query, kind: str, snap: Snapshot) -> bool | None:
-    if kind == "status" and query.status:
+def match_one(query: Query, facet: str, snap: Snapshot) -> bool | None:
+    if facet == "status" and query.status:
         return None if snap.status is None else snap.status == query.status
-    if kind == "model" and query.model:
+    if facet == "model" and query.model:
         return None if snap.model_arn is None else snap.model_arn == query.model
-    if kind == "name" and query.name:
+    if facet == "name" and query.name:
         return query.name in snap.name
-    if kind == "time":
+    if facet == "time":
         verdicts: list[bool | None] = []
         if query.after:
             verdicts.append(None if snap.creation_time == query.after else snap.creation_time > query.after)
@@ -103,15 +106,15 @@ def match_one(query: Query, kind: str, snap: Snapshot) -> bool | None:
     return True
 
 
-def summary_fails(query: Query, kind: str, summary: dict[str, Any]) -> bool:
+def summary_fails(query: Query, facet: str, summary: dict[str, Any]) -> bool:
     """The summary itself shows that the filter should have left it out (bounds inclusive, names any case)."""
-    if kind == "status" and query.status:
+    if facet == "status" and query.status:
         return summary.get("status") != query.status
-    if kind == "model" and query.model:
+    if facet == "model" and query.model:
         return summary.get("modelArn") != query.model
-    if kind == "name" and (query.name or query.isolation):
+    if facet == "name" and (query.name or query.isolation):
         return (query.name or query.isolation or "").lower() not in str(summary.get("provisionedModelName")).lower()
-    if kind == "time" and (query.after or query.before):
+    if facet == "time" and (query.after or query.before):
         created = utc(summary["creationTime"])
         return bool(query.after and created < query.after or query.before and created > query.before)
     return False

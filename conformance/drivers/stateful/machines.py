@@ -66,7 +66,7 @@ class LifecycleMachine(ProvisionedThroughputMachine):
                  words: tuple[str, str]) -> None:
         first = self.do_create(0, foundation_form=foundation_form, units=units, tags=tags, use_token=True,
                                word=words[0])
-        custom = next((n for n, (kind, _) in enumerate(self.choices) if kind == "custom"), 0)
+        custom = next((n for n, (origin, _) in enumerate(self.choices) if origin == "custom"), 0)
         second = self.do_create(custom, foundation_form=not foundation_form, word=words[1])
         for action in switched_on(data, self.battery(first, second)):
             self.act(action)  # its own step: a blocked action drops its records, the battery goes on
