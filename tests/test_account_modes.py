@@ -131,13 +131,13 @@ def test_conflict_exception_is_accepted_on_create_and_update_and_counted() -> No
     headers = {"Content-Type": "application/json", "x-amzn-ErrorType": "ConflictException"}
     body = b'{"message": "taken"}'
     for operation in ("CreateProvisionedModelThroughput", "UpdateProvisionedModelThroughput"):
-        checker.check(operation, 400, headers, body, None)
+        checker.check(operation, 400, headers=headers, body=body, request=None)
         assert "ConflictException" in documented_refusals(operation)
     assert checker.tolerated == {("CreateProvisionedModelThroughput", "ConflictException"): 1,
                                  ("UpdateProvisionedModelThroughput", "ConflictException"): 1}
     assert "Bedrock-typical" in tolerated_note("CreateProvisionedModelThroughput", "ConflictException", 1)
     with pytest.raises(ConformanceFailure, match="not an error ListProvisionedModelThroughputs documents"):
-        checker.check("ListProvisionedModelThroughputs", 400, headers, body, None)
+        checker.check("ListProvisionedModelThroughputs", 400, headers=headers, body=body, request=None)
     assert "ConflictException" not in documented_refusals("ListProvisionedModelThroughputs")
 
 
@@ -154,15 +154,18 @@ def test_every_route_miss_form_is_not_implemented_and_on_aws_a_bad_path(status, 
     from conformance.checker.checks import ResponseChecker
 
     with pytest.raises(NotImplementedOutcome, match="not implemented by the target"):
-        ResponseChecker().check("GetProvisionedModelThroughput", status, headers, body, None)
+        ResponseChecker().check("GetProvisionedModelThroughput", status, headers=headers, body=body,
+                                request=None)
     with pytest.raises(NotImplementedOutcome, match="the suite built a bad path"):
-        ResponseChecker(real_aws=True).check("GetProvisionedModelThroughput", status, headers, body, None)
+        ResponseChecker(real_aws=True).check("GetProvisionedModelThroughput", status, headers=headers,
+                                             body=body, request=None)
 
 
 def test_a_validation_message_that_merely_mentions_an_operation_is_a_refusal() -> None:
     from conformance.checker.checks import ResponseChecker
 
     headers = {"Content-Type": "application/json", "x-amzn-ErrorType": "ValidationException"}
-    data = ResponseChecker().check("GetProvisionedModelThroughput", 400, headers,
-                                   b'{"message": "1 validation error detected: operation failed"}', None)
+    data = ResponseChecker().check("GetProvisionedModelThroughput", 400, headers=headers,
+                                   body=b'{"message": "1 validation error detected: operation failed"}',
+                                   request=None)
     assert data["message"].startswith("1 validation")

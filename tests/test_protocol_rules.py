@@ -59,7 +59,8 @@ def test_forms_errors_smithy_does_not_allow_name_nothing(headers, body):
 
 
 def _check(operation: str, status: int, code_headers: dict, body: dict):
-    return ResponseChecker().check(operation, status, {**JSON, **code_headers}, json.dumps(body).encode(), None)
+    return ResponseChecker().check(operation, status, headers={**JSON, **code_headers},
+                                   body=json.dumps(body).encode(), request=None)
 
 
 @pytest.mark.parametrize("operation", ["CreateProvisionedModelThroughput", "ListProvisionedModelThroughputs",
@@ -97,7 +98,8 @@ SUMMARY = {"provisionedModelName": "pt-1", "provisionedModelArn": ARN, "modelArn
 
 def _soft(operation: str, body: dict) -> tuple[dict, list[ConformanceFailure], ResponseChecker]:
     checker, judgement = ResponseChecker(), Judgement()
-    data = checker.check(operation, 200, JSON, json.dumps(body).encode(), None, into=judgement)
+    data = checker.check(operation, 200, headers=JSON, body=json.dumps(body).encode(), request=None,
+                         into=judgement)
     return data, judgement.take_soft(), checker
 
 

@@ -168,7 +168,8 @@ def test_wire_status_and_error_message(make_target, servers, tmp_path):
 
     target = make_target("error-no-message")
     failure = soft(target, lambda: expect.refused(target, "GET-UNKNOWN-404", "get_provisioned_model_throughput",
-                                                  ("ResourceNotFoundException",), provisionedModelId="bc-nothing"))
+                                                  codes=("ResourceNotFoundException",),
+                                                  provisionedModelId="bc-nothing"))
     assert failure.clause_id == "GET-WIRE-ERROR-MESSAGE"
     both_ways(failure, "error-no-message", servers, tmp_path)
 

@@ -107,7 +107,7 @@ def _lenient_schema(target: Target) -> None:
 
     def check(operation: str, status: int, headers: Any, body: bytes, request: Any, **_: Any) -> Any:
         try:
-            return strict(operation, status, headers, body, request)
+            return strict(operation, status, headers=headers, body=body, request=request)
         except ConformanceFailure as failure:
             if failure.clause_id.endswith("-WIRE-SCHEMA"):
                 return json.loads(body)

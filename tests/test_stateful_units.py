@@ -18,8 +18,9 @@ TITAN = "arn:aws:bedrock:us-east-1::foundation-model/amazon.titan-text-express-v
 
 def snap(name: str = NS + "a-1", status: str | None = "InService", model: str | None = TITAN,
          created: datetime = T0) -> Snapshot:
-    return Snapshot("arn:aws:bedrock:us-east-1:123456789012:provisioned-model/abcdefabcdef", name, model, status,
-                    created)
+    return Snapshot("arn:aws:bedrock:us-east-1:123456789012:provisioned-model/abcdefabcdef", name,
+                    model_arn=model, status=status,
+                    creation_time=created)
 
 
 def test_documented_refusals_are_the_operations_4xx_less_throttling():

@@ -125,7 +125,8 @@ CATALOGUE: dict[str, Clause] = {}
 def declare(id: str, op: str, statement: str, source: str, confidence: str = "documented",
             cost: str = "free") -> Clause:
     assert id not in CATALOGUE, f"clause {id} declared twice"
-    clause = Clause(id, OPERATIONS.get(op, op), statement, source, confidence, cost)
+    clause = Clause(id=id, operation=OPERATIONS.get(op, op), statement=statement, source=source,
+                    confidence=confidence, cost=cost)
     CATALOGUE[id] = clause
     return clause
 

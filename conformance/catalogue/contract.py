@@ -72,7 +72,7 @@ def is_arn(value: str) -> bool:
     return value.startswith("arn:")
 
 
-def expected_model_arn(model_id: str, region: str, custom_models: dict[str, str],
+def expected_model_arn(model_id: str, region: str, *, custom_models: dict[str, str],
                        canonical: dict[str, str] | None = None) -> str:
     """modelArn for a create with ``model_id``: the full ARN of the model asked for.
 
@@ -89,7 +89,7 @@ def expected_model_arn(model_id: str, region: str, custom_models: dict[str, str]
     return foundation_arn(model_id, region)
 
 
-def expected_foundation_arn(model_id: str, region: str, custom_models: dict[str, str],
+def expected_foundation_arn(model_id: str, region: str, *, custom_models: dict[str, str],
                             canonical: dict[str, str] | None = None) -> str:
     if canonical and model_id in canonical:
         return canonical[model_id]

@@ -92,7 +92,7 @@ def redact_headers(headers: Mapping[str, Any]) -> dict[str, str]:
     return out
 
 
-def describe_request(method: str, url: str, headers: Mapping[str, Any], body: Any) -> dict[str, Any]:
+def describe_request(method: str, url: str, *, headers: Mapping[str, Any], body: Any) -> dict[str, Any]:
     if isinstance(body, bytes):
         body = body.decode("utf-8", "replace")
     return {"method": method, "url": url, "headers": redact_headers(headers), "body": body or ""}
@@ -255,8 +255,8 @@ class ResponseChecker:
         with self._lock:
             self.checked.update(clause_ids)
 
-    def check(self, operation: str, status: int, headers: Mapping[str, Any], body: bytes,
-              request: dict[str, Any] | Callable[[], dict[str, Any] | None] | None, *,
+    def check(self, operation: str, status: int, *, headers: Mapping[str, Any], body: bytes,
+              request: dict[str, Any] | Callable[[], dict[str, Any] | None] | None,
               into: Judgement | None = None) -> Any:
         """Check one response; returns the decoded JSON body (or None). Raises ConformanceFailure.
 
@@ -265,7 +265,8 @@ class ResponseChecker:
         each wire clause it breaks is recorded in that Judgement (``Judgement.record_soft``) and the caller goes
         on with the data; only an unreadable response raises (``Blocked`` once its clause already failed)."""
         self.responses += 1
-        answer = _Answer(self._ops[operation], status, headers, body or b"", request, into)
+        answer = _Answer(self._ops[operation], status, headers=headers, body=body or b"", request=request,
+                         into=into)
         self._refuse_unusable(answer)
         self._check_content_type(answer)
         data = self._check_success(answer) if 200 <= status < 300 else self._check_error(answer)

@@ -496,21 +496,23 @@ class Phase:
         with self._lock:
             self.sent[name] += 1
         prepared = response.request
-        request = describe_request(prepared.method or case.method, prepared.url or "", prepared.headers,
-                                   prepared.body)
+        request = describe_request(prepared.method or case.method, prepared.url or "",
+                                   headers=prepared.headers,
+                                   body=prepared.body)
         headers = {k: ", ".join(v) if isinstance(v, list) else str(v) for k, v in response.headers.items()}
         described = describe_response(response.status_code, headers, response.content)
 
         wire_failure: ConformanceFailure | None = None
         data: Any = None
         try:
-            data = self.target.checker.check(name, response.status_code, headers, response.content, request)
+            data = self.target.checker.check(name, response.status_code, headers=headers,
+                                             body=response.content, request=request)
         except NotImplementedOutcome:
             raise
         except ConformanceFailure as exc:
             wire_failure = exc
             data = _json_or_none(response.content)
-        self._after(name, case, response.status_code, data, request)
+        self._after(name, case, status=response.status_code, data=data, request=request)
 
         found = []
         check_names = []
@@ -530,9 +532,9 @@ class Phase:
         if wire_failure is not None:  # once its clause failed in this test, the phase goes on (see judgement)
             current().fail(wire_failure)
 
-    def _after(self, name: str, case: Any, status: int, data: Any, request: dict[str, Any]) -> None:
+    def _after(self, name: str, case: Any, *, status: int, data: Any, request: dict[str, Any]) -> None:
         """Keep the run's own resources up to date (tracked for cleanup, renamed, deleted)."""
-        self.target.track(name, status, data, request)
+        self.target.track(name, status, data, request=request)
         if not 200 <= status < 300:
             return
         body = case.body if isinstance(case.body, dict) else {}

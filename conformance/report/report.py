@@ -114,7 +114,8 @@ def _score_text(score: float, judged: dict[str, int]) -> str:
             f"judged out of {judged['total']} clauses (blocked and skipped ones count against the score)")
 
 
-def write_all(state: Any, outcomes: list[Outcome], summary: dict[str, Any], report_dir: str | None) -> list[Path]:
+def write_all(state: Any, outcomes: list[Outcome], summary: dict[str, Any], *,
+              report_dir: str | None) -> list[Path]:
     doc = build_json(state, outcomes, summary)
     if report_dir:
         directory = Path(report_dir)
@@ -139,7 +140,8 @@ def write_all(state: Any, outcomes: list[Outcome], summary: dict[str, Any], repo
     return [directory / name for name in files]
 
 
-def summary_lines(state: Any, outcomes: list[Outcome], summary: dict[str, Any], paths: list[Path]) -> list[str]:
+def summary_lines(state: Any, outcomes: list[Outcome], summary: dict[str, Any], *,
+                  paths: list[Path]) -> list[str]:
     counts = summary["counts"]
     lines = [f"target {state.settings.target} · seed {state.seed} · profile {state.profile} · clauses: "
              + ", ".join(f"{v} {k}" for k, v in counts.items() if v),

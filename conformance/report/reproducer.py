@@ -174,8 +174,8 @@ _HARNESS_STATE = inspect.getsource(replay_judge).split("# -- harness --\n", 1)[1
 _QUOTES = '"' * 3
 
 
-def _script(clause_id: str, rule: str, failure: dict[str, Any], settings: dict[str, Any], what: str,
-            body: list[str], names: _Names, *, helpers: Sequence[str], billable: bool) -> str:
+def _script(clause_id: str, rule: str, failure: dict[str, Any], *, settings: dict[str, Any], what: str,
+            body: list[str], names: _Names, helpers: Sequence[str], billable: bool) -> str:
     where, default_url = _where(settings)
     clause = CATALOGUE.get(clause_id)
     doc = [f"{clause_id}: {_line(clause.statement if clause else '')}",
@@ -307,7 +307,8 @@ def request_script(failure: dict[str, Any], settings: dict[str, Any], check: dic
     lines.append(_judge_line(check, names))
     what = "the run's request, signed afresh" + (" (on a Provisioned Throughput of its own)" if "made" in lines[0]
                                                  else "")
-    return _script(str(failure.get("clause", "")), check["rule"], failure, settings, what, lines, names,
+    return _script(str(failure.get("clause", "")), check["rule"], failure, settings=settings, what=what,
+                   body=lines, names=names,
                    helpers=helpers, billable=billable)
 
 
@@ -362,7 +363,7 @@ def _succeeded(call: Any) -> bool:
     return not (isinstance(call.outcome, dict) and "Code" in call.outcome) and (call.status or 200) < 300
 
 
-def _pause(lines: list[str], helpers: list[str], previous: float | None, at: float | None) -> float | None:
+def _pause(lines: list[str], helpers: list[str], previous: float | None, *, at: float | None) -> float | None:
     """A sleep line where the run waited a second or more before the call sent at ``at``; the new last time."""
     if previous is not None and at is not None and at - previous >= 1.0:
         lines.append(f"time.sleep({min(at - previous, 5.0):.1f})  # the run waited as long here")
@@ -432,7 +433,7 @@ def _step_lines(calls: Sequence[Any], judged: list[int], *, keep: set[int],
                      f"modelId={model!r}, modelUnits=1)['provisionedModelArn']  # a PT of the replay's own")
     for index in sorted(keep):
         call = calls[index]
-        previous = _pause(lines, helpers, previous, getattr(call, "at", None))
+        previous = _pause(lines, helpers, previous, at=getattr(call, "at", None))
         args = names.params(call.params)
         ok = "" if _succeeded(call) else "ok=False, "
         # a step refused in the run is sent as it was; whatever it answers now (a retry a fixed target now takes
@@ -454,8 +455,9 @@ def _step_lines(calls: Sequence[Any], judged: list[int], *, keep: set[int],
     return lines, helpers, previous
 
 
-def calls_script(calls: Sequence[Any], failure: dict[str, Any], settings: dict[str, Any], check: dict[str, Any],
-                 *, run_id: str = "", what: str = "the calls it needs of the run",
+def calls_script(calls: Sequence[Any], failure: dict[str, Any], settings: dict[str, Any], *,
+                 check: dict[str, Any],
+                 run_id: str = "", what: str = "the calls it needs of the run",
                  deviations: Sequence[tuple[str, dict[str, Any]]] = ()) -> str | None:
     """The steps of ``calls`` the check needs, the judged call(s), the rule; None when the judged call is not
     among ``calls``."""
@@ -467,7 +469,7 @@ def calls_script(calls: Sequence[Any], failure: dict[str, Any], settings: dict[s
     lines, helpers, previous = _step_lines(calls, judged, keep=keep, readers=readers, failure=failure, check=check,
                                            settings=settings, names=names, deviations=deviations)
     judged_call = calls[judged[0]]
-    _pause(lines, helpers, previous, getattr(judged_call, "at", None))
+    _pause(lines, helpers, previous, at=getattr(judged_call, "at", None))
     must = "True, " if check["on"].get("success") else ""
     if "pages" in check["on"]:
         helpers.append("pages")
@@ -479,7 +481,8 @@ def calls_script(calls: Sequence[Any], failure: dict[str, Any], settings: dict[s
         lines.append(f"answer = call({judged_call.operation!r}, {must}{names.params(judged_call.params)})")
     lines.append(_judge_line(check, names))
     billable = any(calls[i].operation == _CREATE for i in keep | set(judged))
-    return _script(str(failure.get("clause", "")), check["rule"], failure, settings, what, lines, names,
+    return _script(str(failure.get("clause", "")), check["rule"], failure, settings=settings, what=what,
+                   body=lines, names=names,
                    helpers=helpers, billable=billable)
 
 
@@ -490,8 +493,9 @@ def burst_script(failure: dict[str, Any], settings: dict[str, Any], check: dict[
     names = _Names(run_id)
     calls = "".join(f"\n    ({operation!r}, {names.literal(params)})," for operation, params in check["on"]["burst"])
     lines = [f"answer = burst([{calls}\n])", _judge_line(check, names)]
-    return _script(str(failure.get("clause", "")), check["rule"], failure, settings,
-                   f"the {len(check['on']['burst'])} requests the run sent at once", lines, names, helpers=[],
+    return _script(str(failure.get("clause", "")), check["rule"], failure, settings=settings,
+                   what=f"the {len(check['on']['burst'])} requests the run sent at once", body=lines,
+                   names=names, helpers=[],
                    billable=True)
 
 
@@ -508,7 +512,8 @@ def make(failure: dict[str, Any], settings: dict[str, Any], *, calls: Sequence[A
     if "burst" in on:
         return burst_script(failure, settings, check, run_id=run_id), None
     if "request" not in on and calls:
-        script = calls_script(calls, failure, settings, check, run_id=run_id, what=what, deviations=deviations)
+        script = calls_script(calls, failure, settings, check=check, run_id=run_id, what=what,
+                              deviations=deviations)
         if script:
             return script, None
     if failure.get("request") and ("request" in on or "params" in on):

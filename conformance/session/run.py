@@ -330,8 +330,9 @@ class RunState:
         }
         paths = []
         if not self.config.getoption("bc_no_report"):
-            paths = report.write_all(self, outcomes, summary, self.config.getoption("bc_report_dir"))
-        self.summary_lines = report.summary_lines(self, outcomes, summary, paths)
+            paths = report.write_all(self, outcomes, summary,
+                                     report_dir=self.config.getoption("bc_report_dir"))
+        self.summary_lines = report.summary_lines(self, outcomes, summary, paths=paths)
         return verdict
 
 
@@ -354,9 +355,10 @@ def write_unusable_report(settings: settings_mod.Settings | None, reason: str, *
     from conformance.report import report
     from conformance.targets.ledger import new_run_id
 
-    run = _UnusableRun(settings or settings_mod.Settings(), new_run_id(), seed, profile or "standard", time.time())
+    run = _UnusableRun(settings=settings or settings_mod.Settings(), run_id=new_run_id(), seed=seed,
+                       profile=profile or "standard", started=time.time())
     outcomes = Outcomes().completed(f"not checked: the run could not be made ({reason})")
     summary = {"verdict": EXIT_UNUSABLE, "counts": totals(outcomes), "score": 0.0,
                "judged": {"passed": 0, "judged": 0, "total": len(outcomes)}, "accepted": [],
                "stale_baseline": [], "problems": [reason], "warnings": []}
-    return report.write_all(run, outcomes, summary, report_dir)
+    return report.write_all(run, outcomes, summary, report_dir=report_dir)

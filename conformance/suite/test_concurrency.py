@@ -185,7 +185,7 @@ def _delete(target: Any, arns: set[str]) -> None:
         _call(target, target.sdk, DELETE, provisionedModelId=arn)
 
 
-def _fail(clause: str, problems: list[str], answers: list[Answer], culprit: Answer | None = None,
+def _fail(clause: str, problems: list[str], answers: list[Answer], *, culprit: Answer | None = None,
           rule: dict[str, Any] | None = None) -> None:
     """``rule``: the shared rule on the burst's answers, when it is what failed (a reproducer replays the burst)."""
     if not problems:
@@ -217,18 +217,18 @@ def _losers(answers: list[Answer], codes: tuple[str, ...]) -> tuple[list[str], A
     return problems, culprit
 
 
-def _state_problems(target: Any, clause: str, name: str, arns: list[str]) -> list[str]:
+def _state_problems(target: Any, clause: str, name: str, *, arns: list[str]) -> list[str]:
     """Get by name and List must show exactly one Provisioned Throughput with ``name``, one of ``arns``."""
     problems = []
     listed = [s.get("provisionedModelArn") for s in _named(target, clause, name)]
     if len(listed) != 1 or listed[0] not in arns:
         problems.append(f"List shows {len(listed)} Provisioned Throughput(s) named {name} {listed}; expected "
                         f"exactly one of {arns}")
-    got, code = attempt(target, clause, GET, NOT_FOUND, provisionedModelId=name)
+    got, code = attempt(target, clause, GET, codes=NOT_FOUND, provisionedModelId=name)
     if got is None and len(listed) == 1 and listed[0] in arns:
         # Get by name refused while List shows the one record: GET-BY-NAME-AND-ARN's failure (judged by its own
         # tests), not this clause's; the record is resolved by its ARN and judged on its name
-        got, code = attempt(target, clause, GET, NOT_FOUND, provisionedModelId=listed[0])
+        got, code = attempt(target, clause, GET, codes=NOT_FOUND, provisionedModelId=listed[0])
         if got is not None and got.get("provisionedModelName") != name:
             problems.append(f"{listed[0]}, listed under {name}, answers Get with the name "
                             f"{got.get('provisionedModelName')!r}")
@@ -259,9 +259,9 @@ def test_create_name_unique_concurrent(target):
                                f"{[a.arn for a in wins]}; exactly one must")
             culprit = wins[-1] if wins else culprit
         if wins:
-            problems += _state_problems(target, clause, name, [wins[0].arn] if len(wins) == 1
+            problems += _state_problems(target, clause, name, arns=[wins[0].arn] if len(wins) == 1
                                         else [a.arn for a in wins])
-        _fail(clause, problems, answers, culprit, rule)
+        _fail(clause, problems, answers, culprit=culprit, rule=rule)
     finally:
         _delete(target, {a.arn for a in wins if a.arn})
 
@@ -289,8 +289,8 @@ def test_create_idempotent_concurrent(target):
                                f"{len(arns)} different ARNs {arns}; every success must name the same one")
             culprit = wins[-1]
         if wins:
-            problems += _state_problems(target, clause, name, arns[:1])
-        _fail(clause, problems, answers, culprit, rule)
+            problems += _state_problems(target, clause, name, arns=arns[:1])
+        _fail(clause, problems, answers, culprit=culprit, rule=rule)
     finally:
         _delete(target, set(arns))
 
@@ -312,19 +312,22 @@ def test_create_token_reuse_other_params(target):
     answer = None
     try:
         second = _create_params(target, other, token)
-        answer, _ = attempt(target, clause, CREATE, documented_refusals(CREATE_OP), **second)
+        answer, _ = attempt(target, clause, CREATE, codes=documented_refusals(CREATE_OP), **second)
         if answer is not None:
             holds(rules.spec("member_is", on_call(CREATE, second), member="provisionedModelArn", want=arn),
                   answer_of(answer), clause,
-                  f"a create reusing the clientRequestToken of {first} with the name {other} answered a new ARN "
-                  f"{answer.get('provisionedModelArn')} (the first create answered {arn}); expected the original "
-                  "ARN or a documented refusal", target)
-        refused(target, clause, GET, NOT_FOUND, client=target.sdk, provisionedModelId=other)
+                  message=f"a create reusing the clientRequestToken of {first} with the name {other} "
+                          f"answered a new ARN "
+                          f"{answer.get('provisionedModelArn')} (the first create answered {arn}); expected "
+                          f"the original "
+                          "ARN or a documented refusal", target=target)
+        refused(target, clause, GET, codes=NOT_FOUND, client=target.sdk, provisionedModelId=other)
         check(not _named(target, clause, other), clause,
-              f"List shows a Provisioned Throughput named {other} after a create reusing a token", target)
+              f"List shows a Provisioned Throughput named {other} after a create reusing a token",
+              target=target)
         kept = [s.get("provisionedModelArn") for s in _named(target, clause, first)]
         check(kept == [arn], clause, f"List shows {kept} named {first} after reusing its token; expected [{arn}]",
-              target)
+              target=target)
     finally:
         second = answer.get("provisionedModelArn") if answer else None
         _delete(target, ours | ({second} - {arn} if second else set()))  # never the plan's PT 2
@@ -421,7 +424,7 @@ def test_no_5xx_under_load(target):
             got = tags_of(target, clause, worker.arn)
             if got != want:
                 problems.append(f"after the burst {worker.name} has tags {got}; the requests left {want}")
-        _fail(clause, problems, answers, found[0][1] if found else None)
+        _fail(clause, problems, answers, culprit=found[0][1] if found else None)
     finally:
         _delete(target, {w.arn for w in workers if w.arn and not w.deleted})
 

@@ -28,7 +28,7 @@ NOT_FOUND = ("ResourceNotFoundException",)
 def test_list_answers(target):
     page = ok(target, "LIST-ANSWERS", "list_provisioned_model_throughputs")
     check(isinstance(page.get("provisionedModelSummaries", []), list), "LIST-ANSWERS",
-          "provisionedModelSummaries is not a list", target)
+          "provisionedModelSummaries is not a list", target=target)
 
 
 def _cases(*rows):
@@ -45,7 +45,7 @@ def test_unknown_id_is_404(target, operation, clause, extra, form):
     missing = (target.new_name("missing") if form == "name"
                else contract.random_arn(target.settings.region, target.account_id))
     codes = NOT_FOUND if form == "name" else _not_found_for_arn(target)
-    refused(target, clause, operation, codes, client=target.sdk, provisionedModelId=missing, **extra)
+    refused(target, clause, operation, codes=codes, client=target.sdk, provisionedModelId=missing, **extra)
 
 
 def _not_found_for_arn(target) -> tuple[str, ...]:
@@ -62,7 +62,8 @@ def _not_found_for_arn(target) -> tuple[str, ...]:
 ))
 def test_tagging_unknown_arn_is_404(target, operation, clause, extra):
     missing = contract.random_arn(target.settings.region, target.account_id)
-    refused(target, clause, operation, _not_found_for_arn(target), client=target.sdk, resourceARN=missing, **extra)
+    refused(target, clause, operation, codes=_not_found_for_arn(target), client=target.sdk,
+            resourceARN=missing, **extra)
 
 
 @pytest.mark.clause("CREATE-ACCEPTS-VALID", "CREATE-ARN-FORMAT", "GET-BY-NAME-AND-ARN", "CREATE-RECORD-FIELDS",
@@ -114,7 +115,8 @@ def test_create_accepts_boundary_valid_requests(target):
     def send(params: dict) -> None:
         created = ok(target, "CREATE-ACCEPTS-VALID", "create_provisioned_model_throughput", **params)
         arn = created.get("provisionedModelArn")
-        check(isinstance(arn, str) and arn, "CREATE-ACCEPTS-VALID", "no provisionedModelArn in the answer", target)
+        check(isinstance(arn, str) and arn, "CREATE-ACCEPTS-VALID", "no provisionedModelArn in the answer",
+              target=target)
         expect.wait_settled(target, "CREATE-ACCEPTS-VALID", arn)
         ok(target, "CREATE-ACCEPTS-VALID", "delete_provisioned_model_throughput", provisionedModelId=arn)
         target.forget(arn)

@@ -179,7 +179,7 @@ def send(target: Target, clause: str, case: InvalidCase, *, on_missing: bool = F
     try:
         if case.request is not None:
             return expect.refused(
-                target, clause, xform_name(case.operation), codes, client=target.wire, **case.request
+                target, clause, xform_name(case.operation), codes=codes, client=target.wire, **case.request
             )
         raw = case.raw
         assert raw is not None

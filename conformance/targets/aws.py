@@ -212,8 +212,10 @@ def estimate(settings: Settings, steps: list[Step] | None = None) -> Estimate:
     pt_hours = len(slots) * lifetime_hours + sum(own) * own_hours
     price = hourly_price(settings)
     most = max([shared, *own]) if (slots or own) else 0
-    return Estimate(slots, len(slots) + sum(own), len(slots) + sum(own) + sum(s.probes for s in steps),
-                    min(most, settings.max_live), (low, high), round(pt_hours, 2), price * most)
+    return Estimate(slots=slots, creates=len(slots) + sum(own),
+                    create_requests=len(slots) + sum(own) + sum(s.probes for s in steps),
+                    most_alive=min(most, settings.max_live), minutes=(low, high), pt_hours=round(pt_hours, 2),
+                    hourly=price * most)
 
 
 def hourly_price(settings: Settings) -> float:

@@ -61,7 +61,7 @@ def ok(target: Target, clause: str, operation: str, *, client: Any = None, **par
     raise failure  # pragma: no cover - fail() raises
 
 
-def refused(target: Target, clause: str, operation: str, codes: Iterable[str], *, client: Any = None,
+def refused(target: Target, clause: str, operation: str, *, codes: Iterable[str], client: Any = None,
             accepted: Callable[[dict[str, Any]], Any] | None = None, steps: tuple[str, ...] | None = None,
             **params: Any) -> str:
     """Call ``operation`` and require a refusal with one of ``codes``; returns the code. Once ``clause`` already
@@ -74,7 +74,8 @@ def refused(target: Target, clause: str, operation: str, codes: Iterable[str], *
     try:
         response = getattr(client, operation)(**params)
     except ClientError as exc:
-        return str(_judge_refusal(target, clause, operation, params, exc, codes, " or ".join(codes), rule="refused"))
+        return str(_judge_refusal(target, clause, operation, params=params, exc=exc, codes=codes,
+                                  expected=" or ".join(codes), rule="refused"))
     except ParamValidationError as exc:  # pragma: no cover - the wire client does not validate
         raise AssertionError(f"the wire client validated parameters: {exc}") from None
     meta = response.get("ResponseMetadata", {})
@@ -98,7 +99,7 @@ def refused(target: Target, clause: str, operation: str, codes: Iterable[str], *
     return ""
 
 
-def attempt(target: Target, clause: str, operation: str, codes: Iterable[str], *, client: Any = None,
+def attempt(target: Target, clause: str, operation: str, *, codes: Iterable[str], client: Any = None,
             **params: Any) -> tuple[dict[str, Any] | None, str | None]:
     """Where the contract allows either: success returns (body, None), a refusal with one of ``codes`` returns
     (None, code); any other refusal fails ``clause``."""
@@ -108,13 +109,14 @@ def attempt(target: Target, clause: str, operation: str, codes: Iterable[str], *
         answer = getattr(client, operation)(**params)
     except ClientError as exc:
         expected = " or ".join(("success", *codes))
-        return None, _judge_refusal(target, clause, operation, params, exc, codes, expected, rule="success_or")
+        return None, _judge_refusal(target, clause, operation, params=params, exc=exc, codes=codes,
+                                    expected=expected, rule="success_or")
     current().judge(clause)
     return answer, None
 
 
-def _judge_refusal(target: Target, clause: str, operation: str, params: dict[str, Any], exc: ClientError,
-                   codes: tuple[str, ...], expected: str, *, rule: str) -> str | None:
+def _judge_refusal(target: Target, clause: str, operation: str, *, params: dict[str, Any], exc: ClientError,
+                   codes: tuple[str, ...], expected: str, rule: str) -> str | None:
     """A refusal of ``operation``: one of ``codes`` passes ``clause``, any other fails it (once the clause
     already failed in this test, the caller goes on: a refusal like any other). Returns the code. ``rule``:
     refused, or success_or (either is allowed)."""
@@ -146,7 +148,7 @@ def raw_refused(clause: str, response: RawResponse, codes: Iterable[str]) -> str
     return response.code or ""
 
 
-def check(condition: bool, clause: str, message: str, target: Target | None = None, *,
+def check(condition: bool, clause: str, message: str, *, target: Target | None = None,
           rule: dict[str, Any] | None = None, **details: Any) -> None:
     """A verdict on ``clause``: false fails it (or, once it already failed in this test, goes on). ``rule``: the
     shared rule that decided (``holds``), which a reproducer replays."""
@@ -164,14 +166,14 @@ def fail(clause: str, message: str, target: Target | None = None, *, rule: dict[
                                       response=details or None, check=rule))
 
 
-def holds(rule: dict[str, Any], answer: Any, clause: str, message: str, target: Target | None = None,
+def holds(rule: dict[str, Any], answer: Any, clause: str, *, message: str, target: Target | None = None,
           **details: Any) -> None:
     """A verdict on ``clause`` by a shared rule (conformance.catalogue.rules.spec) on ``answer``."""
-    check(rules.apply(rule, answer) is None, clause, message, target, rule=rule, **details)
+    check(rules.apply(rule, answer) is None, clause, message, target=target, rule=rule, **details)
 
 
-def wait_until(target: Target, clause: str, describe: str, probe: Callable[[], Any],
-               done: Callable[[Any], bool], *, waiting_on: Callable[[Any], str | None] | None = None) -> Any:
+def wait_until(target: Target, clause: str, describe: str, *, probe: Callable[[], Any],
+               done: Callable[[Any], bool], waiting_on: Callable[[Any], str | None] | None = None) -> Any:
     """Poll ``probe`` with the target's interval (backing off to 10x) until ``done``; a timeout fails.
 
     ``waiting_on(value)`` names what the wait waits out (a status such as "Updating"). A status that never settles
@@ -254,7 +256,8 @@ def arn_ok(target: Target, clause: str, arn: str) -> None:
     check(bool(pattern.fullmatch(arn)), clause,
           f"provisionedModelArn {arn!r} is not arn:{contract.partition(target.settings.region)}:bedrock:"
           f"{target.settings.region}:"
-          f"{target.account_id or '<account>'}:provisioned-model/<12 lowercase letters or digits>", target)
+          f"{target.account_id or '<account>'}:provisioned-model/<12 lowercase letters or digits>",
+          target=target)
 
 
 def record_matches(target: Target, record: dict[str, Any], *, name: str, model_id: str, units: int,
@@ -268,29 +271,32 @@ def record_matches(target: Target, record: dict[str, Any], *, name: str, model_i
     want = {
         "provisionedModelName": name,
         "desiredModelUnits": units,
-        "modelArn": contract.expected_model_arn(model_id, region, customs, canonical),
-        "desiredModelArn": contract.expected_model_arn(model_id, region, customs, canonical),
+        "modelArn": contract.expected_model_arn(model_id, region, custom_models=customs, canonical=canonical),
+        "desiredModelArn": contract.expected_model_arn(model_id, region, custom_models=customs,
+                                                       canonical=canonical),
     }
     on = {"call": "get_provisioned_model_throughput", "arn": record.get("provisionedModelArn"), "success": True}
     for member, value in want.items():
         holds(rules.spec("member_is", on, member=member, want=value), {"status": 200, "code": None, "body": record},
-              "CREATE-RECORD-FIELDS", f"{member} is {record.get(member)!r}; the create asked for {value!r}", target)
+              "CREATE-RECORD-FIELDS",
+              message=f"{member} is {record.get(member)!r}; the create asked for {value!r}", target=target)
     check(record.get("commitmentDuration") == commitment, "CREATE-RECORD-FIELDS",
           f"commitmentDuration is {record.get('commitmentDuration')!r}; the create asked for {commitment!r}",
-          target)
+          target=target)
     check(contract.units_ok(record.get("modelUnits"), record.get("status"), units), "CREATE-RECORD-FIELDS",
           f"modelUnits is {record.get('modelUnits')!r} while {record.get('status')}; the create asked for {units}",
-          target)
-    foundation = contract.expected_foundation_arn(model_id, region, customs, canonical)
+          target=target)
+    foundation = contract.expected_foundation_arn(model_id, region, custom_models=customs,
+                                                  canonical=canonical)
     check(contract.foundation_arn_ok(record.get("foundationModelArn"), foundation), "CREATE-FOUNDATION-ARN",
           f"foundationModelArn is {record.get('foundationModelArn')!r}; expected {foundation!r} (or the same "
-          "without the model id's version qualifiers)", target)
+          "without the model id's version qualifiers)", target=target)
     created = contract.parse_time(record["creationTime"]) if record.get("creationTime") else None
     if created is not None:
         drift = abs(created.timestamp() - time.time())
         check(drift < PLAUSIBLE_CLOCK_SKEW, "CREATE-TIMESTAMPS",
               f"creationTime {record['creationTime']} of a resource created just now is {drift / 3600:.1f} hours "
-              "away from this machine's clock", target)
+              "away from this machine's clock", target=target)
 
 
 def wait_settled(target: Target, clause: str, ident: str) -> dict[str, Any]:
@@ -300,13 +306,15 @@ def wait_settled(target: Target, clause: str, ident: str) -> dict[str, Any]:
     def probe() -> dict[str, Any]:
         record = ok(target, clause, "get_provisioned_model_throughput", provisionedModelId=ident)
         check(record.get("status") in contract.STATUSES, clause, f"unknown status {record.get('status')!r}",
-              target)
+              target=target)
         return record
 
-    record = wait_until(target, clause, f"{ident} reaching InService or Failed", probe,
-                        lambda r: r.get("status") in contract.SETTLED, waiting_on=lambda r: r.get("status"))
+    record = wait_until(target, clause, f"{ident} reaching InService or Failed", probe=probe,
+                        done=lambda r: r.get("status") in contract.SETTLED,
+                        waiting_on=lambda r: r.get("status"))
     if record["status"] == "Failed":
-        check(bool(record.get("failureMessage")), clause, "status Failed without a failureMessage", target)
+        check(bool(record.get("failureMessage")), clause, "status Failed without a failureMessage",
+              target=target)
     return record
 
 

@@ -71,7 +71,7 @@ class Ledger:
     def run_tag(self) -> dict[str, str]:
         return {"key": RUN_TAG_KEY, "value": self.run_id}
 
-    def track(self, operation: str, status: int, data: Any, request: dict[str, Any] | None) -> None:
+    def track(self, operation: str, status: int, data: Any, *, request: dict[str, Any] | None) -> None:
         """Keep the run's own resources: every ARN a create returned, and whether it is still alive."""
         ok = 200 <= status < 300
         with self._lock:

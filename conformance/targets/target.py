@@ -136,8 +136,8 @@ class Target:
         self.halted = False  # halt(): every further request is refused before it is sent
         self._pool: ThreadPoolExecutor | None = None
         guard = self._guard_billable if settings.kind.billable else None
-        self.clients = Clients(settings, started.endpoint, started.in_process,
-                               Hooks(self._record_request, self._check_parsed, guard))
+        self.clients = Clients(settings=settings, endpoint=started.endpoint, in_process=started.in_process,
+                               hooks=Hooks(self._record_request, self._check_parsed, guard))
         self.credentials = self.clients.credentials
         self.sdk = self.clients.sdk
         self.wire = self.clients.wire
@@ -220,11 +220,11 @@ class Target:
 
     def _check_parsed(self, operation_model: Any, response_dict: dict[str, Any], **_: Any) -> None:
         name = operation_model.name
-        data = self.checker.check(name, response_dict["status_code"], response_dict["headers"],
-                                  response_dict["body"], lambda: self.last_request,
+        data = self.checker.check(name, response_dict["status_code"], headers=response_dict["headers"],
+                                  body=response_dict["body"], request=lambda: self.last_request,
                                   into=self.judgement)
         if name in TRACKED:
-            self.track(name, response_dict["status_code"], data, self.last_request)
+            self.track(name, response_dict["status_code"], data, request=self.last_request)
 
     # -- raw HTTP ------------------------------------------------------------------------------------------
     def raw(self, operation: str, method: str, path: str, *, query: dict[str, Any] | str | None = None,
@@ -246,15 +246,16 @@ class Target:
         prepared = request.prepare()
         if self.settings.kind.billable:
             self._guard_billable(prepared, event_name=operation)
-        described = describe_request(method, url, prepared.headers, body)
+        described = describe_request(method, url, headers=prepared.headers, body=body)
         self.judgement.request = described
         response = self.clients.send(operation, prepared)  # retried as botocore decides for the SDK channels
         headers_out = dict(response.headers.items())
         content = response.content or b""
-        data = self.checker.check(operation, response.status_code, headers_out, content, described,
+        data = self.checker.check(operation, response.status_code, headers=headers_out, body=content,
+                                  request=described,
                                   into=self.judgement)
-        self.track(operation, response.status_code, data, described)
-        return RawResponse(response.status_code, headers_out, content, data, described)
+        self.track(operation, response.status_code, data, request=described)
+        return RawResponse(response.status_code, headers_out, body=content, data=data, request=described)
 
     # -- parallel requests (the concurrency clauses) ---------------------------------------------------------
     @property
@@ -290,7 +291,8 @@ class Target:
         judgement = self.judgement
         request = judgement.request
         if request is not None and not isinstance(request, dict):
-            request = describe_request(request.method, request.url, request.headers, request.body)
+            request = describe_request(request.method, request.url, headers=request.headers,
+                                       body=request.body)
             judgement.request = request
         return request
 
@@ -319,9 +321,9 @@ class Target:
     def forget(self, arn: str) -> None:
         self.ledger.forget(arn)
 
-    def track(self, operation: str, status: int, data: Any, request: dict[str, Any] | None) -> None:
+    def track(self, operation: str, status: int, data: Any, *, request: dict[str, Any] | None) -> None:
         """Keep the run's own resources: every ARN a create returned, and whether it is still alive."""
-        self.ledger.track(operation, status, data, request)
+        self.ledger.track(operation, status, data, request=request)
 
     def cleanup(self) -> dict[str, str]:
         """Delete what this run created and is still alive; nothing else (Ledger.cleanup). Returns what it could

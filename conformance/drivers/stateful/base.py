@@ -134,8 +134,8 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
         return (contract.foundation_arn(value, self.region) if foundation_form else value), False
 
     def full_model_arn(self, model_id: str) -> str:
-        return contract.expected_model_arn(model_id, self.region, self.customs,
-                                           getattr(self.t, "canonical_models", None))
+        return contract.expected_model_arn(model_id, self.region, custom_models=self.customs,
+                                           canonical=getattr(self.t, "canonical_models", None))
 
     def observe(self, *times: datetime) -> None:
         for value in times:
@@ -196,9 +196,10 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
         renames ``rec`` to the name it has (no change) if the old name still resolves."""
         if old in self.shared:
             return
-        refused(self.t, "UPDATE-RENAME", GET, NOT_FOUND, client=self.t.sdk, provisionedModelId=old)
+        refused(self.t, "UPDATE-RENAME", GET, codes=NOT_FOUND, client=self.t.sdk, provisionedModelId=old)
         if self.by_name_refused:
-            refused(self.t, "UPDATE-RENAME", UPDATE, NOT_FOUND, client=self.t.sdk, provisionedModelId=old,
+            refused(self.t, "UPDATE-RENAME", UPDATE, codes=NOT_FOUND, client=self.t.sdk,
+                    provisionedModelId=old,
                     desiredProvisionedModelName=rec.name,
                     accepted=lambda _: setattr(rec, "pending", rec.pending or "update"))
 
@@ -236,7 +237,7 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
                 ) -> tuple[dict[str, Any] | None, str | None]:
         """Call; a success returns (body, None), a refusal with one of ``codes`` returns (None, code), any other
         refusal fails ``clause``."""
-        return expect.attempt(self.t, clause, operation, codes, **params)
+        return expect.attempt(self.t, clause, operation, codes=codes, **params)
 
     def get(self, clause: str, ident: str) -> dict[str, Any]:
         """Get ``ident``. For a record of the model asked by ARN: when the ARN is refused but the name answers,
@@ -323,21 +324,21 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
 
         def same(member: str, want: Any, clause: str) -> None:
             holds(rules.spec("member_is", on, member=member, want=want), answer, clause,
-                  f"{member} of {who} is {got.get(member)!r}; expected {want!r}", t)
+                  message=f"{member} of {who} is {got.get(member)!r}; expected {want!r}", target=t)
 
         same("provisionedModelArn", rec.arn, "GET-BY-NAME-AND-ARN")
         same("provisionedModelName", rec.name, "UPDATE-RENAME" if rec.old_names else "CREATE-RECORD-FIELDS")
         fixed = "UPDATE-IMMUTABLE" if rec.updated else "CREATE-RECORD-FIELDS"
         check(contract.units_ok(got.get("modelUnits"), got.get("status"), rec.units), fixed,
               f"modelUnits of {who} is {got.get('modelUnits')!r} while {got.get('status')}; expected {rec.units} "
-              "(1 up to it while Creating)", t)
+              "(1 up to it while Creating)", target=t)
         same("desiredModelUnits", rec.units, fixed)
         same("commitmentDuration", rec.commitment, fixed)
         if rec.arn in self.follow_foundation and isinstance(got.get("foundationModelArn"), str):
             rec.foundation_arn = got["foundationModelArn"]  # adopted: what the target says after the change
         check(contract.foundation_arn_ok(got.get("foundationModelArn"), rec.foundation_arn), "CREATE-FOUNDATION-ARN",
               f"foundationModelArn of {who} is {got.get('foundationModelArn')!r}; expected {rec.foundation_arn!r} "
-              "(or the same without the model id's version qualifiers)", t)
+              "(or the same without the model id's version qualifiers)", target=t)
         model_clause = "UPDATE-DESIRED-MODEL-CUSTOM" if rec.last_update == "model" or rec.model_arn != \
             rec.desired_model_arn else "CREATE-RECORD-FIELDS"
         same("desiredModelArn", rec.desired_model_arn, model_clause)
@@ -346,7 +347,7 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
         status_clause = self.status_clause(rec)
         if rec.pending is None:
             check(status == rec.status, status_clause,
-                  f"status of {who} changed from {rec.status} to {status} without a request", t)
+                  f"status of {who} changed from {rec.status} to {status} without a request", target=t)
         else:
             allowed = {"InService", "Failed"}
             if rec.pending == "create" or rec.status == "Creating":
@@ -354,19 +355,21 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
             if rec.updated:
                 allowed.add("Updating")
             check(status in allowed, status_clause,
-                  f"status of {who} is {status}; expected one of {sorted(allowed)}", t)
+                  f"status of {who} is {status}; expected one of {sorted(allowed)}", target=t)
         settled = status in ("InService", "Failed")
         if status == "Failed":
-            check(bool(got.get("failureMessage")), status_clause, f"{who} is Failed without a failureMessage", t)
+            check(bool(got.get("failureMessage")), status_clause, f"{who} is Failed without a failureMessage",
+                  target=t)
         elif status == "InService":
             same("modelArn", rec.desired_model_arn, model_clause)
         else:  # "desiredModelArn differs from the modelArn if updating hasn't completed": the old model stays
             check(got.get("modelArn") == rec.model_arn, model_clause,
                   f"modelArn of {who} is {got.get('modelArn')!r} while {status}; expected {rec.model_arn!r}, the "
-                  f"model it served before the update (desiredModelArn carries {rec.desired_model_arn!r})", t)
+                  f"model it served before the update (desiredModelArn carries {rec.desired_model_arn!r})",
+                  target=t)
 
-        created, modified = self.verify_times(rec, got, who, on, answer, settled=settled)
-        self.verify_commitment(rec, got, who, status, created)
+        created, modified = self.verify_times(rec, got, who, on=on, answer=answer, settled=settled)
+        self.verify_commitment(rec, got, who, status=status, created=created)
 
         rec.creation_time = created
         rec.last_modified = modified
@@ -382,7 +385,7 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
             rec.desired_model_arn = rec.model_arn
         self.observe(created, modified)
 
-    def verify_times(self, rec: Record, got: dict[str, Any], who: str, on: dict[str, Any], answer: Any, *,
+    def verify_times(self, rec: Record, got: dict[str, Any], who: str, *, on: dict[str, Any], answer: Any,
                      settled: bool) -> tuple[datetime, datetime]:
         """verify(): creationTime never changes, lastModifiedTime never goes back and an update advances it;
         returns (creationTime, lastModifiedTime). ``on`` and ``answer``: what the rules judge (verify's)."""
@@ -392,51 +395,57 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
         if rec.creation_time is not None:
             check(created == rec.creation_time, times,
                   f"creationTime of {who} changed from {rec.creation_time.isoformat()} to {created.isoformat()}",
-                  t)
+                  target=t)
         check(modified >= created, "CREATE-TIMESTAMPS" if not rec.updated else "UPDATE-TIMESTAMPS",
               f"lastModifiedTime {modified.isoformat()} of {who} is before its creationTime {created.isoformat()}",
-              t)
+              target=t)
         if rec.last_modified is not None:
             check(modified >= rec.last_modified, times,
                   f"lastModifiedTime of {who} went back from {rec.last_modified.isoformat()} to "
-                  f"{modified.isoformat()}", t)
+                  f"{modified.isoformat()}", target=t)
         if settled and rec.floor_pending is not None:
             holds(rules.spec("not_before", on, member="lastModifiedTime", floor=rec.floor_pending),
                   {**answer, "body": {"lastModifiedTime": modified}}, "UPDATE-TIMESTAMPS",
-                  f"lastModifiedTime of {who} is {modified.isoformat()}, before {rec.floor_pending.isoformat()}, "
-                  "a server time seen before the update was sent: the update did not advance it", t)
+                  message=f"lastModifiedTime of {who} is {modified.isoformat()}, before "
+                          f"{rec.floor_pending.isoformat()}, "
+                          "a server time seen before the update was sent: the update did not advance it",
+                  target=t)
             if rec.advance_past is not None:
                 holds(rules.spec("not_before", on, member="lastModifiedTime", floor=rec.advance_past, strictly=True),
                       {**answer, "body": {"lastModifiedTime": modified}}, "UPDATE-TIMESTAMPS",
-                      f"lastModifiedTime of {who} is {modified.isoformat()}, not after {rec.advance_past.isoformat()}"
-                      ", which it showed more than a second before the update was sent: the update did not "
-                      "advance it", t)
+                      message=f"lastModifiedTime of {who} is {modified.isoformat()}, not after "
+                              f"{rec.advance_past.isoformat()}"
+                              ", which it showed more than a second before the update was sent: the update "
+                              "did not advance it", target=t)
                 rec.advance_past = None
             rec.floor_pending = None
         return created, modified
 
-    def verify_commitment(self, rec: Record, got: dict[str, Any], who: str, status: str, created: datetime) -> None:
+    def verify_commitment(self, rec: Record, got: dict[str, Any], who: str, *, status: str,
+                          created: datetime) -> None:
         """verify(): commitmentExpirationTime is there exactly with a commitment, after creationTime, fixed."""
         t = self.t
         expiration = got.get("commitmentExpirationTime")
         if rec.commitment is None:
             check(expiration is None, "CREATE-RECORD-FIELDS",
-                  f"{who} has a commitmentExpirationTime but was created without a commitment", t)
+                  f"{who} has a commitmentExpirationTime but was created without a commitment", target=t)
         elif expiration is not None:
             when = utc(expiration)
             check(when > created, "CREATE-COMMITMENT",
-                  f"commitmentExpirationTime {when.isoformat()} of {who} is not after its creationTime", t)
+                  f"commitmentExpirationTime {when.isoformat()} of {who} is not after its creationTime",
+                  target=t)
             if rec.expiration is not None:
                 check(when == rec.expiration, "UPDATE-IMMUTABLE" if rec.updated else "CREATE-COMMITMENT",
                       f"commitmentExpirationTime of {who} changed from {rec.expiration.isoformat()} to "
-                      f"{when.isoformat()}", t)
+                      f"{when.isoformat()}", target=t)
             if status != "Creating":
                 # open question 6: the term may count from InService, so a value shown while Creating can be a
                 # provisional estimate; from InService on it never changes
                 rec.expiration = when
         else:
             check(status != "InService" and rec.expiration is None, "CREATE-COMMITMENT",
-                  f"{who} has commitmentDuration {rec.commitment} but no commitmentExpirationTime while {status}", t)
+                  f"{who} has commitmentDuration {rec.commitment} but no commitmentExpirationTime while "
+                  f"{status}", target=t)
 
     def check_tags(self, rec: Record, clause: str | None = None, fetched: Callable[[], Any] | None = None) -> None:
         """ListTagsForResource of ``rec`` agrees with the model (``fetched``: a reader of ``together`` whose call is
@@ -446,18 +455,19 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
         keys = [tag.get("key") for tag in answer.get("tags") or []]
         check(len(keys) == len(set(keys)), "LISTTAGS-KEYS-UNIQUE",
               f"ListTagsForResource of {rec.name} shows the key(s) {sorted({k for k in keys if keys.count(k) > 1})} "
-              "more than once", self.t)
+              "more than once", target=self.t)
         tags = contract.tag_dict(answer.get("tags"))
         holds(rules.spec("tags_are", {**on_call(LIST_TAGS, {"resourceARN": rec.arn}), "success": True},
                          want=dict(rec.tags)),
-              answer_of(answer), clause, f"ListTagsForResource of {rec.name} answers {tags}; expected {rec.tags}",
-              self.t)
+              answer_of(answer), clause,
+              message=f"ListTagsForResource of {rec.name} answers {tags}; expected {rec.tags}",
+              target=self.t)
         rec.tags = tags  # once the clause already failed: later tag changes are judged from what the target holds
 
     def tags_call(self, rec: Record, clause: str) -> Callable[[], Any]:
         return functools.partial(ok, self.t, clause, LIST_TAGS, resourceARN=rec.arn)
 
-    def compare(self, first: dict[str, Any], later: dict[str, Any], clause: str, what: str,
+    def compare(self, first: dict[str, Any], later: dict[str, Any], clause: str, *, what: str,
                 rec: Record | None = None) -> None:
         """Every member ``first`` carries agrees with ``later`` (fetched after it). The status may have moved on
         (Creating -> InService/Failed/Updating, Updating -> InService/Failed), and with it lastModifiedTime,
@@ -512,7 +522,7 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
         expect.arn_ok(t, "CREATE-ARN-FORMAT", arn)
         check(arn not in self.records and arn not in self.deleted, "CREATE-ACCEPTS-VALID",
               f"Create of {params['provisionedModelName']} answered the ARN {arn} of an earlier Provisioned "
-              "Throughput", t)
+              "Throughput", target=t)
         rec = self.record_of(params, arn, custom=custom, token=token)
         self.records[arn] = rec
         self.involved.add(arn)
@@ -552,12 +562,13 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
         if by_name is not None:
             check(by_name.get("provisionedModelArn") == by_arn.get("provisionedModelArn") == arn,
                   "GET-BY-NAME-AND-ARN", f"Get by name answers {by_name.get('provisionedModelArn')}, Get by ARN "
-                  f"answers {by_arn.get('provisionedModelArn')}; Create answered {arn}", t)
-            self.compare(by_name, by_arn, "GET-BY-NAME-AND-ARN", f"Get of {name} by name then by ARN")
+                  f"answers {by_arn.get('provisionedModelArn')}; Create answered {arn}", target=t)
+            self.compare(by_name, by_arn, "GET-BY-NAME-AND-ARN", what=f"Get of {name} by name then by ARN")
         expect.record_matches(t, by_arn, name=name, model_id=rec.model_id, units=rec.units,
                               commitment=rec.commitment)
         check(by_arn.get("status") in ("Creating", "InService", "Failed"), "CREATE-LIFECYCLE",
-              f"a new Provisioned Throughput is {by_arn.get('status')}; expected Creating or InService", t)
+              f"a new Provisioned Throughput is {by_arn.get('status')}; expected Creating or InService",
+              target=t)
         self.verify(rec, by_arn)
         self.check_tags(rec, "CREATE-TAGS", read_tags)
 
@@ -641,23 +652,25 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
         self.deleted[rec.arn] = rec
         t.forget(rec.arn)
         expect.wait_gone(t, rec.arn)  # unsettled how soon (U-5): a short poll before the verdict
-        gone = functools.partial(refused, t, "DELETE-GONE")
+        gone = functools.partial(refused, t, "DELETE-GONE",
+                                 codes=NOT_FOUND)  # every call after the delete: 404
         # the reads go out together (each judged where it was); the changes the target must refuse, one at a time
         idents = (rec.arn, *((rec.name,) if self.sole(rec) else ()))  # a shared name: the server's guess
         *get_idents, read_tags, read_listed = self.together(
-            *(functools.partial(gone, GET, NOT_FOUND, client=t.sdk, provisionedModelId=ident) for ident in idents),
-            functools.partial(gone, LIST_TAGS, NOT_FOUND, client=t.sdk, resourceARN=rec.arn),
+            *(functools.partial(gone, GET, client=t.sdk, provisionedModelId=ident) for ident in idents),
+            functools.partial(gone, LIST_TAGS, client=t.sdk, resourceARN=rec.arn),
             functools.partial(expect.list_all, t, "DELETE-GONE", nameContains=rec.name))
         for get_ident in get_idents:
             get_ident()
-        gone(UPDATE, NOT_FOUND, client=t.sdk, provisionedModelId=rec.arn, desiredProvisionedModelName=self.new_name("gone"))
-        gone(DELETE, NOT_FOUND, client=t.sdk, provisionedModelId=rec.arn)
+        gone(UPDATE, client=t.sdk, provisionedModelId=rec.arn,
+             desiredProvisionedModelName=self.new_name("gone"))
+        gone(DELETE, client=t.sdk, provisionedModelId=rec.arn)
         read_tags()
-        gone(TAG, NOT_FOUND, client=t.sdk, resourceARN=rec.arn, tags=[{"key": "a", "value": "b"}])
-        gone(UNTAG, NOT_FOUND, client=t.sdk, resourceARN=rec.arn, tagKeys=["a"])
+        gone(TAG, client=t.sdk, resourceARN=rec.arn, tags=[{"key": "a", "value": "b"}])
+        gone(UNTAG, client=t.sdk, resourceARN=rec.arn, tagKeys=["a"])
         listed = read_listed()
         holds(rules.spec("not_listed", {"pages": {"nameContains": rec.name}}, arn=rec.arn), _pages(listed),
-              "DELETE-GONE", f"the deleted {rec.name} ({rec.arn}) is still listed", t)
+              "DELETE-GONE", message=f"the deleted {rec.name} ({rec.arn}) is still listed", target=t)
 
     def listed_with_name(self, clause: str, name: str) -> list[dict[str, Any]]:
         return [s for s in expect.list_all(self.t, clause, nameContains=name) if s.get("provisionedModelName") == name]
@@ -669,7 +682,7 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
             self.settle(rec)
             if rec.expiration is not None and self.floor is not None and rec.expiration > self.floor:
                 # the clause: a documented 4xx, any but ResourceNotFoundException (the record stays)
-                code = refused(t, "DELETE-COMMITMENT-REFUSED", DELETE, tuple(
+                code = refused(t, "DELETE-COMMITMENT-REFUSED", DELETE, codes=tuple(
                     c for c in documented_refusals("DeleteProvisionedModelThroughput")
                     if c not in NOT_FOUND), client=t.sdk, provisionedModelId=ident, accepted=lambda _: None)
                 if code:
@@ -686,7 +699,8 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
             if answer is None:
                 self.verify(rec, self.get("DELETE-GONE", rec.arn))
                 return
-        check(response_body(answer) == {}, "DELETE-GONE", f"Delete of {rec.name} answered {response_body(answer)}; expected {{}}", t)
+        check(response_body(answer) == {}, "DELETE-GONE",
+              f"Delete of {rec.name} answered {response_body(answer)}; expected {{}}", target=t)
         self.gone(rec)
 
     def do_rename(self, rec: Record, *, word: str, by_name: bool = False) -> None:
@@ -712,7 +726,8 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
             self.verify(rec, settled)
             got = self.resolve("UPDATE-RENAME", rec, new)
         check(got.get("provisionedModelArn") == rec.arn, "UPDATE-RENAME",
-              f"after renaming {old} to {new}, Get {new} answers {got.get('provisionedModelArn')}, not {rec.arn}", t)
+              f"after renaming {old} to {new}, Get {new} answers {got.get('provisionedModelArn')}, not "
+              f"{rec.arn}", target=t)
         # the new name answers: the reads of both names go out together, each judged where it was before (the old
         # name answers 404: name_gone, which knows the names the model shares or cannot Get)
         old_gone, list_new, list_old = self.together(
@@ -722,12 +737,14 @@ class ProvisionedThroughputMachine(RuleBasedStateMachine):
         self.verify(rec, got)
         listed = list_new()
         holds(rules.spec("listed", {"pages": {"nameContains": new}}, arn=rec.arn, name=new), _pages(listed),
-              "UPDATE-RENAME", f"after renaming {old} to {new}, List (nameContains={new}) does not show it", t)
+              "UPDATE-RENAME",
+              message=f"after renaming {old} to {new}, List (nameContains={new}) does not show it", target=t)
         others = {r.arn for r in self.holders(old)}  # an accepted duplicate: another record keeps the name
         stale = [s for s in list_old() if s.get("provisionedModelName") == old
                  and s.get("provisionedModelArn") not in others]
         holds(rules.spec("not_listed", {"pages": {"nameContains": old}}, name=old), _pages(stale), "UPDATE-RENAME",
-              f"after renaming {old} to {new}, List still shows the old name", t, listed=jsonable(stale))
+              message=f"after renaming {old} to {new}, List still shows the old name", target=t,
+              listed=jsonable(stale))
 
     @step
     def act(self, action: Callable[[], Any]) -> Any:

@@ -95,7 +95,7 @@ class ListMachine(ProvisionedThroughputMachine):
                        if self.is_own(s)]
                 check(not own and not page.get("nextToken"), "LIST-GARBAGE-TOKEN",
                       f"a nextToken the target never issued answered a page with {own or 'a nextToken'}: expected "
-                      "ValidationException or an empty last page", self.t)
+                      "ValidationException or an empty last page", target=self.t)
         except ConformanceFailure:
             # A target that ignores every nextToken accepts garbage too: name the root cause when it is that.
             if len(self.records) >= 2:
@@ -205,8 +205,10 @@ class ListMachine(ProvisionedThroughputMachine):
 
     # -- running and judging one query ----------------------------------------------------------------------
     def snapshot(self) -> dict[str, Snapshot]:
-        return {r.arn: Snapshot(r.arn, r.name, r.model_arn if r.model_arn == r.desired_model_arn else None,
-                                None if r.pending else r.status, created_at(r)) for r in self.live()}
+        return {r.arn: Snapshot(r.arn, r.name,
+                                model_arn=r.model_arn if r.model_arn == r.desired_model_arn else None,
+                                status=None if r.pending else r.status,
+                                creation_time=created_at(r)) for r in self.live()}
 
     def pages(self, query: Query, *, check_duplicates: bool) -> list[list[dict[str, Any]]]:
         params = query.params()
@@ -227,15 +229,17 @@ class ListMachine(ProvisionedThroughputMachine):
             on = {"pages": params}
             if query.max_results:
                 holds(rules.spec("page_sizes", on, max_results=query.max_results), [answer_of(page)],
-                      "LIST-MAXRESULTS", f"a page holds {len(items)} summaries; maxResults was {query.max_results}",
-                      self.t)
+                      "LIST-MAXRESULTS",
+                      message=f"a page holds {len(items)} summaries; maxResults was {query.max_results}",
+                      target=self.t)
             for summary in items:
                 arn = summary.get("provisionedModelArn")
                 if check_duplicates and self.is_own(summary):
                     holds(rules.spec("no_repeats", on), _as_pages([{"provisionedModelArn": a} for a in (
                         *seen, arn) if a == arn]), "LIST-PAGINATION-COMPLETE",
-                          f"{summary.get('provisionedModelName')} ({arn}) comes twice while following nextToken "
-                          f"(maxResults={query.max_results})", self.t)
+                          message=f"{summary.get('provisionedModelName')} ({arn}) comes twice while "
+                                  f"following nextToken "
+                                  f"(maxResults={query.max_results})", target=self.t)
                 seen.add(arn)
             pages.append(items)
             token = page.get("nextToken")
@@ -256,7 +260,8 @@ class ListMachine(ProvisionedThroughputMachine):
             # a record entering or leaving a status filter mid-query may shift offsets: judge duplicates later
             pages = self.pages(query, check_duplicates=not (query.status and before))
             if self.refresh_pending() == before:
-                exact = {arn: Snapshot(s.arn, s.name, s.model_arn, before.get(arn, s.status), s.creation_time)
+                exact = {arn: Snapshot(s.arn, s.name, model_arn=s.model_arn, status=before.get(arn, s.status),
+                                       creation_time=s.creation_time)
                          for arn, s in snap.items()}
                 return pages, exact, True
         return pages, snap, False
@@ -273,7 +278,7 @@ class ListMachine(ProvisionedThroughputMachine):
         t = self.t
         pages, snap, stable = self.stable_pages(query)
         self.query_request = t.last_request  # the query's last page: what a failure of the query shows
-        self.judge(query, pages, snap, stable, complete)
+        self.judge(query, pages, snap, stable=stable, complete=complete)
 
     def listing(self, condition: bool, clause: str, message: str, *, rule: dict[str, Any] | None = None,
                 **details: Any) -> None:
@@ -291,7 +296,8 @@ class ListMachine(ProvisionedThroughputMachine):
         current().fail(ConformanceFailure(clause, message, request=self.query_request, response=details or None,
                                           check=rule))
 
-    def judge(self, query: Query, pages: list[list[dict[str, Any]]], snap: dict[str, Snapshot], stable: bool,
+    def judge(self, query: Query, pages: list[list[dict[str, Any]]], snap: dict[str, Snapshot], *,
+              stable: bool,
               complete: bool) -> None:
         if stable:
             # the records held still: now duplicates are the target's doing (re-check them page by page)
@@ -323,7 +329,8 @@ class ListMachine(ProvisionedThroughputMachine):
         for arn, got in zip(arns, self.get_all("LIST-SUMMARY-MATCHES-GET", arns)):
             summary = next(s for s in own if s.get("provisionedModelArn") == arn)
             rec = self.records[arn]
-            self.compare(summary, got, "LIST-SUMMARY-MATCHES-GET", f"the List summary of {rec.name}", rec)
+            self.compare(summary, got, "LIST-SUMMARY-MATCHES-GET", what=f"the List summary of {rec.name}",
+                         rec=rec)
             self.verify(rec, got)
 
         # 3. every summary passes every filter it was listed under

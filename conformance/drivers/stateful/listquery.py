@@ -65,8 +65,9 @@ class Query:
                      isolation=None if facet == "name" else self.isolation)
 
     def single_page(self) -> Query:
-        return Query(self.status, self.model, self.name, self.after, self.before, 1000, self.order, self.sort_by,
-                     self.isolation)
+        return Query(status=self.status, model=self.model, name=self.name, after=self.after,
+                     before=self.before, max_results=1000, order=self.order, sort_by=self.sort_by,
+                     isolation=self.isolation)
 
     def primary_clause(self) -> str:
         filters = self.filters()

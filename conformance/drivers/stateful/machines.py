@@ -100,7 +100,8 @@ class LifecycleMachine(ProvisionedThroughputMachine):
         by_arn = self.get("GET-BY-NAME-AND-ARN", rec.arn)
         self.by_name_refused = self.by_name_refused or by_name is None
         if by_name is not None:
-            self.compare(by_name, by_arn, "GET-BY-NAME-AND-ARN", f"Get of {rec.name} by name then by ARN", rec)
+            self.compare(by_name, by_arn, "GET-BY-NAME-AND-ARN",
+                         what=f"Get of {rec.name} by name then by ARN", rec=rec)
         self.verify(rec, by_arn)
 
     def do_retry(self, rec: Record) -> None:
@@ -110,8 +111,10 @@ class LifecycleMachine(ProvisionedThroughputMachine):
             holds(rules.spec("member_is", {**on_call(CREATE, rec.create_params), "success": True},
                              member="provisionedModelArn", want=rec.arn),
                   answer_of(answer), "CREATE-IDEMPOTENT",
-                  f"a retry of the create of {rec.name} (same clientRequestToken {rec.token}) answered "
-                  f"{answer.get('provisionedModelArn')}; the first answer was {rec.arn}", self.t)
+                  message=f"a retry of the create of {rec.name} (same clientRequestToken {rec.token}) "
+                          f"answered "
+                          f"{answer.get('provisionedModelArn')}; the first answer was "
+                          f"{rec.arn}", target=self.t)
         self.verify(rec, self.no_second_holder(rec, "after a retry"))
 
     def no_second_holder(self, rec: Record, after: str) -> dict[str, Any]:
@@ -124,7 +127,7 @@ class LifecycleMachine(ProvisionedThroughputMachine):
         check(sorted(s.get("provisionedModelArn") for s in listed) == self.holder_arns(rec.name),
               "CREATE-IDEMPOTENT",
               f"{after} List shows {len(listed)} Provisioned Throughputs named {rec.name}: "
-              f"{[s.get('provisionedModelArn') for s in listed]}", self.t)
+              f"{[s.get('provisionedModelArn') for s in listed]}", target=self.t)
         return read_got()
 
     def do_reuse_token(self, rec: Record, units: int) -> None:
@@ -136,14 +139,16 @@ class LifecycleMachine(ProvisionedThroughputMachine):
         if answer is not None:
             holds(rules.spec("member_is", on_call(CREATE, params), member="provisionedModelArn", want=rec.arn),
                   answer_of(answer), "CREATE-IDEMPOTENT",
-                  f"a create reusing the clientRequestToken of {rec.name} with other modelUnits answered a new "
-                  f"ARN {answer.get('provisionedModelArn')} (the first create answered {rec.arn})", self.t)
+                  message=f"a create reusing the clientRequestToken of {rec.name} with other modelUnits "
+                          f"answered a new "
+                          f"ARN {answer.get('provisionedModelArn')} (the first create answered {rec.arn})",
+                  target=self.t)
         got = self.no_second_holder(rec, "after reusing a token")
         check(got.get("desiredModelUnits") == rec.units
               and contract.units_ok(got.get("modelUnits"), got.get("status"), rec.units), "CREATE-IDEMPOTENT",
               f"a create reusing the clientRequestToken of {rec.name} with modelUnits={params['modelUnits']} "
               f"changed its units from {rec.units} to {got.get('desiredModelUnits')} (desired) / "
-              f"{got.get('modelUnits')} (allocated, {got.get('status')})", self.t)
+              f"{got.get('modelUnits')} (allocated, {got.get('status')})", target=self.t)
         self.verify(rec, got)
 
     def do_create_with_live_name(self, rec: Record, choice: int, *, use_token: bool = False) -> None:
@@ -155,26 +160,29 @@ class LifecycleMachine(ProvisionedThroughputMachine):
             params["clientRequestToken"] = self.new_token()
         self.refused_names[rec.name] = "CREATE-NAME-UNIQUE"
         # accepted (the clause failed): the model adopts the second record of that name
-        refused(self.t, "CREATE-NAME-UNIQUE", CREATE, documented_refusals("CreateProvisionedModelThroughput"),
+        refused(self.t, "CREATE-NAME-UNIQUE", CREATE,
+                codes=documented_refusals("CreateProvisionedModelThroughput"),
                 client=self.t.sdk, accepted=lambda answer: self.adopt_created(params, answer, custom=custom),
                 **params)
         listed = self.listed_with_name("CREATE-NAME-UNIQUE", rec.name)
         check(sorted(s.get("provisionedModelArn") for s in listed) == self.holder_arns(rec.name),
               "CREATE-NAME-UNIQUE",
               f"after a refused duplicate create List shows {len(listed)} Provisioned Throughputs named "
-              f"{rec.name}", self.t)
+              f"{rec.name}", target=self.t)
 
     def do_refused_create(self, clause: str, codes: tuple[str, ...], word: str, **params: Any) -> None:
         """A create the target must refuse (with one of ``codes``) creates nothing: no name answers, none listed."""
         name = self.new_name(word)
         self.refused_names[name] = clause
-        refused(self.t, clause, CREATE, codes, client=self.t.sdk, provisionedModelName=name, **params)
+        refused(self.t, clause, CREATE, codes=codes, client=self.t.sdk, provisionedModelName=name, **params)
         read_get, read_listed = self.together(
-            functools.partial(refused, self.t, clause, GET, NOT_FOUND, client=self.t.sdk, provisionedModelId=name),
+            functools.partial(refused, self.t, clause, GET, codes=NOT_FOUND, client=self.t.sdk,
+                              provisionedModelId=name),
             functools.partial(self.listed_with_name, clause, name))
         read_get()
         listed = read_listed()
-        check(not listed, clause, f"a create refused with {' or '.join(codes)} still created {name}", self.t,
+        check(not listed, clause, f"a create refused with {' or '.join(codes)} still created {name}",
+              target=self.t,
               listed=[s.get("provisionedModelArn") for s in listed])
 
     def do_create_unknown_model(self) -> None:
@@ -194,7 +202,7 @@ class LifecycleMachine(ProvisionedThroughputMachine):
         # accepted (the clause failed): the model adopts it, two records now share the name, and the next
         # steps are judged against that (they address both by ARN)
         code = refused(self.t, "UPDATE-RENAME-DUPLICATE", UPDATE,
-                       documented_refusals("UpdateProvisionedModelThroughput"), client=self.t.sdk,
+                       codes=documented_refusals("UpdateProvisionedModelThroughput"), client=self.t.sdk,
                        provisionedModelId=self.ident(rec, by_name=by_name), desiredProvisionedModelName=taken.name,
                        accepted=lambda _: self.renamed(rec, taken.name, floor))
         if not code:  # the server renamed it: the old name goes as after any rename
@@ -208,7 +216,7 @@ class LifecycleMachine(ProvisionedThroughputMachine):
         holder = read_holder()
         check(holder.get("provisionedModelArn") == taken.arn, "UPDATE-RENAME-DUPLICATE",
               f"after a refused rename of {rec.name} onto {taken.name}, that name resolves to "
-              f"{holder.get('provisionedModelArn')}, not {taken.arn}", self.t)
+              f"{holder.get('provisionedModelArn')}, not {taken.arn}", target=self.t)
 
     def do_desired_model_on_base(self, rec: Record, choice: int, *, foundation_form: bool = False,
                                  by_name: bool = False) -> None:
@@ -230,7 +238,8 @@ class LifecycleMachine(ProvisionedThroughputMachine):
             rec.floor_pending = floor
             self.follow_foundation.add(rec.arn)
 
-        refused(self.t, "UPDATE-DESIRED-MODEL-BASE", UPDATE, documented_refusals("UpdateProvisionedModelThroughput"),
+        refused(self.t, "UPDATE-DESIRED-MODEL-BASE", UPDATE,
+                codes=documented_refusals("UpdateProvisionedModelThroughput"),
                 client=self.t.sdk, provisionedModelId=self.ident(rec, by_name=by_name), desiredModelId=desired,
                 accepted=adopt)
         self.verify(rec, self.get("UPDATE-DESIRED-MODEL-BASE", rec.arn))
@@ -267,7 +276,7 @@ class LifecycleMachine(ProvisionedThroughputMachine):
         if rec.status != "InService" or not options:
             return
         refused(self.t, "UPDATE-DESIRED-MODEL-CROSS-BASE", UPDATE,
-                documented_refusals("UpdateProvisionedModelThroughput"), client=self.t.sdk,
+                codes=documented_refusals("UpdateProvisionedModelThroughput"), client=self.t.sdk,
                 provisionedModelId=rec.name if by_name else rec.arn, desiredModelId=options[choice % len(options)])
         self.verify(rec, self.get("UPDATE-DESIRED-MODEL-CROSS-BASE", rec.arn))
 
@@ -294,7 +303,8 @@ class LifecycleMachine(ProvisionedThroughputMachine):
             codes = ("TooManyTagsException",) + (("ValidationException",) if len(wire) > 200 else ())
             # a reproducer replays the creates and tags that filled it (an untag the target ignored in the run
             # would leave room in a replay on a target that no longer ignores it)
-            refused(t, "TAG-LIMIT", TAG, codes, client=t.sdk, steps=(CREATE, TAG), resourceARN=rec.arn, tags=wire,
+            refused(t, "TAG-LIMIT", TAG, codes=codes, client=t.sdk, steps=(CREATE, TAG), resourceARN=rec.arn,
+                    tags=wire,
                     accepted=lambda _: rec.tags.update(tags))  # accepted (the clause failed): the tags are there
             rec.tag_op = "limit"
         self.check_tags(rec)
@@ -421,33 +431,35 @@ class LifecycleMachine(ProvisionedThroughputMachine):
     def _tags_now(self, rec: Record, clause: str) -> dict[str, str]:
         return contract.tag_dict(ok(self.t, clause, LIST_TAGS, resourceARN=rec.arn).get("tags"))
 
-    def _tags_hold(self, rec: Record, clause: str, want: dict[str, str | None], tags: dict[str, str],
+    def _tags_hold(self, rec: Record, clause: str, want: dict[str, str | None], *, tags: dict[str, str],
                    message: str) -> None:
         """``clause``: ListTagsForResource of ``rec`` (just read: ``tags``) answers ``want`` (rules.tag_values)."""
         answer = {"status": 200, "code": None, "body": {"tags": [{"key": k, "value": v} for k, v in tags.items()]}}
         holds(rules.spec("tag_values", {**on_call(LIST_TAGS, {"resourceARN": rec.arn}), "success": True}, want=want),
-              answer, clause, message, self.t, tags=tags)
+              answer, clause, message=message, target=self.t, tags=tags)
 
     def do_tag_empty_value(self, rec: Record) -> None:
         """TAG-EMPTY-VALUE: a tag with an empty value is kept, and answered as ""."""
         self.do_tag(rec, {"blank": ""})
         tags = self._tags_now(rec, "TAG-EMPTY-VALUE")
-        self._tags_hold(rec, "TAG-EMPTY-VALUE", {"blank": ""}, tags, f"after tagging blank='' ListTagsForResource of "
-                        f"{rec.name} answers {tags.get('blank', '(no such tag)')!r} for it")
+        self._tags_hold(rec, "TAG-EMPTY-VALUE", {"blank": ""}, tags=tags,
+                        message=f"after tagging blank='' ListTagsForResource of "
+                                f"{rec.name} answers {tags.get('blank', '(no such tag)')!r} for it")
 
     def do_tag_key_case(self, rec: Record) -> None:
         """TAG-KEY-CASE: keys that differ only in case are two tags; untagging one leaves the other."""
         self.do_tag(rec, {"case": "lower"})
         self.do_tag(rec, {"Case": "upper"})
         tags = self._tags_now(rec, "TAG-KEY-CASE")
-        self._tags_hold(rec, "TAG-KEY-CASE", {"case": "lower", "Case": "upper"}, tags,
-                        f"after tagging case=lower then Case=upper, {rec.name} holds {tags}")
+        self._tags_hold(rec, "TAG-KEY-CASE", {"case": "lower", "Case": "upper"}, tags=tags,
+                        message=f"after tagging case=lower then Case=upper, {rec.name} holds {tags}")
         rec.tags = tags
         if "Case" in tags:
             self.do_untag(rec, ["Case"])
             tags = self._tags_now(rec, "TAG-KEY-CASE")
-            self._tags_hold(rec, "TAG-KEY-CASE", {"case": "lower", "Case": None}, tags,
-                            f"after untagging Case, {rec.name} holds {tags}; expected case=lower to stay")
+            self._tags_hold(rec, "TAG-KEY-CASE", {"case": "lower", "Case": None}, tags=tags,
+                            message=f"after untagging Case, {rec.name} holds {tags}; expected case=lower to "
+                                    f"stay")
             rec.tags = tags
 
     def do_tag_reserved_prefix(self, rec: Record) -> None:
@@ -460,7 +472,7 @@ class LifecycleMachine(ProvisionedThroughputMachine):
         tags = self._tags_now(rec, "TAG-RESERVED-PREFIX")
         what = "accepted" if answer is not None else f"refused ({code})"
         check(tags == expected, "TAG-RESERVED-PREFIX", f"a TagResource with an aws: key was {what}; "
-              f"{rec.name} then holds {tags}, expected {expected}", self.t, tags=tags)
+              f"{rec.name} then holds {tags}, expected {expected}", target=self.t, tags=tags)
         rec.tags = tags
 
     def do_rename_keeps_arn(self, rec: Record) -> None:
@@ -469,7 +481,7 @@ class LifecycleMachine(ProvisionedThroughputMachine):
         got = ok(self.t, "UPDATE-RENAME-KEEPS-ARN", GET, provisionedModelId=rec.arn)
         check((got.get("provisionedModelArn"), got.get("provisionedModelName")) == (rec.arn, rec.name),
               "UPDATE-RENAME-KEEPS-ARN", f"after the rename to {rec.name}, Get {rec.arn} answers "
-              f"{got.get('provisionedModelArn')} named {got.get('provisionedModelName')!r}", self.t)
+              f"{got.get('provisionedModelArn')} named {got.get('provisionedModelName')!r}", target=self.t)
         ok(self.t, "UPDATE-RENAME-KEEPS-ARN", LIST_TAGS, resourceARN=rec.arn)
 
     def do_quota_probe(self, units: int) -> bool:
@@ -488,10 +500,11 @@ class LifecycleMachine(ProvisionedThroughputMachine):
         if code != "ServiceQuotaExceededException":
             return False
         self.refused_names[name] = "CREATE-QUOTA-REFUSAL"
-        refused(self.t, "CREATE-QUOTA-REFUSAL", GET, NOT_FOUND, client=self.t.sdk, provisionedModelId=name)
+        refused(self.t, "CREATE-QUOTA-REFUSAL", GET, codes=NOT_FOUND, client=self.t.sdk,
+                provisionedModelId=name)
         listed = self.listed_with_name("CREATE-QUOTA-REFUSAL", name)
         check(not listed, "CREATE-QUOTA-REFUSAL", f"a create refused with ServiceQuotaExceededException still "
-              f"created {name}", self.t, listed=[s.get("provisionedModelArn") for s in listed])
+              f"created {name}", target=self.t, listed=[s.get("provisionedModelArn") for s in listed])
         return True
 
 
@@ -508,11 +521,11 @@ class LifecycleMachine(ProvisionedThroughputMachine):
         listed = self.listed_with_name(clause, name)
         check([(s.get("provisionedModelArn"), s.get("status")) for s in listed] == [(arn, "Failed")], clause,
               f"the Failed {name} is listed as {[(s.get('provisionedModelArn'), s.get('status')) for s in listed]}",
-              t)
+              target=t)
         ok(t, clause, "delete_provisioned_model_throughput", provisionedModelId=arn)
         t.forget(arn)
         expect.wait_gone(t, arn)
-        refused(t, clause, GET, NOT_FOUND, client=t.sdk, provisionedModelId=arn)
+        refused(t, clause, GET, codes=NOT_FOUND, client=t.sdk, provisionedModelId=arn)
         return True
 
 
