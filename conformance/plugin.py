@@ -206,16 +206,17 @@ JUDGEMENT = pytest.StashKey[Judgement]()  # the test's Judgement, from its call 
 
 def _start_side_by_side(state: Any, opened: Any) -> None:
     """Start the tests that run side by side, the longest first, each with the arguments pytest would give it."""
-    from conformance.session.sidebyside import Ahead, longest_first
+    from conformance.session.sidebyside import Ahead, lanes
 
     state.ahead = Ahead(state.settings.concurrency)
     opened.side_by_side = True
     runs = []
-    for item in longest_first(state.ahead_items):
-        params = getattr(getattr(item, "callspec", None), "params", {})
-        item.funcargs.update({name: opened if name == "target" else item._request if name == "request" else
-                              params[name] for name in item.fixturenames})
-        runs.append((item, functools.partial(judge_test, item, state)))
+    for lane in lanes(state.ahead_items):
+        for item in lane:
+            params = getattr(getattr(item, "callspec", None), "params", {})
+            item.funcargs.update({name: opened if name == "target" else item._request if name == "request" else
+                                  params[name] for name in item.fixturenames})
+        runs.append([(item, functools.partial(judge_test, item, state)) for item in lane])
     state.ahead.start(runs)
 
 

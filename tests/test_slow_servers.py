@@ -58,8 +58,10 @@ def test_in_process_reference_without_latency_does_not_use_threads(make_target):
 
 
 def test_concurrency_and_latency_are_settings_with_checked_values():
-    assert load({"concurrency": "16", "latency": "0.15"}, environ={}).concurrency == 16
-    assert load({}, environ={}).concurrency == 8
+    assert load({"concurrency": "4", "latency": "0.15"}, environ={}).concurrency == 4
+    assert load({}, environ={}).concurrency == 16
+    assert load({"target": "aws"}, environ={}).concurrency == 8  # AWS throttles its control plane
+    assert load({"target": "aws", "concurrency": "3"}, environ={}).concurrency == 3
     with pytest.raises(SettingsError, match="concurrency"):
         load({"concurrency": "0"}, environ={})
     with pytest.raises(SettingsError, match="latency"):
@@ -235,7 +237,7 @@ def test_ahead_runs_side_by_side_each_in_its_own_context_and_gives_results_in_th
 
     items = [SimpleNamespace(nodeid=f"t{n}") for n in range(3)]
     ahead = Ahead(3)
-    ahead.start((item, lambda n=n: run(n)) for n, item in enumerate(items))
+    ahead.start([(item, lambda n=n: run(n))] for n, item in enumerate(items))  # each test a lane of its own
     assert all(item in ahead for item in items)
     assert ahead.result(items[0]) == ("caller", "test 0")
     with pytest.raises(ValueError, match="test 1 failed"):
@@ -243,6 +245,60 @@ def test_ahead_runs_side_by_side_each_in_its_own_context_and_gives_results_in_th
     assert ahead.result(items[2]) == ("caller", "test 2")
     assert mine.get() == "caller" and not any(item in ahead for item in items)
     ahead.stop()
+
+
+def test_a_lane_runs_its_tests_one_after_another_in_one_thread_beside_the_others():
+    from types import SimpleNamespace
+
+    from conformance.session.sidebyside import Ahead, lanes
+
+    module = SimpleNamespace(__name__="conformance.suite.test_schemathesis", SIDE_BY_SIDE="lane")
+    other = SimpleNamespace(__name__="conformance.suite.test_operations", SIDE_BY_SIDE=True)
+    items = [SimpleNamespace(nodeid=f"s{n}", module=module) for n in range(3)] + [
+        SimpleNamespace(nodeid="o", module=other)]
+    grouped = lanes([items[3], *items[:3]])
+    assert [[i.nodeid for i in lane] for lane in grouped] == [["s0", "s1", "s2"], ["o"]]
+    order, threads = [], set()
+    beside = threading.Event()
+
+    def run(item):
+        if item.nodeid == "o":
+            beside.wait(60)  # the lane's first test runs while this one waits: side by side
+            return "o"
+        beside.set()
+        order.append(item.nodeid)
+        threads.add(threading.current_thread().name)
+        if item.nodeid == "s1":
+            raise ValueError("s1 failed")
+        return item.nodeid
+
+    ahead = Ahead(2)
+    ahead.start([(item, lambda item=item: run(item)) for item in lane] for lane in grouped)
+    assert ahead.result(items[0]) == "s0"
+    with pytest.raises(ValueError, match="s1 failed"):
+        ahead.result(items[1])
+    assert ahead.result(items[2]) == "s2" and ahead.result(items[3]) == "o"
+    assert order == ["s0", "s1", "s2"] and len(threads) == 1  # one thread, in order, past a failure
+    ahead.stop()
+
+
+def test_a_machine_runs_in_shares_only_side_by_side_and_a_seed_gives_the_same_shares(make_target):
+    import hypothesis.core
+
+    from conformance.drivers.stateful import runner
+
+    target = make_target()
+    assert runner.shares(target, 4) == [(None, 4)]  # in one run, as Hypothesis' own
+    target.side_by_side = True
+    forced, hypothesis.core.global_force_seed = hypothesis.core.global_force_seed, 7
+    try:
+        split = runner.shares(target, 4)
+        assert split == runner.shares(target, 4) and len(split) == runner.SHARES
+        assert split[0] == (None, 3) and all(seed is not None and n == 3 for seed, n in split[1:])
+        assert len({seed for seed, _ in split}) == runner.SHARES  # each share a seed of its own
+        assert runner.shares(target, 1) == [(None, 1)]
+    finally:
+        hypothesis.core.global_force_seed = forced
 
 
 def test_a_halted_target_refuses_every_request_before_it_is_sent(make_target):

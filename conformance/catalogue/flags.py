@@ -85,7 +85,7 @@ FLAGS: tuple[Flag, ...] = (
     _setting("--update-delay", "update_delay", "reference targets: seconds an update stays Updating", float),
     _setting("--latency", "latency", "reference targets: seconds every answer takes", float),
     _setting("--concurrency", "concurrency", "requests and tests kept in flight together (independent ones; default "
-             "8; 1: one at a time)", int),
+             "16, 8 on aws; 1: one at a time)", int),
     _setting("--max-live", "max_live", "aws: most Provisioned Throughputs alive at once", int),
     _setting("--budget-seconds", "budget_seconds", "aws: wall-clock budget of the billable phase", float),
     _setting("--endpoint-url", "endpoint_url", "aws: a non-default endpoint (VPC or FIPS endpoints)"),

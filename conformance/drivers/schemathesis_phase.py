@@ -365,8 +365,30 @@ INDEPENDENT = frozenset({"GetProvisionedModelThroughput", "ListProvisionedModelT
                          "ListTagsForResource", "CreateProvisionedModelThroughput"})
 
 
+_SHARED: dict[int, Phase] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared(target: Target) -> Phase:
+    """The target's one Phase, made by the first test that asks (the tests of every operation share it, whether
+    pytest's loop or a side-by-side lane runs them), closed when the target closes (``Target.on_close``)."""
+    with _SHARED_LOCK:
+        phase = _SHARED.get(id(target))
+        if phase is None or phase.target is not target:
+            phase = _SHARED[id(target)] = Phase(target)
+
+            def close(phase: Phase = phase) -> None:
+                with _SHARED_LOCK:
+                    if _SHARED.get(id(phase.target)) is phase:
+                        del _SHARED[id(phase.target)]
+                phase.close()
+
+            target.on_close(close)
+        return phase
+
+
 class Phase:
-    """The schemathesis phase for one target (one per process; the tests share it)."""
+    """The schemathesis phase for one target (one per process; the tests share it: ``shared``)."""
 
     def __init__(self, target: Target) -> None:
         reason = skip_reason(target)

@@ -27,7 +27,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 #: The test modules whose tests run longest (one request after another for many steps): they start first.
-LONGEST = ("test_stateful",)
+LONGEST = ("test_stateful", "test_schemathesis")
 
 
 def longest_first(items: Sequence[Any]) -> list[Any]:
@@ -74,15 +74,19 @@ class Ahead:
     def __contains__(self, item: Any) -> bool:
         return item.nodeid in self._futures
 
-    def start(self, runs: Iterable[tuple[Any, Callable[[], Any]]]) -> None:
-        """Start each ``(item, run)``, in this order, up to ``width`` at a time; each in a copy of the current
-        context (what the caller set there, each test's own changes its own)."""
+    def start(self, lanes: Iterable[Sequence[tuple[Any, Callable[[], Any]]]]) -> None:
+        """Start each lane of ``(item, run)``, in this order, up to ``width`` lanes at a time; a lane's tests run one
+        after another, each lane in a copy of the current context (what the caller set there, each test's own
+        changes its own). A test that may run beside any other is a lane of its own."""
         _serialise_ast_parse()
         with self._lock:
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(self.width, thread_name_prefix="bc-test")
-            for item, run in runs:
-                self._futures[item.nodeid] = self._pool.submit(contextvars.copy_context().run, run)
+            for lane in lanes:
+                futures: list[Future] = [Future() for _ in lane]
+                for (item, _), future in zip(lane, futures, strict=True):
+                    self._futures[item.nodeid] = future
+                self._pool.submit(contextvars.copy_context().run, _run_lane, [run for _, run in lane], futures)
 
     def result(self, item: Any) -> Any:
         future = self._futures.pop(item.nodeid)
@@ -97,6 +101,36 @@ class Ahead:
             self._futures.clear()
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _run_lane(runs: list[Callable[[], Any]], futures: list[Future]) -> None:
+    """Run a lane's tests in order, each one's result (or exception) into its future; a test not started when the
+    run stops is cancelled."""
+    for run, future in zip(runs, futures, strict=True):
+        if not future.set_running_or_notify_cancel():
+            continue
+        try:
+            future.set_result(run())
+        except BaseException as exc:  # noqa: BLE001 - handed to the test's turn in pytest's loop (result)
+            future.set_exception(exc)
+
+
+def lanes(items: Sequence[Any]) -> list[list[Any]]:
+    """The side-by-side tests in lanes: the tests of a module whose ``SIDE_BY_SIDE`` is ``"lane"`` (they share a
+    resource of their own) one lane, in their order; every other test a lane of its own. The lane of the
+    longest tests (``LONGEST``) first."""
+    out: list[list[Any]] = []
+    by_module: dict[str, list[Any]] = {}
+    for item in longest_first(items):
+        if getattr(getattr(item, "module", None), "SIDE_BY_SIDE", None) == "lane":
+            module = _module(item)
+            if module not in by_module:
+                by_module[module] = []
+                out.append(by_module[module])
+            by_module[module].append(item)
+        else:
+            out.append([item])
+    return out
 
 
 #: Tests an xdist worker holds: the one it runs and the next (a worker runs a test once it knows the next one).

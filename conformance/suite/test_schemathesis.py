@@ -11,18 +11,16 @@ import pytest
 from conformance.drivers import schemathesis_phase
 
 
-@pytest.fixture(scope="module")
-def phase(target):
-    reason = schemathesis_phase.skip_reason(target)
-    if reason:
-        pytest.skip(reason)
-    opened = schemathesis_phase.Phase(target)
-    yield opened
-    opened.close()
+# its tests need only the target; they run one after another (the phase's resources are shared), in a lane of
+# their own beside the other tests (conformance.session.sidebyside)
+SIDE_BY_SIDE = "lane"
 
 
 @pytest.mark.clause("API-SCHEMATHESIS")
 @pytest.mark.parametrize("operation", schemathesis_phase.OPERATIONS)
-def test_schemathesis(phase, operation):
-    sent = phase.run_operation(operation)
+def test_schemathesis(target, operation):
+    reason = schemathesis_phase.skip_reason(target)
+    if reason:
+        pytest.skip(reason)
+    sent = schemathesis_phase.shared(target).run_operation(operation)
     assert sent > 0, f"schemathesis sent no request for {operation}"

@@ -126,6 +126,7 @@ class Target:
         self._http_url: str | None = None
         started = start(settings, shared_url)
         self._closers: list[Callable[[], None]] = started.closers
+        self._on_close: list[Callable[[], None]] = []  # on_close(): before the cleanup, in the order given
         self.emulator: Any = started.emulator
         self.account_id: str | None = started.account_id or settings.account_id
         self.custom_models: tuple[CustomModel, ...] = started.custom_models or settings.custom_models
@@ -176,7 +177,17 @@ class Target:
             raise first
         return results
 
+    def on_close(self, closer: Callable[[], None]) -> None:
+        """Call ``closer`` when the target closes, before the run's cleanup (a driver that holds resources of its
+        own for the whole run, such as the schemathesis phase, deletes them there)."""
+        with self._lock:
+            self._on_close.append(closer)
+
     def close(self) -> None:
+        for closer in self._on_close:
+            with contextlib.suppress(Exception):
+                closer()
+        self._on_close.clear()
         if self._pool is not None:
             self._pool.shutdown(wait=True)
         try:
