@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ast
 import contextvars
+import functools
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -86,7 +87,8 @@ class Ahead:
                 futures: list[Future] = [Future() for _ in lane]
                 for (item, _), future in zip(lane, futures, strict=True):
                     self._futures[item.nodeid] = future
-                self._pool.submit(contextvars.copy_context().run, _run_lane, [run for _, run in lane], futures)
+                runs = [run for _, run in lane]
+                self._pool.submit(contextvars.copy_context().run, functools.partial(_run_lane, runs, futures))
 
     def result(self, item: Any) -> Any:
         future = self._futures.pop(item.nodeid)
